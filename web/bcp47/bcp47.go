@@ -1,0 +1,35 @@
+// Package bcp47 is the server's BCP 47 check: tags are parsed with
+// golang.org/x/text/language against the IANA subtag registry and returned
+// in canonical form. It is a langprof.TagCheck; the widget has its own,
+// built on the browser's Intl.getCanonicalLocales, and both must agree on
+// the vectors in testdata/vectors.json.
+package bcp47
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Check returns the canonical form of tag, or a message saying why it is
+// not a valid BCP 47 language tag (naming the unknown subtag when the tag
+// is well-formed but uses one the registry does not know).
+func Check(tag string) (canonical, problem string) {
+	t, err := language.Parse(tag)
+	if err != nil {
+		var ve language.ValueError
+		if errors.As(err, &ve) {
+			return "", "tag " + strconv.Quote(tag) + " uses the subtag " + strconv.Quote(ve.Subtag()) + ", which is not in the IANA language subtag registry"
+		}
+		return "", "tag " + strconv.Quote(tag) + " is not a well-formed BCP 47 language tag (for example en-US or nb-NO)"
+	}
+	if base, conf := t.Base(); conf == language.No || base.String() == "und" {
+		return "", "tag " + strconv.Quote(tag) + " does not name a language"
+	}
+	if strings.EqualFold(t.String(), "und") {
+		return "", "tag " + strconv.Quote(tag) + " does not name a language"
+	}
+	return t.String(), ""
+}

@@ -1,0 +1,52 @@
+package bcp47
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// vector is one case that every BCP 47 check in langcard (this one and
+// the widget's) must agree on.
+type vector struct {
+	In            string `json:"in"`
+	Canonical     string `json:"canonical"`
+	UnknownSubtag string `json:"unknownSubtag"`
+	Invalid       bool   `json:"invalid"`
+}
+
+func TestCheckVectors(t *testing.T) {
+	data, err := os.ReadFile("testdata/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []vector
+	if err := json.Unmarshal(data, &vs); err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) < 10 {
+		t.Fatalf("got %d vectors, want at least 10", len(vs))
+	}
+	for _, v := range vs {
+		t.Run(v.In, func(t *testing.T) {
+			got, problem := Check(v.In)
+			switch {
+			case v.Canonical != "":
+				if got != v.Canonical || problem != "" {
+					t.Errorf("Check(%q) = %q, %q; want %q, no problem", v.In, got, problem, v.Canonical)
+				}
+			case v.UnknownSubtag != "":
+				if got != "" || !strings.Contains(problem, `"`+v.UnknownSubtag+`"`) {
+					t.Errorf("Check(%q) = %q, %q; want a problem naming subtag %q", v.In, got, problem, v.UnknownSubtag)
+				}
+			case v.Invalid:
+				if got != "" || problem == "" {
+					t.Errorf("Check(%q) = %q, %q; want a problem", v.In, got, problem)
+				}
+			default:
+				t.Fatalf("vector %q says nothing", v.In)
+			}
+		})
+	}
+}

@@ -1,0 +1,89 @@
+// Package langprof is langcard's domain: the languageProficiency facet of a
+// Microsoft Graph profile, its two enums, a Patch that knows which properties
+// are present, and validation that names each bad property and says why.
+//
+// Both the BFF and the WebAssembly widget import it, so it imports neither
+// net/http nor syscall/js, and it stays clear of fmt, encoding/json and
+// x/text so the widget stays small. The BCP 47 check is passed in as a
+// TagCheck: the server uses golang.org/x/text/language (package bcp47), the
+// browser uses Intl.getCanonicalLocales.
+package langprof
+
+import "time"
+
+// LanguageProficiency is one language on a person's profile, with the
+// properties Graph returns (beta, microsoft.graph.languageProficiency).
+// Pointer fields are null in Graph's JSON when absent.
+type LanguageProficiency struct {
+	ID                   string            `json:"id"`
+	AllowedAudiences     Audience          `json:"allowedAudiences"`
+	Inference            *InferenceData    `json:"inference"`
+	CreatedDateTime      *time.Time        `json:"createdDateTime"`
+	CreatedBy            *IdentitySet      `json:"createdBy"`
+	LastModifiedDateTime *time.Time        `json:"lastModifiedDateTime"`
+	LastModifiedBy       *IdentitySet      `json:"lastModifiedBy"`
+	Source               *PersonDataSource `json:"source"`
+	DisplayName          string            `json:"displayName"`
+	Tag                  string            `json:"tag"`
+	Spoken               Level             `json:"spoken"`
+	Written              Level             `json:"written"`
+	Reading              Level             `json:"reading"`
+}
+
+// InferenceData says how sure the creating application was of an inferred entry.
+type InferenceData struct {
+	ConfidenceScore         float64 `json:"confidenceScore"`
+	UserHasVerifiedAccuracy bool    `json:"userHasVerifiedAccuracy"`
+}
+
+// PersonDataSource names the service an entry was synced from.
+type PersonDataSource struct {
+	Type string `json:"type"`
+}
+
+// IdentitySet is who created or last modified an entry.
+type IdentitySet struct {
+	Application *Identity `json:"application"`
+	Device      *Identity `json:"device"`
+	User        *Identity `json:"user"`
+}
+
+// Identity is one member of an IdentitySet.
+type Identity struct {
+	DisplayName string `json:"displayName"`
+	ID          string `json:"id"`
+}
+
+// Apply sets every property present in p on lp. It does not validate.
+func (lp *LanguageProficiency) Apply(p Patch) {
+	if p.AllowedAudiences != nil {
+		lp.AllowedAudiences = *p.AllowedAudiences
+	}
+	if p.DisplayName != nil {
+		lp.DisplayName = *p.DisplayName
+	}
+	if p.Tag != nil {
+		lp.Tag = *p.Tag
+	}
+	if p.Spoken != nil {
+		lp.Spoken = *p.Spoken
+	}
+	if p.Written != nil {
+		lp.Written = *p.Written
+	}
+	if p.Reading != nil {
+		lp.Reading = *p.Reading
+	}
+}
+
+// Editable returns a Patch holding every person-editable property of lp.
+func (lp LanguageProficiency) Editable() Patch {
+	return Patch{
+		AllowedAudiences: &lp.AllowedAudiences,
+		DisplayName:      &lp.DisplayName,
+		Tag:              &lp.Tag,
+		Spoken:           &lp.Spoken,
+		Written:          &lp.Written,
+		Reading:          &lp.Reading,
+	}
+}

@@ -1,0 +1,222 @@
+package langprof
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Property names as Graph spells them.
+const (
+	PropAllowedAudiences = "allowedAudiences"
+	PropDisplayName      = "displayName"
+	PropTag              = "tag"
+	PropSpoken           = "spoken"
+	PropWritten          = "written"
+	PropReading          = "reading"
+)
+
+// MaxDisplayName is the longest displayName, in characters, that langcard accepts.
+const MaxDisplayName = 100
+
+// MaxTag is the longest tag, in bytes, that langcard accepts. RFC 5646
+// section 4.4.1 asks implementations to accept at least 35.
+const MaxTag = 64
+
+// Patch is a partial languageProficiency: a nil field is absent and left
+// as it is; a non-nil one is present and sets the property.
+type Patch struct {
+	AllowedAudiences *Audience
+	DisplayName      *string
+	Tag              *string
+	Spoken           *Level
+	Written          *Level
+	Reading          *Level
+}
+
+// Present returns the names of the properties present in p, in Graph's order.
+func (p Patch) Present() []string {
+	var names []string
+	add := func(present bool, name string) {
+		if present {
+			names = append(names, name)
+		}
+	}
+	add(p.AllowedAudiences != nil, PropAllowedAudiences)
+	add(p.DisplayName != nil, PropDisplayName)
+	add(p.Tag != nil, PropTag)
+	add(p.Spoken != nil, PropSpoken)
+	add(p.Written != nil, PropWritten)
+	add(p.Reading != nil, PropReading)
+	return names
+}
+
+// Empty reports whether no property is present.
+func (p Patch) Empty() bool { return len(p.Present()) == 0 }
+
+// Diff returns the properties of next that differ from prev: what a
+// person changed, and so all that a partial PATCH should carry.
+func Diff(prev, next Patch) Patch {
+	var d Patch
+	d.AllowedAudiences = changed(prev.AllowedAudiences, next.AllowedAudiences)
+	d.DisplayName = changed(prev.DisplayName, next.DisplayName)
+	d.Tag = changed(prev.Tag, next.Tag)
+	d.Spoken = changed(prev.Spoken, next.Spoken)
+	d.Written = changed(prev.Written, next.Written)
+	d.Reading = changed(prev.Reading, next.Reading)
+	return d
+}
+
+func changed[T comparable](prev, next *T) *T {
+	if next == nil || (prev != nil && *prev == *next) {
+		return nil
+	}
+	return next
+}
+
+// Problem is one thing wrong with a request, in the shape of one detail
+// of Graph's error body: Target names the property at fault.
+type Problem struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+// Problem codes.
+const (
+	CodeRequired     = "required"
+	CodeInvalidValue = "invalidValue"
+	CodeTooLong      = "tooLong"
+	CodeInvalidTag   = "invalidTag"
+	CodeUnknownProp  = "unknownProperty"
+	CodeReadOnly     = "readOnlyProperty"
+	CodeDuplicate    = "duplicateProperty"
+	CodeInvalidType  = "invalidType"
+	CodeInvalidBody  = "invalidBody"
+)
+
+// Problems is a list of problems; as an error it reads as all of them.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.Message
+	}
+	return strings.Join(s, "; ")
+}
+
+// For returns the first problem whose Target is prop, or nil.
+func (ps Problems) For(prop string) *Problem {
+	for i := range ps {
+		if ps[i].Target == prop {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// TagCheck checks a BCP 47 tag. It returns the tag's canonical form, or a
+// problem message (for example naming an unknown subtag) and no tag.
+type TagCheck func(tag string) (canonical, problem string)
+
+// Validate checks every property present in p and returns p with its tag
+// in canonical form, and a problem for each bad property. For a new entry
+// (create), tag and displayName are required.
+func (p Patch) Validate(create bool, check TagCheck) (Patch, Problems) {
+	var ps Problems
+	if p.AllowedAudiences != nil && !p.AllowedAudiences.Valid() {
+		ps = append(ps, enumProblem(PropAllowedAudiences, string(*p.AllowedAudiences), audienceList()))
+	}
+	if p.DisplayName != nil {
+		if msg := displayNameProblem(*p.DisplayName); msg != "" {
+			code := CodeInvalidValue
+			if strings.Contains(msg, "limit") {
+				code = CodeTooLong
+			}
+			ps = append(ps, Problem{Code: code, Target: PropDisplayName, Message: msg})
+		}
+	} else if create {
+		ps = append(ps, Problem{Code: CodeRequired, Target: PropDisplayName, Message: "displayName is required"})
+	}
+	if p.Tag != nil {
+		canonical, msg := tagProblem(*p.Tag, check)
+		if msg != "" {
+			ps = append(ps, Problem{Code: CodeInvalidTag, Target: PropTag, Message: msg})
+		} else {
+			p.Tag = &canonical
+		}
+	} else if create {
+		ps = append(ps, Problem{Code: CodeRequired, Target: PropTag, Message: "tag is required"})
+	}
+	for _, f := range []struct {
+		name string
+		v    *Level
+	}{{PropSpoken, p.Spoken}, {PropWritten, p.Written}, {PropReading, p.Reading}} {
+		if f.v != nil && !f.v.Valid() {
+			ps = append(ps, enumProblem(f.name, string(*f.v), levelList()))
+		}
+	}
+	return p, ps
+}
+
+func enumProblem(prop, got, allowed string) Problem {
+	var msg string
+	if got == "" {
+		msg = prop + " is required: choose one of " + allowed
+	} else if got == string(LevelUnknownFutureValue) {
+		msg = prop + " cannot be set to unknownFutureValue, Graph's placeholder for values added later; choose one of " + allowed
+	} else {
+		msg = prop + " must be one of " + allowed + "; got " + Quote(got)
+	}
+	return Problem{Code: CodeInvalidValue, Target: prop, Message: msg}
+}
+
+func displayNameProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "displayName is not valid UTF-8"
+	case strings.TrimSpace(s) == "":
+		return "displayName must not be empty"
+	case strings.TrimSpace(s) != s:
+		return "displayName must not start or end with spaces"
+	case utf8.RuneCountInString(s) > MaxDisplayName:
+		return "displayName is " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters long; the limit is " + strconv.Itoa(MaxDisplayName)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			return "displayName must not contain control characters"
+		}
+	}
+	return ""
+}
+
+func tagProblem(s string, check TagCheck) (string, string) {
+	switch {
+	case s == "":
+		return "", "tag is required: a BCP 47 language tag such as en-US or nb-NO"
+	case len(s) > MaxTag:
+		return "", "tag is " + strconv.Itoa(len(s)) + " characters long; the limit is " + strconv.Itoa(MaxTag)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return "", "tag " + Quote(s) + " is not a BCP 47 language tag: only letters, digits and hyphens are allowed"
+		}
+	}
+	canonical, msg := check(s)
+	if msg != "" {
+		return "", msg
+	}
+	return canonical, ""
+}
+
+// Quote quotes s for a message, cut to 40 characters.
+func Quote(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		r := []rune(s)
+		s = string(r[:40]) + "…"
+	}
+	return strconv.Quote(s)
+}

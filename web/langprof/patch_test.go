@@ -1,0 +1,93 @@
+package langprof_test
+
+import (
+	"strings"
+	"testing"
+
+	"langcard/web/bcp47"
+	"langcard/web/langprof"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name       string
+		p          langprof.Patch
+		create     bool
+		wantTarget string // "" means valid
+		wantInMsg  string
+	}{
+		{"audience ok", langprof.Patch{AllowedAudiences: ptr(langprof.Organization)}, false, "", ""},
+		{"audience wrong case", langprof.Patch{AllowedAudiences: ptr(langprof.Audience("Organization"))}, false, "allowedAudiences", "must be one of me, family"},
+		{"audience flags", langprof.Patch{AllowedAudiences: ptr(langprof.Audience("me,organization"))}, false, "allowedAudiences", "must be one of"},
+		{"audience sentinel", langprof.Patch{AllowedAudiences: ptr(langprof.AudienceUnknownFutureValue)}, false, "allowedAudiences", "placeholder"},
+		{"audience empty", langprof.Patch{AllowedAudiences: ptr(langprof.Audience(""))}, false, "allowedAudiences", "required"},
+		{"spoken bad", langprof.Patch{Spoken: ptr(langprof.Level("fluent"))}, false, "spoken", `got "fluent"`},
+		{"written sentinel", langprof.Patch{Written: ptr(langprof.LevelUnknownFutureValue)}, false, "written", "placeholder"},
+		{"reading ok", langprof.Patch{Reading: ptr(langprof.NativeOrBilingual)}, false, "", ""},
+		{"display name blank", langprof.Patch{DisplayName: ptr("   ")}, false, "displayName", "empty"},
+		{"display name padded", langprof.Patch{DisplayName: ptr(" French")}, false, "displayName", "spaces"},
+		{"display name too long", langprof.Patch{DisplayName: ptr(strings.Repeat("é", 101))}, false, "displayName", "101 characters long; the limit is 100"},
+		{"display name 100 is fine", langprof.Patch{DisplayName: ptr(strings.Repeat("é", 100))}, false, "", ""},
+		{"display name control", langprof.Patch{DisplayName: ptr("Fr\x00ench")}, false, "displayName", "control"},
+		{"display name bidi newline", langprof.Patch{DisplayName: ptr("Fr\u2028ench")}, false, "displayName", "control"},
+		{"display name bad utf8", langprof.Patch{DisplayName: ptr("Bokm\xe5l")}, false, "displayName", "UTF-8"},
+		{"display name replacement char", langprof.Patch{DisplayName: ptr("Bokm\uFFFDl")}, false, "displayName", "control"},
+		{"display name unicode", langprof.Patch{DisplayName: ptr("Norwegian Bokmål")}, false, "", ""},
+		{"tag unknown region", langprof.Patch{Tag: ptr("no-NB")}, false, "tag", `"NB"`},
+		{"tag ill-formed", langprof.Patch{Tag: ptr("en--US")}, false, "tag", "well-formed"},
+		{"tag underscore", langprof.Patch{Tag: ptr("en_US")}, false, "tag", "only letters, digits and hyphens"},
+		{"tag path", langprof.Patch{Tag: ptr("../etc")}, false, "tag", "only letters"},
+		{"tag script", langprof.Patch{Tag: ptr("<script>")}, false, "tag", "only letters"},
+		{"tag too long", langprof.Patch{Tag: ptr(strings.Repeat("a-", 40) + "a")}, false, "tag", "limit is 64"},
+		{"tag empty", langprof.Patch{Tag: ptr("")}, false, "tag", "required"},
+		{"create needs tag", langprof.Patch{DisplayName: ptr("French")}, true, "tag", "required"},
+		{"create needs display name", langprof.Patch{Tag: ptr("fr")}, true, "displayName", "required"},
+		{"create ok", langprof.Patch{Tag: ptr("fr"), DisplayName: ptr("French")}, true, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ps := tt.p.Validate(tt.create, bcp47.Check)
+			if tt.wantTarget == "" {
+				if len(ps) != 0 {
+					t.Fatalf("got problems %v, want none", ps)
+				}
+				return
+			}
+			if len(ps) != 1 {
+				t.Fatalf("got %d problems %v, want 1", len(ps), ps)
+			}
+			if ps[0].Target != tt.wantTarget || !strings.Contains(ps[0].Message, tt.wantInMsg) {
+				t.Errorf("got %+v, want target %q and message containing %q", ps[0], tt.wantTarget, tt.wantInMsg)
+			}
+		})
+	}
+}
+
+func TestValidateCanonicalisesTag(t *testing.T) {
+	p, ps := langprof.Patch{Tag: ptr("EN-us")}.Validate(false, bcp47.Check)
+	if len(ps) != 0 || p.Tag == nil || *p.Tag != "en-US" {
+		t.Fatalf("got tag %v, problems %v; want en-US and none", p.Tag, ps)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	p := langprof.Patch{Tag: ptr("xx"), Spoken: ptr(langprof.Level("x")), Written: ptr(langprof.Level("y")), AllowedAudiences: ptr(langprof.Audience("z"))}
+	_, ps := p.Validate(true, bcp47.Check)
+	for _, target := range []string{"tag", "spoken", "written", "allowedAudiences", "displayName"} {
+		if ps.For(target) == nil {
+			t.Errorf("no problem for %s in %v", target, ps)
+		}
+	}
+}
+
+func TestDiff(t *testing.T) {
+	prev := langprof.Patch{Tag: ptr("fr"), Spoken: ptr(langprof.Elementary), Written: ptr(langprof.Elementary)}
+	next := langprof.Patch{Tag: ptr("fr"), Spoken: ptr(langprof.Conversational), Written: ptr(langprof.Elementary), Reading: ptr(langprof.Elementary)}
+	d := langprof.Diff(prev, next)
+	got := strings.Join(d.Present(), ",")
+	if want := "spoken,reading"; got != want {
+		t.Errorf("Diff present = %q, want %q", got, want)
+	}
+}
