@@ -1,0 +1,66 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+
+	"langcard/bff/graph/graphfake"
+)
+
+// Env is a running demo: the identity provider and the Graph emulator,
+// each on its own loopback listener.
+type Env struct {
+	IdP      *IdP
+	Graph    *graphfake.Server
+	GraphURL string // Graph's beta base URL on the emulator
+	graphSrv *http.Server
+}
+
+// Start starts the demo identity provider and a seeded Graph emulator on
+// loopback listeners with free ports. bffURL is the BFF's public URL, the
+// only place the IdP sends a browser after sign-out.
+func Start(ctx context.Context, bffURL string) (*Env, error) {
+	return StartWith(ctx, bffURL, People, true)
+}
+
+// StartWith is Start with other people, and with or without the demo seed.
+func StartWith(ctx context.Context, bffURL string, people []Person, seeded bool) (*Env, error) {
+	idpLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	idp, err := StartIdP(idpLn, people)
+	if err != nil {
+		idpLn.Close()
+		return nil, err
+	}
+	idp.PostLogoutPrefix = bffURL
+	graphLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		idp.Close()
+		return nil, err
+	}
+	keys := oidc.NewRemoteKeySet(context.WithoutCancel(ctx), idp.JWKSURL())
+	dir := make([]graphfake.Person, len(people))
+	for i, p := range people {
+		dir[i] = p.Person
+	}
+	g := graphfake.New(graphfake.Verifier(keys, idp.Issuer(), GraphAudience), dir...)
+	if seeded {
+		seed(g)
+	}
+	env := &Env{IdP: idp, Graph: g, GraphURL: "http://" + graphLn.Addr().String() + "/beta"}
+	env.graphSrv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
+	go env.graphSrv.Serve(graphLn)
+	return env, nil
+}
+
+// Close stops both peers.
+func (e *Env) Close() error {
+	return errors.Join(e.IdP.Close(), e.graphSrv.Close())
+}
