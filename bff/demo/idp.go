@@ -33,6 +33,8 @@ type IdP struct {
 	srv         *http.Server
 	baseURL     string
 	tokenErrors []string
+	tokenDelay  time.Duration
+	grants      map[string]int
 	// PostLogoutPrefix is the only prefix accepted for post_logout_redirect_uri.
 	PostLogoutPrefix string
 }
@@ -122,9 +124,32 @@ func (idp *IdP) authorize(w http.ResponseWriter, r *http.Request) {
 	idp.m.Authorize(w, r)
 }
 
-func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
+// SetTokenDelay makes the token endpoint answer after d.
+func (idp *IdP) SetTokenDelay(d time.Duration) {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
+	idp.tokenDelay = d
+}
+
+// Grants returns how many token requests of a grant type (such as
+// "refresh_token") the IdP has received.
+func (idp *IdP) Grants(grantType string) int {
+	idp.mu.Lock()
+	defer idp.mu.Unlock()
+	return idp.grants[grantType]
+}
+
+func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
+	idp.mu.Lock()
+	delay := idp.tokenDelay
+	idp.mu.Unlock()
+	time.Sleep(delay)
+	idp.mu.Lock()
+	defer idp.mu.Unlock()
+	if idp.grants == nil {
+		idp.grants = map[string]int{}
+	}
+	idp.grants[r.FormValue("grant_type")]++
 	if len(idp.tokenErrors) > 0 {
 		code := idp.tokenErrors[0]
 		idp.tokenErrors = idp.tokenErrors[1:]

@@ -29,15 +29,14 @@ var (
 // ExampleID is the id of the upstream page's example entry.
 const ExampleID = "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"
 
-// Example returns the upstream page's example entry as its response shows
-// it, before the example request changes its audience (so the request
-// has something to change), with the display name in correct UTF-8.
+// Example returns the upstream page's example entry exactly as its
+// response shows it, with the display name in correct UTF-8.
 func Example() langprof.LanguageProficiency {
 	at := time.Date(2020, 7, 6, 6, 34, 12, 229486800, time.UTC)
 	by := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: Innocenty.DisplayName, ID: Innocenty.ID}}
 	return langprof.LanguageProficiency{
 		ID:               ExampleID,
-		AllowedAudiences: langprof.Me,
+		AllowedAudiences: langprof.Organization,
 		CreatedDateTime:  &at, CreatedBy: by,
 		LastModifiedDateTime: &at, LastModifiedBy: by,
 		DisplayName: "Norwegian Bokmål",

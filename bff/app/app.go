@@ -1,0 +1,115 @@
+// Package app wires the BFF from its configuration: in demo mode it starts
+// the demo identity provider and Graph emulator first; with a tenant it
+// discovers Entra ID. main and the end-to-end tests both build it here, so
+// the tests run what ships.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/alexedwards/scs/v2/memstore"
+	"github.com/coreos/go-oidc/v3/oidc"
+
+	"langcard/bff/auth"
+	"langcard/bff/config"
+	"langcard/bff/demo"
+	"langcard/bff/graph"
+	"langcard/bff/server"
+	"langcard/static"
+	"langcard/templates"
+)
+
+// App is a wired BFF.
+type App struct {
+	Handler  http.Handler
+	Sessions *scs.SessionManager
+	// Demo is the demo environment (nil with a tenant).
+	Demo *demo.Env
+}
+
+// New builds the BFF described by cfg.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	a := &App{}
+	issuer, clientID, secret, graphURL, scopes := cfg.Issuer(), cfg.ClientID, cfg.ClientSecret, cfg.GraphBaseURL, cfg.Scopes
+	var people []templates.DemoPerson
+	if cfg.Demo {
+		env, err := demo.Start(ctx, cfg.PublicURL.String())
+		if err != nil {
+			return nil, fmt.Errorf("starting demo mode: %w", err)
+		}
+		a.Demo = env
+		issuer, clientID, secret = env.IdP.Issuer(), env.IdP.ClientID(), env.IdP.ClientSecret()
+		if graphURL, err = graphURL.Parse(env.GraphURL); err != nil {
+			return nil, err
+		}
+		scopes = []string{"User.ReadWrite", auth.ScopeEditOthers}
+		for _, p := range demo.People {
+			note := ""
+			if p.Admin {
+				note = " · administrator: may edit other people's languages"
+			}
+			people = append(people, templates.DemoPerson{DisplayName: p.DisplayName, UPN: p.UPN, Note: note})
+		}
+		if cfg.CookieKey == nil {
+			cfg.CookieKey = make([]byte, 32)
+			rand.Read(cfg.CookieKey)
+		}
+	}
+	discoverCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	provider, err := oidc.NewProvider(discoverCtx, issuer)
+	if err != nil {
+		return nil, fmt.Errorf("discovering the identity provider at %s: %w", issuer, err)
+	}
+
+	sm := scs.New()
+	sm.Store = memstore.New()
+	sm.Lifetime, sm.IdleTimeout = cfg.SessionLifetime, cfg.SessionIdle
+	sm.Cookie.Name = "langcard"
+	if cfg.Secure() {
+		sm.Cookie.Name = "__Host-langcard"
+	}
+	sm.Cookie.HttpOnly, sm.Cookie.Secure, sm.Cookie.SameSite, sm.Cookie.Path = true, cfg.Secure(), http.SameSiteLaxMode, "/"
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("session store", "path", r.URL.Path, "error", err)
+		http.Error(w, "The session store is unavailable. Try again shortly.", http.StatusServiceUnavailable)
+	}
+	a.Sessions = sm
+
+	au, err := auth.New(auth.Options{
+		Provider: provider, ClientID: clientID, ClientSecret: secret, Scopes: scopes,
+		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
+		EmbedOrigins: cfg.EmbedOrigins, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = server.New(server.Options{
+		Logger: log, Auth: au, Sessions: sm,
+		Graph:     &graph.Client{BaseURL: graphURL, MaxWait: cfg.GraphMaxWait},
+		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Static: static.FS,
+		Ready: func(ctx context.Context) error {
+			if st, ok := sm.Store.(scs.CtxStore); ok {
+				_, _, err := st.FindCtx(ctx, "readiness-probe")
+				return err
+			}
+			_, _, err := sm.Store.Find("readiness-probe")
+			return err
+		},
+	})
+	return a, nil
+}
+
+// Close stops what New started.
+func (a *App) Close() error {
+	if a.Demo != nil {
+		return a.Demo.Close()
+	}
+	return nil
+}

@@ -1,0 +1,230 @@
+// Package auth signs people in and keeps their tokens on the server: the
+// authorization code grant with PKCE (S256), state and an OIDC nonce
+// (golang.org/x/oauth2, ID token verified with go-oidc); the login
+// transaction in a short-lived encrypted cookie (gorilla/sessions) keyed by
+// the state; tokens only in the server-side session (scs), whose cookie
+// holds an opaque id; refresh before expiry, one at a time per session;
+// and logout that destroys the session and ends the one at the identity
+// provider.
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/gorilla/sessions"
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+)
+
+// ScopeEditOthers is the delegated permission that lets a person edit
+// other people's profiles.
+const ScopeEditOthers = "User.ReadWrite.All"
+
+// User is the signed-in person, from the verified ID token.
+type User struct {
+	ID                string `json:"id"`
+	DisplayName       string `json:"displayName"`
+	UserPrincipalName string `json:"userPrincipalName"`
+}
+
+// Session is what the server-side session holds for a signed-in person.
+// It never leaves the server.
+type Session struct {
+	User          User
+	AccessToken   string
+	RefreshToken  string
+	Expiry        time.Time
+	CanEditOthers bool
+}
+
+func init() { gob.Register(Session{}) }
+
+const sessionKey = "auth"
+
+// ErrSignedOut means there is no usable session: the person must sign in.
+var ErrSignedOut = errors.New("auth: not signed in")
+
+// Auth is the sign-in machinery. Build it with New.
+type Auth struct {
+	oauth       *oauth2.Config
+	verifier    *oidc.IDTokenVerifier
+	endSession  string
+	sessions    *scs.SessionManager
+	login       *sessions.CookieStore
+	loginPrefix string
+	publicURL   *url.URL
+	origins     []string
+	log         *slog.Logger
+	refreshes   singleflight.Group
+	now         func() time.Time
+}
+
+// Options configures New.
+type Options struct {
+	// Provider is the discovered OIDC provider (Entra ID or the demo IdP).
+	Provider *oidc.Provider
+	// ClientID and ClientSecret identify langcard at the provider.
+	ClientID, ClientSecret string
+	// Scopes are the Graph scopes to ask for, besides openid, profile and
+	// offline_access.
+	Scopes []string
+	// PublicURL is where browsers reach the BFF; the redirect URI is
+	// PublicURL + "/auth/callback".
+	PublicURL *url.URL
+	// Sessions is the server-side session manager.
+	Sessions *scs.SessionManager
+	// CookieKey (at least 32 bytes) signs and encrypts the login cookie.
+	CookieKey []byte
+	// Secure marks cookies Secure and gives them the __Host- prefix; only
+	// plain-http demo mode on loopback turns it off.
+	Secure bool
+	// EmbedOrigins may be returned to after login and logout.
+	EmbedOrigins []string
+	Logger       *slog.Logger
+}
+
+// New returns an Auth.
+func New(o Options) (*Auth, error) {
+	if len(o.CookieKey) < 32 {
+		return nil, errors.New("auth: cookie key must be at least 32 bytes")
+	}
+	var claims struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := o.Provider.Claims(&claims); err != nil {
+		return nil, err
+	}
+	// Separate keys for signing and for encrypting, both from CookieKey.
+	hashKey := sha256.Sum256(append([]byte("langcard login cookie: hash\x00"), o.CookieKey...))
+	encKey := sha256.Sum256(append([]byte("langcard login cookie: encrypt\x00"), o.CookieKey...))
+	login := sessions.NewCookieStore(hashKey[:], encKey[:])
+	login.MaxAge(int(loginTTL / time.Second)) // also bounds the codec's timestamp check
+	login.Options.Path = "/"
+	login.Options.HttpOnly = true
+	login.Options.Secure = o.Secure
+	login.Options.SameSite = http.SameSiteLaxMode
+	prefix := "langcard-login-"
+	if o.Secure {
+		prefix = "__Host-" + prefix
+	}
+	return &Auth{
+		oauth: &oauth2.Config{
+			ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+			Endpoint:    withAuthStyle(o.Provider.Endpoint()),
+			RedirectURL: o.PublicURL.JoinPath("/auth/callback").String(),
+			Scopes:      append([]string{oidc.ScopeOpenID, "profile", oidc.ScopeOfflineAccess}, o.Scopes...),
+		},
+		verifier:    o.Provider.Verifier(&oidc.Config{ClientID: o.ClientID}),
+		endSession:  claims.EndSession,
+		sessions:    o.Sessions,
+		login:       login,
+		loginPrefix: prefix,
+		publicURL:   o.PublicURL,
+		origins:     o.EmbedOrigins,
+		log:         o.Logger,
+		now:         time.Now,
+	}, nil
+}
+
+func withAuthStyle(e oauth2.Endpoint) oauth2.Endpoint {
+	e.AuthStyle = oauth2.AuthStyleInParams
+	return e
+}
+
+// EndSessionURL is the identity provider's end-session endpoint ("" if none).
+func (a *Auth) EndSessionURL() string { return a.endSession }
+
+// AuthURL is the identity provider's authorization endpoint.
+func (a *Auth) AuthURL() string { return a.oauth.Endpoint.AuthURL }
+
+// Current returns the signed-in person's session, if any.
+func (a *Auth) Current(ctx context.Context) (Session, bool) {
+	s, ok := a.sessions.Get(ctx, sessionKey).(Session)
+	return s, ok && s.AccessToken != ""
+}
+
+// refreshMargin is how long before expiry an access token is refreshed.
+const refreshMargin = 2 * time.Minute
+
+// AccessToken returns a valid access token for the signed-in person,
+// refreshing it first when it expires within two minutes. Concurrent
+// requests of one session share a single refresh. A refresh refused with
+// invalid_grant ends the session (ErrSignedOut); a network error does not.
+func (a *Auth) AccessToken(ctx context.Context) (string, error) {
+	s, ok := a.Current(ctx)
+	if !ok {
+		return "", ErrSignedOut
+	}
+	if a.now().Add(refreshMargin).Before(s.Expiry) {
+		return s.AccessToken, nil
+	}
+	if s.RefreshToken == "" {
+		return a.expired(ctx, s)
+	}
+	key := sha256.Sum256([]byte(a.sessions.Token(ctx)))
+	v, err, _ := a.refreshes.Do(string(key[:]), func() (any, error) {
+		src := a.oauth.TokenSource(context.WithoutCancel(ctx), &oauth2.Token{RefreshToken: s.RefreshToken, Expiry: time.Unix(1, 0)})
+		return src.Token()
+	})
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
+			a.log.Info("refresh refused; session ended", "user", s.User.ID, "error_code", re.ErrorCode)
+			a.sessions.Destroy(ctx)
+			return "", ErrSignedOut
+		}
+		a.log.Warn("token refresh failed", "user", s.User.ID, "error", scrub(err))
+		if a.now().Before(s.Expiry) {
+			return s.AccessToken, nil
+		}
+		return "", ErrRefreshUnavailable
+	}
+	tok := v.(*oauth2.Token)
+	s.AccessToken, s.Expiry = tok.AccessToken, tok.Expiry
+	if tok.RefreshToken != "" {
+		s.RefreshToken = tok.RefreshToken
+	}
+	a.sessions.Put(ctx, sessionKey, s)
+	return s.AccessToken, nil
+}
+
+// ErrRefreshUnavailable means the token expired and the identity provider
+// could not be reached to refresh it; the session is kept.
+var ErrRefreshUnavailable = errors.New("auth: the identity provider is unreachable and the access token has expired")
+
+func (a *Auth) expired(ctx context.Context, s Session) (string, error) {
+	if a.now().Before(s.Expiry) {
+		return s.AccessToken, nil
+	}
+	a.sessions.Destroy(ctx)
+	return "", ErrSignedOut
+}
+
+// scrub keeps an error's text from repeating URLs (which may carry codes)
+// by reducing *url.Error to its cause.
+func scrub(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + ": " + ue.Err.Error()
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		return "token endpoint answered " + re.Response.Status + " " + re.ErrorCode
+	}
+	return err.Error()
+}
+
+func hasScope(granted string, want string) bool {
+	return slices.Contains(strings.Fields(granted), want)
+}

@@ -1,0 +1,200 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"langcard/bff/graph"
+)
+
+// loginTTL is how long a login transaction may take.
+const loginTTL = 10 * time.Minute
+
+// maxLogins bounds the login cookies a browser may hold at once (one per
+// tab signing in); past it, older ones are dropped so headers stay small.
+const maxLogins = 4
+
+// LoginError is a failed callback, for the caller to show as a page. Its
+// Message is safe to show; it never holds a code, token or cookie.
+type LoginError struct {
+	Status  int
+	Message string
+}
+
+func (e *LoginError) Error() string { return e.Message }
+
+// Login starts a sign-in: it records the transaction in a login cookie
+// keyed by a fresh state and sends the browser to the identity provider.
+func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
+	state, nonce := randomString(), randomString()
+	verifier := oauth2.GenerateVerifier()
+	returnTo := SafeReturnTo(r.URL.Query().Get("returnTo"), a.origins)
+
+	var held []*http.Cookie
+	for _, c := range r.Cookies() {
+		if strings.HasPrefix(c.Name, a.loginPrefix) {
+			held = append(held, c)
+		}
+	}
+	if len(held) >= maxLogins {
+		for _, c := range held {
+			a.expireCookie(w, c.Name)
+		}
+	}
+	sess, _ := a.login.New(r, a.loginPrefix+state)
+	sess.Values["state"] = state
+	sess.Values["verifier"] = verifier
+	sess.Values["nonce"] = nonce
+	sess.Values["returnTo"] = returnTo
+	if err := sess.Save(r, w); err != nil {
+		a.log.Error("saving login cookie", "error", err)
+		http.Error(w, "Sign-in could not start.", http.StatusInternalServerError)
+		return
+	}
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
+	if hint := r.URL.Query().Get("login_hint"); graph.IsUPN(hint) {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", hint))
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, a.oauth.AuthCodeURL(state, opts...), http.StatusFound)
+}
+
+// Callback finishes a sign-in. On success it starts a fresh session (new
+// id) and returns where to send the browser; the login cookie is deleted
+// whatever happens.
+func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" || len(state) > 128 || strings.ContainsAny(state, " ;,=\"\\") {
+		return "", &LoginError{http.StatusBadRequest, "This sign-in has no valid state. Start again from the sign-in page."}
+	}
+	name := a.loginPrefix + state
+	defer a.expireCookie(w, name)
+	sess, err := a.login.Get(r, name)
+	stored, _ := sess.Values["state"].(string)
+	verifier, _ := sess.Values["verifier"].(string)
+	nonce, _ := sess.Values["nonce"].(string)
+	returnTo, _ := sess.Values["returnTo"].(string)
+	if err != nil || sess.IsNew || verifier == "" || nonce == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(state)) != 1 {
+		return "", &LoginError{http.StatusBadRequest, "This sign-in expired or was started in another browser. Start again from the sign-in page."}
+	}
+	if e := q.Get("error"); e != "" {
+		return "", &LoginError{http.StatusForbidden, "The identity provider refused the sign-in (" + oauthCode(e) + ")."}
+	}
+	code := q.Get("code")
+	if code == "" {
+		return "", &LoginError{http.StatusBadRequest, "The identity provider sent no authorization code."}
+	}
+	tok, err := a.oauth.Exchange(r.Context(), code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		a.log.Warn("code exchange failed", "error", scrub(err))
+		return "", &LoginError{http.StatusBadGateway, "The identity provider did not accept the sign-in. Start again."}
+	}
+	user, err := a.verifyIDToken(r, tok, nonce)
+	if err != nil {
+		a.log.Warn("ID token refused", "error", err)
+		return "", &LoginError{http.StatusBadGateway, "The identity provider's answer could not be verified. Start again."}
+	}
+	// A fresh session id at login: no fixation.
+	if err := a.sessions.RenewToken(r.Context()); err != nil {
+		return "", err
+	}
+	granted, _ := tok.Extra("scope").(string)
+	a.sessions.Put(r.Context(), sessionKey, Session{
+		User: user, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
+		CanEditOthers: hasScope(granted, ScopeEditOthers),
+	})
+	a.log.Info("signed in", "user", user.ID)
+	if returnTo == "" {
+		returnTo = "/"
+	}
+	return returnTo, nil
+}
+
+func (a *Auth) verifyIDToken(r *http.Request, tok *oauth2.Token, nonce string) (User, error) {
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return User{}, errors.New("no id_token in the token response")
+	}
+	idt, err := a.verifier.Verify(r.Context(), raw)
+	if err != nil {
+		return User{}, err
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+		return User{}, errors.New("nonce mismatch")
+	}
+	var c struct {
+		OID               string `json:"oid"`
+		Name              string `json:"name"`
+		PreferredUsername string `json:"preferred_username"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return User{}, err
+	}
+	if c.OID == "" {
+		return User{}, errors.New("no oid claim")
+	}
+	return User{ID: c.OID, DisplayName: c.Name, UserPrincipalName: c.PreferredUsername}, nil
+}
+
+// Logout destroys the session (Entra ID has no revocation endpoint): the
+// store forgets it and the cookie is expired, so any later session gets a
+// new id. It returns where to send the browser: the identity provider's end-session
+// endpoint, which comes back to returnTo, or returnTo itself.
+func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
+	returnTo := SafeReturnTo(r.FormValue("returnTo"), a.origins)
+	if err := a.sessions.Destroy(r.Context()); err != nil {
+		return "", err
+	}
+	if a.endSession == "" {
+		return returnTo, nil
+	}
+	back := returnTo
+	if strings.HasPrefix(back, "/") {
+		back = a.publicURL.String() + back
+	}
+	u, err := url.Parse(a.endSession)
+	if err != nil {
+		return returnTo, nil
+	}
+	q := u.Query()
+	q.Set("post_logout_redirect_uri", back)
+	q.Set("client_id", a.oauth.ClientID)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func (a *Auth) expireCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: a.login.Options.Secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func randomString() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// oauthCode returns e when it looks like an OAuth error code, else "error".
+func oauthCode(e string) string {
+	if len(e) > 64 {
+		return "error"
+	}
+	for _, c := range e {
+		if !(c == '_' || c >= 'a' && c <= 'z') {
+			return "error"
+		}
+	}
+	return e
+}

@@ -1,0 +1,197 @@
+// Package config reads langcard's configuration from the environment and
+// validates it in one pass, reporting every problem at once.
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is the BFF's configuration. Each field names its variable and default.
+type Config struct {
+	// Addr is where the BFF listens. LANGCARD_ADDR, default 127.0.0.1:8080.
+	Addr string
+	// PublicURL is where browsers reach the BFF (scheme://host[:port], no
+	// path). LANGCARD_PUBLIC_URL; default http://<Addr> in demo mode;
+	// required, and https, with a tenant.
+	PublicURL *url.URL
+	// Demo is true when no tenant is configured: the BFF then runs its own
+	// identity provider and Graph emulator on loopback.
+	Demo bool
+	// TenantID, ClientID, ClientSecret identify the Entra ID app.
+	// LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID, LANGCARD_CLIENT_SECRET.
+	TenantID, ClientID, ClientSecret string
+	// Authority is Entra ID's login host. LANGCARD_AUTHORITY, default
+	// https://login.microsoftonline.com (national clouds differ).
+	Authority *url.URL
+	// GraphBaseURL is Graph's beta root. LANGCARD_GRAPH_BASE_URL, default
+	// https://graph.microsoft.com/beta.
+	GraphBaseURL *url.URL
+	// Scopes are the Graph scopes requested at sign-in. LANGCARD_SCOPES
+	// (space-separated), default "User.ReadWrite"; add User.ReadWrite.All
+	// to let administrators edit other people's profiles.
+	Scopes []string
+	// CookieKey signs and encrypts the login cookie; every replica needs the
+	// same one. LANGCARD_COOKIE_KEY (base64, at least 32 bytes); required
+	// with a tenant, random per start in demo mode.
+	CookieKey []byte
+	// EmbedOrigins are the exact origins of intranet pages allowed to embed
+	// the widget (CORS, frame-ancestors, returnTo). LANGCARD_EMBED_ORIGINS,
+	// comma-separated, default none.
+	EmbedOrigins []string
+	// SessionLifetime is the absolute session lifetime.
+	// LANGCARD_SESSION_LIFETIME, default 12h.
+	SessionLifetime time.Duration
+	// SessionIdle ends a session unused this long. LANGCARD_SESSION_IDLE, default 2h.
+	SessionIdle time.Duration
+	// GraphMaxWait bounds the time spent waiting on Graph's throttling
+	// before the person is told. LANGCARD_GRAPH_MAX_WAIT, default 8s.
+	GraphMaxWait time.Duration
+	// LogLevel is debug, info, warn or error. LANGCARD_LOG_LEVEL, default info.
+	LogLevel slog.Level
+}
+
+// Issuer returns the OIDC issuer of the configured tenant.
+func (c Config) Issuer() string {
+	return c.Authority.JoinPath(c.TenantID, "v2.0").String()
+}
+
+// Secure reports whether cookies must be Secure with the __Host- prefix:
+// always, but for plain-http demo mode on loopback.
+func (c Config) Secure() bool { return c.PublicURL.Scheme == "https" }
+
+// Load reads the configuration through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
+	}
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:         get("LANGCARD_ADDR", "127.0.0.1:8080"),
+		TenantID:     get("LANGCARD_TENANT_ID", ""),
+		ClientID:     get("LANGCARD_CLIENT_ID", ""),
+		ClientSecret: getenv("LANGCARD_CLIENT_SECRET"),
+		Scopes:       strings.Fields(get("LANGCARD_SCOPES", "User.ReadWrite")),
+	}
+	c.Demo = c.TenantID == "" && c.ClientID == "" && c.ClientSecret == ""
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("LANGCARD_ADDR", "%q is not host:port", c.Addr)
+	}
+	if !c.Demo {
+		for name, v := range map[string]string{"LANGCARD_TENANT_ID": c.TenantID, "LANGCARD_CLIENT_ID": c.ClientID, "LANGCARD_CLIENT_SECRET": c.ClientSecret} {
+			if v == "" {
+				bad(name, "is required with a tenant (set all three of LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID and LANGCARD_CLIENT_SECRET, or none for demo mode)")
+			}
+		}
+		if c.TenantID != "" && !isTenant(c.TenantID) {
+			bad("LANGCARD_TENANT_ID", "%q is not a tenant id (a GUID) or a domain", c.TenantID)
+		}
+	}
+
+	var err error
+	defPublic := ""
+	if c.Demo {
+		defPublic = "http://" + c.Addr
+	}
+	if c.PublicURL, err = parseOrigin(get("LANGCARD_PUBLIC_URL", defPublic)); err != nil {
+		bad("LANGCARD_PUBLIC_URL", "%v", err)
+	} else if c.PublicURL.Scheme != "https" && !(c.Demo && isLoopback(c.PublicURL.Hostname())) {
+		bad("LANGCARD_PUBLIC_URL", "must be https (plain http is only for demo mode on loopback)")
+	}
+	if c.Authority, err = parseURL(get("LANGCARD_AUTHORITY", "https://login.microsoftonline.com")); err != nil {
+		bad("LANGCARD_AUTHORITY", "%v", err)
+	}
+	if c.GraphBaseURL, err = parseURL(get("LANGCARD_GRAPH_BASE_URL", "https://graph.microsoft.com/beta")); err != nil {
+		bad("LANGCARD_GRAPH_BASE_URL", "%v", err)
+	}
+	if key := getenv("LANGCARD_COOKIE_KEY"); key != "" {
+		if c.CookieKey, err = base64.StdEncoding.DecodeString(key); err != nil || len(c.CookieKey) < 32 {
+			bad("LANGCARD_COOKIE_KEY", "must be base64 of at least 32 random bytes (openssl rand -base64 32)")
+		}
+	} else if !c.Demo {
+		bad("LANGCARD_COOKIE_KEY", "is required with a tenant: base64 of at least 32 random bytes, the same on every replica (openssl rand -base64 32)")
+	}
+	for _, o := range strings.Split(getenv("LANGCARD_EMBED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		u, err := parseOrigin(o)
+		if err != nil || u.String() != o {
+			bad("LANGCARD_EMBED_ORIGINS", "%q is not an origin like https://intranet.contoso.com (scheme, host, optional port; no path, no trailing slash)", o)
+			continue
+		}
+		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
+	c.SessionLifetime = duration(getenv, "LANGCARD_SESSION_LIFETIME", 12*time.Hour, bad)
+	c.SessionIdle = duration(getenv, "LANGCARD_SESSION_IDLE", 2*time.Hour, bad)
+	c.GraphMaxWait = duration(getenv, "LANGCARD_GRAPH_MAX_WAIT", 8*time.Second, bad)
+	if err := c.LogLevel.UnmarshalText([]byte(get("LANGCARD_LOG_LEVEL", "info"))); err != nil {
+		bad("LANGCARD_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func duration(getenv func(string) string, name string, def time.Duration, bad func(string, string, ...any)) time.Duration {
+	v := getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		bad(name, "%q is not a positive duration such as 90s or 2h", v)
+		return def
+	}
+	return d
+}
+
+func parseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u, nil
+}
+
+func parseOrigin(s string) (*url.URL, error) {
+	u, err := parseURL(s)
+	if err != nil {
+		return nil, err
+	}
+	if u.Path != "" {
+		return nil, fmt.Errorf("%q must have no path", s)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isTenant(s string) bool {
+	for _, c := range s {
+		if !(c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return len(s) <= 256
+}

@@ -1,0 +1,196 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"langcard/bff/auth"
+	"langcard/bff/graph"
+	"langcard/web/bcp47"
+	"langcard/web/langprof"
+	"langcard/web/wire"
+)
+
+// maxBody bounds request bodies, JSON and forms alike.
+const maxBody = 16 << 10
+
+// upstreamTimeout bounds one operation against Graph, retries included.
+const upstreamTimeout = 30 * time.Second
+
+type sessionBody struct {
+	SignedIn      bool      `json:"signedIn"`
+	User          auth.User `json:"user"`
+	CanEditOthers bool      `json:"canEditOthers"`
+}
+
+func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) error {
+	sess, ok := s.Auth.Current(r.Context())
+	if !ok {
+		return errSignedOut
+	}
+	writeJSON(w, http.StatusOK, sessionBody{SignedIn: true, User: sess.User, CanEditOthers: sess.CanEditOthers})
+	return nil
+}
+
+// call is what every Graph operation needs: a validated target, an id
+// (when the route has one), and a fresh access token. Everything is
+// checked before anything is sent upstream.
+type call struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	token  string
+	target graph.Target
+	id     string
+}
+
+func (s *Server) prepare(r *http.Request) (*call, error) {
+	sess, ok := s.Auth.Current(r.Context())
+	if !ok {
+		return nil, errSignedOut
+	}
+	c := &call{target: graph.Me}
+	if strings.Contains(r.Pattern, "{user}") {
+		user := r.PathValue("user")
+		t, err := graph.User(user)
+		if err != nil {
+			return nil, badSegment("user", "user "+langprof.Quote(user)+" is not an object id or a userPrincipalName")
+		}
+		if !sess.CanEditOthers {
+			return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Target: "user",
+				Message: "You may edit only your own languages: editing other people's needs the " + auth.ScopeEditOthers + " permission."}
+		}
+		c.target = t
+	}
+	if strings.Contains(r.Pattern, "{id}") {
+		id := r.PathValue("id")
+		if !graph.ValidID(id) {
+			return nil, badSegment("id", "id "+langprof.Quote(id)+" is not a language id")
+		}
+		c.id = id
+	}
+	token, err := s.Auth.AccessToken(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	c.token = token
+	c.ctx, c.cancel = context.WithTimeout(r.Context(), upstreamTimeout)
+	return c, nil
+}
+
+type listBody struct {
+	Value []langprof.LanguageProficiency `json:"value"`
+}
+
+func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	list, err := s.Graph.List(c.ctx, c.token, c.target)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listBody{Value: list})
+	return nil
+}
+
+func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	lp, err := s.Graph.Get(c.ctx, c.token, c.target, c.id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, lp)
+	return nil
+}
+
+func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	p, err := readPatch(w, r, true)
+	if err != nil {
+		return err
+	}
+	lp, err := s.Graph.Create(c.ctx, c.token, c.target, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, lp)
+	return nil
+}
+
+func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	p, err := readPatch(w, r, false)
+	if err != nil {
+		return err
+	}
+	lp, err := s.Graph.Update(c.ctx, c.token, c.target, c.id, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, lp)
+	return nil
+}
+
+func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	if err := s.Graph.Delete(c.ctx, c.token, c.target, c.id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// readPatch reads and validates a JSON body: application/json, at most
+// maxBody bytes, one object of known, person-editable properties, each
+// valid; the tag comes back in canonical form.
+func readPatch(w http.ResponseWriter, r *http.Request, create bool) (langprof.Patch, error) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return langprof.Patch{}, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupportedMediaType", Message: "The body must be JSON, sent with Content-Type: application/json."}
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return langprof.Patch{}, &Error{Status: http.StatusRequestEntityTooLarge, Code: "requestTooLarge", Message: "The body is larger than 16 KiB."}
+		}
+		return langprof.Patch{}, &Error{Status: http.StatusBadRequest, Code: "invalidRequest", Message: "The body could not be read."}
+	}
+	b, ps := wire.Decode(data, wire.Person)
+	if len(ps) == 0 {
+		b.Patch, ps = b.Patch.Validate(create, bcp47.Check)
+	}
+	if len(ps) == 0 && b.Patch.Empty() {
+		ps = langprof.Problems{{Code: langprof.CodeInvalidBody, Message: "The body names no property to change."}}
+	}
+	if len(ps) > 0 {
+		return langprof.Patch{}, invalid(ps)
+	}
+	return b.Patch, nil
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) error {
+	return &Error{Status: http.StatusNotFound, Code: "notFound", Message: "There is no such route."}
+}

@@ -1,0 +1,270 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"langcard/templates"
+)
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line a request: method, path (never the query,
+// which carries authorization codes), status and duration.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Logger.Error("panic", "path", r.URL.Path, "value", v, "stack", string(debug.Stack()))
+				http.Error(w, "Internal error.", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries; API responses
+// also get no-store, pages their Content-Security-Policy.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			h.Set("Cache-Control", "no-store")
+		} else {
+			h.Set("Content-Security-Policy", s.csp)
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// methods maps a method to its API handler.
+type methods map[string]func(http.ResponseWriter, *http.Request) error
+
+// api serves one API route: CORS for the embedding origins, preflights,
+// 405 for other methods, the CSRF check on writes, and every error in
+// Graph's shape.
+func (s *Server) api(ms methods) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		w.Header().Add("Vary", "Origin")
+		if s.embed[origin] {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+		if ms == nil {
+			s.writeError(w, r, &Error{Status: http.StatusNotFound, Code: "notFound", Message: "There is no such API route."})
+			return
+		}
+		if r.Method == http.MethodOptions {
+			s.preflight(w, r, ms)
+			return
+		}
+		h, ok := ms[r.Method]
+		if !ok {
+			w.Header().Set("Allow", allow(ms))
+			s.writeError(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: "methodNotAllowed", Message: r.Method + " is not allowed here; use " + allow(ms) + "."})
+			return
+		}
+		if r.Method != http.MethodGet {
+			if e := s.checkCSRF(r); e != nil {
+				s.writeError(w, r, e)
+				return
+			}
+		}
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func allow(ms methods) string {
+	var names []string
+	for m := range ms {
+		names = append(names, m)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// preflight answers a CORS preflight: only for the embedding origins.
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, ms methods) {
+	want := r.Header.Get("Access-Control-Request-Method")
+	if _, ok := ms[want]; !ok || !s.embed[r.Header.Get("Origin")] {
+		s.writeError(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Message: "This origin may not call the langcard API."})
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", allow(ms))
+	h.Set("Access-Control-Allow-Headers", "Content-Type, X-CSRF")
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkCSRF is the API's CSRF rule: the X-CSRF: 1 header (which a
+// cross-origin page can only send after a preflight the BFF answers for
+// its embedding origins alone), and an Origin and Sec-Fetch-Site that are
+// the BFF's own or a configured embedding origin's. Origin "null" never is.
+func (s *Server) checkCSRF(r *http.Request) *Error {
+	refuse := func(why string) *Error {
+		return &Error{Status: http.StatusForbidden, Code: "csrfRejected", Message: "Request refused: " + why + "."}
+	}
+	if r.Header.Get("X-CSRF") != "1" {
+		return refuse("writes need the X-CSRF: 1 header")
+	}
+	origin := r.Header.Get("Origin")
+	if origin != "" && origin != s.self && !s.embed[origin] {
+		return refuse("origin " + strconv.Quote(origin) + " is not allowed")
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		if !s.embed[origin] {
+			return refuse("cross-site requests must come from a configured embedding origin")
+		}
+	}
+	return nil
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string        `json:"code"`
+		Message string        `json:"message"`
+		Target  string        `json:"target,omitempty"`
+		Details []errorDetail `json:"details,omitempty"`
+	} `json:"error"`
+}
+
+// writeError answers err in Graph's error shape, logging what is not sent.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := classify(err)
+	s.logError(r, e)
+	var b errorBody
+	b.Error.Code, b.Error.Message, b.Error.Target = e.Code, e.Message, e.Target
+	for _, d := range e.Details {
+		b.Error.Details = append(b.Error.Details, errorDetail(d))
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", e.Header())
+	}
+	writeJSON(w, e.Status, b)
+}
+
+func (s *Server) logError(r *http.Request, e *Error) {
+	if e.Err == nil {
+		return
+	}
+	level := slog.LevelWarn
+	if e.Status >= 500 {
+		level = slog.LevelError
+	}
+	s.Logger.Log(r.Context(), level, "request failed", "path", r.URL.Path, "status", e.Status, "error", e.Err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+// render renders c into a buffer first, so a failing component never
+// sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.Logger.Error("render", "path", r.URL.Path, "error", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// page serves a page; an error becomes the error page.
+func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.errorPage(w, r, err)
+		}
+	})
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	e := classify(err)
+	s.logError(r, e)
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", e.Header())
+	}
+	title := http.StatusText(e.Status)
+	if e.Status == http.StatusUnauthorized {
+		title = "Signed out"
+	}
+	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), e.Status, title, e.Message))
+}
+
+// form serves a form post of the fallback page: it must pass
+// net/http.CrossOriginProtection, and its body is bounded.
+func (s *Server) form(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return s.cop.Handler(s.page(func(w http.ResponseWriter, r *http.Request) error {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if err := r.ParseForm(); err != nil {
+			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "tooLarge", Message: "The form is too large or unreadable."}
+		}
+		return h(w, r)
+	}))
+}

@@ -1,0 +1,253 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"langcard/bff/auth"
+	"langcard/bff/graph"
+	"langcard/templates"
+	"langcard/web/bcp47"
+	"langcard/web/langprof"
+)
+
+const noticeKey = "notice"
+
+func (s *Server) chrome(r *http.Request) templates.Chrome {
+	c := templates.Chrome{CSS: "/static/app.css"}
+	if sess, ok := s.Auth.Current(r.Context()); ok {
+		c.Viewer, c.ViewerUPN = sess.User.DisplayName, sess.User.UserPrincipalName
+	}
+	return c
+}
+
+// editor is GET / and GET /users/{user}: the cards, or the sign-in page.
+func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := s.Auth.Current(r.Context()); !ok {
+		s.render(w, r, http.StatusOK, templates.SignIn(s.chrome(r), url.QueryEscape(r.URL.EscapedPath()), s.DemoPeople))
+		return nil
+	}
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	e, err := s.editorView(r, c, nil)
+	if err != nil {
+		return err
+	}
+	e.Notice = s.Sessions.PopString(r.Context(), noticeKey)
+	s.render(w, r, http.StatusOK, templates.EditorPage(e))
+	return nil
+}
+
+// editorView builds the editor from Graph's list; edit, when not nil,
+// changes it (to put back a person's input and problems).
+func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Editor)) (templates.Editor, error) {
+	sess, _ := s.Auth.Current(r.Context())
+	e := templates.Editor{
+		Chrome: s.chrome(r), Subject: sess.User.DisplayName, CanEditOthers: sess.CanEditOthers,
+		New: templates.Card{Values: templates.Values{AllowedAudiences: string(langprof.Organization)}},
+	}
+	if !c.target.IsMe() {
+		e.Subject, e.Others, e.Base = c.target.String(), true, "/users/"+url.PathEscape(c.target.String())
+	}
+	list, err := s.Graph.List(c.ctx, c.token, c.target)
+	if err != nil && edit == nil {
+		return e, err
+	}
+	if err != nil {
+		e.Error = classify(err).Message
+	}
+	for _, lp := range list {
+		v := templates.ValuesOf(lp)
+		e.Cards = append(e.Cards, templates.Card{ID: lp.ID, Values: v, Orig: v, Heading: lp.DisplayName})
+	}
+	if edit != nil {
+		edit(&e)
+	}
+	return e, nil
+}
+
+// openUser is the administrators' "edit someone else's" form.
+func (s *Server) openUser(w http.ResponseWriter, r *http.Request) error {
+	user := strings.TrimSpace(r.URL.Query().Get("user"))
+	if _, err := graph.User(user); err != nil {
+		return badSegment("user", langprof.Quote(user)+" is not an object id or a userPrincipalName.")
+	}
+	http.Redirect(w, r, "/users/"+url.PathEscape(user), http.StatusSeeOther)
+	return nil
+}
+
+func formValues(r *http.Request, prefix string) templates.Values {
+	get := func(name string) string { return r.PostForm.Get(prefix + name) }
+	return templates.Values{
+		Tag: strings.TrimSpace(get(langprof.PropTag)), DisplayName: strings.TrimSpace(get(langprof.PropDisplayName)),
+		Spoken: get(langprof.PropSpoken), Written: get(langprof.PropWritten), Reading: get(langprof.PropReading),
+		AllowedAudiences: get(langprof.PropAllowedAudiences),
+	}
+}
+
+// saveForm is POST [/users/{user}]/languages/{id}: it sends Graph only
+// what the person changed from the values the form was rendered with.
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	next := formValues(r, "")
+	diff := langprof.Diff(formValues(r, "orig.").Patch(), next.Patch())
+	if diff.Empty() {
+		return s.done(w, r, c, "Nothing to save: no changes.")
+	}
+	diff, ps := diff.Validate(false, bcp47.Check)
+	if len(ps) == 0 {
+		var lp langprof.LanguageProficiency
+		if lp, err = s.Graph.Update(c.ctx, c.token, c.target, c.id, diff); err == nil {
+			return s.done(w, r, c, "Saved "+lp.DisplayName+".")
+		}
+	}
+	return s.refuse(w, r, c, ps, err, func(e *templates.Editor, problems map[string]string, msg string) {
+		for i := range e.Cards {
+			if e.Cards[i].ID == c.id {
+				e.Cards[i].Values, e.Cards[i].Orig, e.Cards[i].Problems = next, formValues(r, "orig."), problems
+				return
+			}
+		}
+		e.Error = "This language is no longer on the profile; your changes were not saved. " + msg
+	})
+}
+
+// createForm is POST [/users/{user}]/languages.
+func (s *Server) createForm(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	next := formValues(r, "")
+	p, ps := next.Patch().Validate(true, bcp47.Check)
+	if len(ps) == 0 {
+		var lp langprof.LanguageProficiency
+		if lp, err = s.Graph.Create(c.ctx, c.token, c.target, p); err == nil {
+			return s.done(w, r, c, "Added "+lp.DisplayName+".")
+		}
+	}
+	return s.refuse(w, r, c, ps, err, func(e *templates.Editor, problems map[string]string, _ string) {
+		e.New.Values, e.New.Problems = next, problems
+	})
+}
+
+// deleteForm is POST [/users/{user}]/languages/{id}/delete.
+func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.prepare(r)
+	if err != nil {
+		return err
+	}
+	defer c.cancel()
+	if err := s.Graph.Delete(c.ctx, c.token, c.target, c.id); err != nil {
+		return s.refuse(w, r, c, nil, err, func(*templates.Editor, map[string]string, string) {})
+	}
+	return s.done(w, r, c, "Language deleted.")
+}
+
+// done ends a successful form post: post/redirect/get with a notice.
+func (s *Server) done(w http.ResponseWriter, r *http.Request, c *call, notice string) error {
+	s.Sessions.Put(r.Context(), noticeKey, notice)
+	to := "/"
+	if !c.target.IsMe() {
+		to = "/users/" + url.PathEscape(c.target.String())
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// refuse re-renders the editor after a refused form post, keeping the
+// person's input: 422 with each problem beside its field, or Graph's
+// status with its message. keep puts the input back.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *call, ps langprof.Problems, err error,
+	keep func(e *templates.Editor, problems map[string]string, msg string)) error {
+	status, msg := http.StatusUnprocessableEntity, ""
+	if err != nil {
+		ge := classify(err)
+		if ge.Status == http.StatusUnauthorized || errors.Is(err, auth.ErrSignedOut) {
+			return err
+		}
+		s.logError(r, ge)
+		status, msg = ge.Status, ge.Message
+		if ge.Target != "" {
+			ps = langprof.Problems{{Target: ge.Target, Message: ge.Message}}
+		}
+		if ge.RetryAfter > 0 {
+			w.Header().Set("Retry-After", ge.Header())
+		}
+	}
+	problems := map[string]string{}
+	for _, p := range ps {
+		if p.Target == "" {
+			msg = p.Message
+			continue
+		}
+		if problems[p.Target] == "" {
+			problems[p.Target] = p.Message
+		}
+	}
+	e, _ := s.editorView(r, c, func(e *templates.Editor) { keep(e, problems, msg) })
+	if e.Error == "" {
+		e.Error = msg
+	}
+	s.render(w, r, status, templates.EditorPage(e))
+	return nil
+}
+
+func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
+	to, err := s.Auth.Callback(w, r)
+	var le *auth.LoginError
+	if errors.As(err, &le) {
+		s.render(w, r, le.Status, templates.ErrorPage(s.chrome(r), le.Status, "Sign-in failed", le.Message))
+		return nil
+	}
+	if err != nil {
+		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Sign-in failed. Start again.", Err: err}
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	to, err := s.Auth.Logout(w, r)
+	if err != nil {
+		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Sign-out failed. Try again.", Err: err}
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.Ready != nil {
+		if err := s.Ready(r.Context()); err != nil {
+			s.Logger.Warn("not ready", "error", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("not ready\n"))
+			return
+		}
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (s *Server) static() http.Handler {
+	files := http.FileServerFS(s.Static)
+	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	}))
+}

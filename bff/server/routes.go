@@ -1,0 +1,38 @@
+package server
+
+import "net/http"
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Pages and their form fallback.
+	mux.Handle("GET /{$}", s.page(s.editor))
+	mux.Handle("GET /users", s.page(s.openUser))
+	mux.Handle("GET /users/{user}", s.page(s.editor))
+	for _, base := range []string{"", "/users/{user}"} {
+		mux.Handle("POST "+base+"/languages", s.form(s.createForm))
+		mux.Handle("POST "+base+"/languages/{id}", s.form(s.saveForm))
+		mux.Handle("POST "+base+"/languages/{id}/delete", s.form(s.deleteForm))
+	}
+
+	// Sign-in and sign-out.
+	mux.HandleFunc("GET /login", s.Auth.Login)
+	mux.Handle("GET /auth/callback", s.page(s.callback))
+	mux.Handle("POST /logout", s.form(s.logout))
+
+	// Health.
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+
+	// The JSON API for the widget; s.api answers preflights, 405s and
+	// CSRF checks for every route in one place.
+	mux.Handle("/api/session", s.api(methods{"GET": s.apiSession}))
+	for _, base := range []string{"/api/me", "/api/users/{user}"} {
+		mux.Handle(base+"/languages", s.api(methods{"GET": s.apiList, "POST": s.apiCreate}))
+		mux.Handle(base+"/languages/{id}", s.api(methods{"GET": s.apiGet, "PATCH": s.apiUpdate, "DELETE": s.apiDelete}))
+	}
+	mux.Handle("/api/", s.api(nil))
+
+	mux.Handle("GET /static/", s.static())
+	return mux
+}

@@ -1,0 +1,78 @@
+// Package server is the BFF's HTTP surface: the editor pages and their
+// form fallback, sign-in and sign-out, the JSON API for the widget, health
+// checks and static assets, behind the middleware that keeps security.md's
+// rules (CSRF, CORS, security headers, no tokens in logs or responses).
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/alexedwards/scs/v2"
+
+	"langcard/bff/auth"
+	"langcard/bff/graph"
+	"langcard/templates"
+)
+
+// Options holds the server's dependencies.
+type Options struct {
+	Logger   *slog.Logger
+	Auth     *auth.Auth
+	Sessions *scs.SessionManager
+	Graph    *graph.Client
+	// PublicURL is the BFF's own origin.
+	PublicURL *url.URL
+	// EmbedOrigins are the exact origins allowed to embed the widget.
+	EmbedOrigins []string
+	// DemoPeople, when not empty, are offered on the sign-in page.
+	DemoPeople []templates.DemoPerson
+	// Static serves /static/.
+	Static fs.FS
+	// Ready reports whether the server can serve (readiness probe).
+	Ready func(context.Context) error
+}
+
+// Server is the BFF's handler; build it with New.
+type Server struct {
+	Options
+	self    string
+	embed   map[string]bool
+	cop     *http.CrossOriginProtection
+	csp     string
+	handler http.Handler
+}
+
+// New returns the BFF's http.Handler.
+func New(o Options) *Server {
+	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection()}
+	for _, origin := range o.EmbedOrigins {
+		s.embed[origin] = true
+	}
+	s.csp = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
+	s.handler = s.logRequests(s.recoverPanics(s.securityHeaders(o.Sessions.LoadAndSave(s.routes()))))
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// contentSecurityPolicy is the policy of every page: scripts only from
+// the BFF (and WebAssembly compiled from them), no inline anything, forms
+// only to the BFF (and the identity provider's sign-out, which logout
+// redirects to), framing only by the embedding origins.
+func contentSecurityPolicy(embed []string, endSession string) string {
+	frame := "'none'"
+	if len(embed) > 0 {
+		frame = strings.Join(embed, " ")
+	}
+	formAction := "'self'"
+	if u, err := url.Parse(endSession); err == nil && u.Host != "" {
+		formAction += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; form-action " + formAction + "; frame-ancestors " + frame + "; base-uri 'none'"
+}

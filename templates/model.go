@@ -1,0 +1,127 @@
+// Package templates holds langcard's server-rendered views (templ): the
+// page layout, the sign-in page, the editor page with its language cards,
+// and the error page. Their markup is the only markup of a card: the
+// widget hydrates it rather than rendering its own.
+package templates
+
+import (
+	"langcard/web/langprof"
+)
+
+// Chrome is what every page's frame needs.
+type Chrome struct {
+	// Viewer is the signed-in person's display name ("" when signed out).
+	Viewer string
+	// ViewerUPN is the signed-in person's userPrincipalName.
+	ViewerUPN string
+	// CSS is the stylesheet's URL.
+	CSS string
+}
+
+// Values are a card's form values, as strings, exactly as a person sent
+// them or as Graph holds them.
+type Values struct {
+	Tag, DisplayName, Spoken, Written, Reading, AllowedAudiences string
+}
+
+// ValuesOf returns the values of a languageProficiency.
+func ValuesOf(lp langprof.LanguageProficiency) Values {
+	return Values{
+		Tag: lp.Tag, DisplayName: lp.DisplayName, Spoken: string(lp.Spoken), Written: string(lp.Written),
+		Reading: string(lp.Reading), AllowedAudiences: string(lp.AllowedAudiences),
+	}
+}
+
+// Patch returns the values as a Patch with every property present.
+func (v Values) Patch() langprof.Patch {
+	a, s, w, r := langprof.Audience(v.AllowedAudiences), langprof.Level(v.Spoken), langprof.Level(v.Written), langprof.Level(v.Reading)
+	return langprof.Patch{Tag: &v.Tag, DisplayName: &v.DisplayName, Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
+}
+
+// Card is one language card: a form to save, and one to delete. The card
+// for a new language has no ID.
+type Card struct {
+	ID     string
+	Values Values
+	// Orig are the values the form was rendered with; the server sends
+	// Graph only what differs from them.
+	Orig Values
+	// Problems maps a property name to what is wrong with it.
+	Problems map[string]string
+	// Heading is the card's title: the saved display name.
+	Heading string
+}
+
+// Prefix is the prefix of the card's element ids.
+func (c Card) Prefix() string {
+	if c.ID == "" {
+		return "new"
+	}
+	return "lang-" + c.ID
+}
+
+// Editor is the editor page.
+type Editor struct {
+	Chrome
+	// Subject names whose profile this is; Others is true when it is not
+	// the viewer's own.
+	Subject string
+	Others  bool
+	// Base is the path the forms post below: "" for me, "/users/{user}".
+	Base string
+	// Notice is a one-time message after a successful change.
+	Notice string
+	// Error is a page-level problem (Graph failed, for example).
+	Error string
+	// CanEditOthers offers the form to open someone else's profile.
+	CanEditOthers bool
+	Cards         []Card
+	New           Card
+}
+
+// Problems returns every problem on the page, for the summary at its top.
+func (e Editor) Problems() []PageProblem {
+	var out []PageProblem
+	for _, c := range append(append([]Card{}, e.Cards...), e.New) {
+		for _, prop := range props {
+			if msg := c.Problems[prop]; msg != "" {
+				out = append(out, PageProblem{Field: c.Prefix() + "-" + prop, Message: msg})
+			}
+		}
+	}
+	return out
+}
+
+// PageProblem links a problem to its field.
+type PageProblem struct{ Field, Message string }
+
+var props = []string{langprof.PropTag, langprof.PropDisplayName, langprof.PropSpoken, langprof.PropWritten, langprof.PropReading, langprof.PropAllowedAudiences}
+
+// DemoPerson is a person one can sign in as in demo mode.
+type DemoPerson struct {
+	DisplayName, UPN, Note string
+}
+
+type option struct{ Value, Label string }
+
+func levelOptions(current string) []option {
+	var out []option
+	if !langprof.Level(current).Valid() {
+		out = append(out, option{current, "Choose a level"})
+	}
+	for _, l := range langprof.Levels {
+		out = append(out, option{string(l), l.Label()})
+	}
+	return out
+}
+
+func audienceOptions(current string) []option {
+	var out []option
+	if !langprof.Audience(current).Valid() {
+		out = append(out, option{current, "Choose who can see it"})
+	}
+	for _, a := range langprof.Audiences {
+		out = append(out, option{string(a), a.Label()})
+	}
+	return out
+}
