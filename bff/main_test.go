@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := map[string]string{"LANGCARD_ADDR": "127.0.0.1:0"}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"bff"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	var base string
+	for lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "langcard listening on "); ok {
+			base = u
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		t.Fatalf("run printed no address; it returned %v", <-done)
+	}
+	for _, path := range []string{"/healthz", "/readyz", "/"} {
+		var resp *http.Response
+		var err error
+		for range 50 {
+			if resp, err = http.Get(base + path); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not stop")
+	}
+}
+
+func TestRunReportsEveryConfigProblem(t *testing.T) {
+	env := map[string]string{"LANGCARD_CLIENT_ID": "app", "LANGCARD_LOG_LEVEL": "loud"}
+	err := run(context.Background(), []string{"bff"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "LANGCARD_TENANT_ID") || !strings.Contains(err.Error(), "LANGCARD_LOG_LEVEL") {
+		t.Errorf("got %v, want every problem", err)
+	}
+}
+
+func TestRunCheck(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"bff", "-check"}, func(string) string { return "" }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "configuration is valid (demo mode: true") {
+		t.Errorf("got %q", out.String())
+	}
+}
