@@ -1,0 +1,51 @@
+# langcard. Two commands do all the set-up on a fresh machine:
+#   make run    the demo on http://127.0.0.1:8080, no tenant needed
+#   make test   every test, browser ones included
+SHELL := /bin/bash
+GO    ?= go
+
+.PHONY: run test build generate check-generated deps screenshots vet
+
+run:
+	$(GO) run ./bff
+
+build:
+	$(GO) build -trimpath -o bin/langcard ./bff
+
+# Regenerate the templ views (the generated *_templ.go files are committed).
+generate:
+	$(GO) tool templ generate -path templates
+
+# Fails when a committed *_templ.go is not what its .templ generates now.
+check-generated:
+	@templ=$$($(GO) tool -n templ) && tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	mkdir "$$tmp/templates" && cp templates/*.templ "$$tmp/templates/" && \
+	(cd "$$tmp" && "$$templ" generate -path templates >/dev/null 2>&1) || { echo "templ generate failed"; exit 1; }; \
+	for f in "$$tmp"/templates/*_templ.go; do \
+	  cmp -s "$$f" "templates/$$(basename "$$f")" || { echo "templates/$$(basename "$$f") is stale: run make generate and commit it"; exit 1; }; \
+	done; \
+	for f in templates/*_templ.go; do \
+	  [ -f "$$tmp/templates/$$(basename "$$f")" ] || { echo "$$f has no .templ source"; exit 1; }; \
+	done
+
+# Finds Debian's chromium for the browser tests, or installs it (as root
+# with apt-get); elsewhere it says exactly what to install.
+deps:
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' (or set LANGCARD_CHROMIUM to a Chromium binary)"; exit 1; \
+	  fi; \
+	fi
+
+vet:
+	$(GO) vet ./...
+
+test: deps check-generated vet
+	$(GO) test -race -count=1 ./...
+
+# Retakes the README's screenshots from the browser tests.
+screenshots: deps
+	LANGCARD_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestBrowser' ./bff/app/

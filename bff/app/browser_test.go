@@ -1,0 +1,166 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"langcard/bff/demo"
+)
+
+// chromium starts Debian's chromium headless, with the flags it needs as
+// root on a closed network, in a fresh profile. Without a browser the test
+// is skipped, except under CI=true, where that is a failure.
+func chromium(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("LANGCARD_CHROMIUM")
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if path == "" {
+			path, _ = exec.LookPath(name)
+		}
+	}
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium not found: browser tests may not be skipped in CI (apt-get install chromium)")
+		}
+		t.Skip("chromium not found; make test installs it (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1100, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// step runs browser actions with a deadline, failing the test on error.
+func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(sctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// submit clicks a submit button and waits for the page it leads to.
+func submit(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(sctx, chromedp.Click(chromedp.CSS(css))); err != nil {
+		t.Fatalf("submitting %s: %v", css, err)
+	}
+}
+
+// screenshot saves the page under $LANGCARD_SCREENSHOTS (make screenshots).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("LANGCARD_SCREENSHOTS")
+	png := read(t, ctx, chromedp.FullScreenshot(100))
+	if len(png) < 1000 {
+		t.Fatalf("screenshot of %d bytes", len(png))
+	}
+	if dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Everything the form fallback offers works with JavaScript switched off.
+func TestBrowserNoJavaScript(t *testing.T) {
+	h := newHarness(t)
+	ctx := chromium(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	card := "#lang-" + demo.ExampleID
+
+	step(t, ctx, "open the sign-in page", chromedp.Navigate(h.url+"/"), chromedp.WaitVisible(chromedp.CSS("a.button.primary")))
+	screenshot(t, ctx, "signin.png")
+	submit(t, ctx, `a[href*="login_hint=innocenty"]`)
+	step(t, ctx, "see the editor", chromedp.WaitVisible(chromedp.CSS(card)))
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS("h1"))); got != "Your languages" {
+		t.Fatalf("heading %q", got)
+	}
+
+	// Edit a level and the audience, save, reload, see them saved.
+	step(t, ctx, "edit", chromedp.SetValue(chromedp.CSS(card+"-spoken"), "fullProfessional"), chromedp.SetValue(chromedp.CSS(card+"-allowedAudiences"), "everyone"))
+	submit(t, ctx, card+" .card-form button[type=submit]")
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Saved Norwegian Bokmål." {
+		t.Errorf("notice %q", got)
+	}
+	screenshot(t, ctx, "editor.png")
+	step(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(card)))
+	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-spoken"))); got != "fullProfessional" {
+		t.Errorf("spoken after reload %q", got)
+	}
+	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-allowedAudiences"))); got != "everyone" {
+		t.Errorf("audience after reload %q", got)
+	}
+
+	// An invalid tag: the message beside the field, the input kept.
+	h.graph.ResetRequests()
+	step(t, ctx, "type a bad tag", chromedp.SetValue(chromedp.CSS(card+"-tag"), "no-NB"), chromedp.SetValue(chromedp.CSS(card+"-written"), "elementary"))
+	submit(t, ctx, card+" .card-form button[type=submit]")
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(card+"-tag-error"))); !strings.Contains(got, `"NB"`) {
+		t.Errorf("tag error %q", got)
+	}
+	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-tag"))); got != "no-NB" {
+		t.Errorf("tag input after refusal %q", got)
+	}
+	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-written"))); got != "elementary" {
+		t.Errorf("written input after refusal %q", got)
+	}
+	screenshot(t, ctx, "editor-invalid.png")
+	if w := upstreamWrites(h); len(w) != 0 {
+		t.Errorf("a refused form reached Graph: %+v", w)
+	}
+
+	// Add, then delete.
+	step(t, ctx, "fill the new card",
+		chromedp.SetValue(chromedp.CSS("#new-tag"), "sv-SE"), chromedp.SetValue(chromedp.CSS("#new-displayName"), "Swedish"),
+		chromedp.SetValue(chromedp.CSS("#new-spoken"), "conversational"), chromedp.SetValue(chromedp.CSS("#new-written"), "elementary"),
+		chromedp.SetValue(chromedp.CSS("#new-reading"), "limitedWorking"))
+	submit(t, ctx, ".add button[type=submit]")
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Added Swedish." {
+		t.Fatalf("notice %q", got)
+	}
+	langs := h.graph.Languages(demo.Innocenty.ID)
+	swedish := "#lang-" + langs[len(langs)-1].ID
+	submit(t, ctx, swedish+" form.delete button")
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Language deleted." {
+		t.Errorf("notice %q", got)
+	}
+	step(t, ctx, "the card is gone", chromedp.WaitNotPresent(chromedp.CSS(swedish)))
+
+	// Sign out.
+	submit(t, ctx, "header form button")
+	step(t, ctx, "signed out", chromedp.WaitVisible(chromedp.CSS("a.button.primary")))
+}
