@@ -104,24 +104,30 @@ type DemoPerson struct {
 
 type option struct{ Value, Label string }
 
-func levelOptions(current string) []option {
+// enum is a langprof enum: Level or Audience.
+type enum interface {
+	~string
+	Valid() bool
+	Label() string
+}
+
+// options lists the choices of an enum select; a current value that is not
+// a valid choice (none yet, or a value Graph added later) comes first.
+func options[T enum](current string, all []T, placeholder string) []option {
 	var out []option
-	if !langprof.Level(current).Valid() {
-		out = append(out, option{current, "Choose a level"})
+	if !T(current).Valid() {
+		out = append(out, option{current, placeholder})
 	}
-	for _, l := range langprof.Levels {
-		out = append(out, option{string(l), l.Label()})
+	for _, v := range all {
+		out = append(out, option{string(v), v.Label()})
 	}
 	return out
 }
 
+func levelOptions(current string) []option {
+	return options(current, langprof.Levels, "Choose a level")
+}
+
 func audienceOptions(current string) []option {
-	var out []option
-	if !langprof.Audience(current).Valid() {
-		out = append(out, option{current, "Choose who can see it"})
-	}
-	for _, a := range langprof.Audiences {
-		out = append(out, option{string(a), a.Label()})
-	}
-	return out
+	return options(current, langprof.Audiences, "Choose who can see it")
 }

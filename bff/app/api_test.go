@@ -48,7 +48,9 @@ func TestAPICRUD(t *testing.T) {
 
 	r = b.api("GET", "/api/me/languages", "")
 	wantStatus(t, r, 200)
-	list := decode[struct{ Value []langprof.LanguageProficiency }](t, r)
+	list := decode[struct {
+		Value []langprof.LanguageProficiency
+	}](t, r)
 	if len(list.Value) != 2 {
 		t.Fatalf("got %d languages, want the 2 seeded", len(list.Value))
 	}

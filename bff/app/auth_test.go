@@ -173,7 +173,9 @@ func TestLoginCSRF(t *testing.T) {
 		wantStatus int
 	}{
 		{"no state", func() (*browser, string) { b, _, _ := begin(); return b, "/auth/callback?code=x" }, 400},
-		{"state without a cookie", func() (*browser, string) { return h.browser(), "/auth/callback?code=x&state=" + strings.Repeat("a", 43) }, 400},
+		{"state without a cookie", func() (*browser, string) {
+			return h.browser(), "/auth/callback?code=x&state=" + strings.Repeat("a", 43)
+		}, 400},
 		{"mismatched state", func() (*browser, string) {
 			b, _, _ := begin()
 			return b, "/auth/callback?code=x&state=" + strings.Repeat("b", 43)

@@ -21,7 +21,7 @@ func TestTenant(t *testing.T) {
 	c, err := Load(env(map[string]string{
 		"LANGCARD_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "LANGCARD_CLIENT_ID": "app", "LANGCARD_CLIENT_SECRET": "s",
 		"LANGCARD_PUBLIC_URL": "https://langcard.contoso.com", "LANGCARD_COOKIE_KEY": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
-		"LANGCARD_EMBED_ORIGINS": "https://intranet.contoso.com, https://wiki.contoso.com:8443",
+		"LANGCARD_EMBED_ORIGINS":  "https://intranet.contoso.com, https://wiki.contoso.com:8443",
 		"LANGCARD_GRAPH_BASE_URL": "https://graph.microsoft.us/beta", "LANGCARD_AUTHORITY": "https://login.microsoftonline.us",
 	}))
 	if err != nil {

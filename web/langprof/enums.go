@@ -90,18 +90,11 @@ func (a Audience) Valid() bool {
 	return ok
 }
 
-func levelList() string {
-	s := make([]string, len(Levels))
-	for i, l := range Levels {
-		s[i] = string(l)
-	}
-	return strings.Join(s, ", ")
-}
-
-func audienceList() string {
-	s := make([]string, len(Audiences))
-	for i, a := range Audiences {
-		s[i] = string(a)
+// join lists enum values as Graph spells them, for messages.
+func join[T ~string](values []T) string {
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
 	}
 	return strings.Join(s, ", ")
 }

@@ -127,7 +127,7 @@ type TagCheck func(tag string) (canonical, problem string)
 func (p Patch) Validate(create bool, check TagCheck) (Patch, Problems) {
 	var ps Problems
 	if p.AllowedAudiences != nil && !p.AllowedAudiences.Valid() {
-		ps = append(ps, enumProblem(PropAllowedAudiences, string(*p.AllowedAudiences), audienceList()))
+		ps = append(ps, enumProblem(PropAllowedAudiences, string(*p.AllowedAudiences), join(Audiences)))
 	}
 	if p.DisplayName != nil {
 		if msg := displayNameProblem(*p.DisplayName); msg != "" {
@@ -155,7 +155,7 @@ func (p Patch) Validate(create bool, check TagCheck) (Patch, Problems) {
 		v    *Level
 	}{{PropSpoken, p.Spoken}, {PropWritten, p.Written}, {PropReading, p.Reading}} {
 		if f.v != nil && !f.v.Valid() {
-			ps = append(ps, enumProblem(f.name, string(*f.v), levelList()))
+			ps = append(ps, enumProblem(f.name, string(*f.v), join(Levels)))
 		}
 	}
 	return p, ps

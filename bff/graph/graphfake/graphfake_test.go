@@ -162,4 +162,3 @@ func TestConcurrentPartialPatches(t *testing.T) {
 		t.Errorf("got %+v, want all three changes kept and written untouched", got)
 	}
 }
-
