@@ -345,3 +345,32 @@ func TestRefreshErrors(t *testing.T) {
 	}
 	wantStatus(t, b.api("GET", "/api/session", ""), 401)
 }
+
+// Served over https, every cookie is Secure with the __Host- prefix (so
+// no Domain and Path=/): only plain-http demo mode on loopback drops them.
+func TestCookiesOverHTTPS(t *testing.T) {
+	h := newHarness(t, withTLS)
+	b := h.browser()
+	r := b.get("/login")
+	wantStatus(t, r, http.StatusFound)
+	var login *http.Cookie
+	for _, c := range r.Cookies() {
+		login = c
+	}
+	if login == nil || !strings.HasPrefix(login.Name, "__Host-langcard-login-") || !login.Secure || !login.HttpOnly || login.Path != "/" || login.Domain != "" {
+		t.Fatalf("login cookie %+v", login)
+	}
+	idp := b.get(r.Header.Get("Location"))
+	r = b.get(idp.Header.Get("Location"))
+	wantStatus(t, r, http.StatusSeeOther)
+	var sess *http.Cookie
+	for _, c := range r.Cookies() {
+		if c.Name == "__Host-langcard" {
+			sess = c
+		}
+	}
+	if sess == nil || !sess.Secure || !sess.HttpOnly || sess.Path != "/" || sess.Domain != "" || sess.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v in %v", sess, r.Header["Set-Cookie"])
+	}
+	wantStatus(t, b.api("GET", "/api/session", ""), 200)
+}

@@ -38,6 +38,8 @@ type harness struct {
 	logs  *syncBuffer
 	// seen collects every response body and header the tests received.
 	seen *syncBuffer
+	// transport trusts the BFF's test certificate (nil: plain http).
+	transport http.RoundTripper
 }
 
 type syncBuffer struct {
@@ -57,7 +59,14 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newHarness(t *testing.T) *harness {
+// option changes a harness's configuration.
+type option func(env map[string]string)
+
+// withTLS serves the BFF over https, as in production: cookies are then
+// Secure and carry the __Host- prefix.
+func withTLS(env map[string]string) { env["tls"] = "1" }
+
+func newHarness(t *testing.T, opts ...option) *harness {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -69,6 +78,12 @@ func newHarness(t *testing.T) *harness {
 		"LANGCARD_EMBED_ORIGINS":  embedOrigin,
 		"LANGCARD_GRAPH_MAX_WAIT": "2s",
 		"LANGCARD_LOG_LEVEL":      "debug",
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	if env["tls"] != "" {
+		env["LANGCARD_PUBLIC_URL"] = "https://" + ln.Addr().String()
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
@@ -83,7 +98,12 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.app, h.graph, h.idp = a, a.Demo.Graph, a.Demo.IdP
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: a.Handler}}
-	srv.Start()
+	if env["tls"] != "" {
+		srv.StartTLS()
+		h.transport = srv.Client().Transport
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(func() {
 		srv.Close()
 		a.Close()
@@ -102,7 +122,7 @@ type browser struct {
 
 func (h *harness) browser() *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{h: h, jar: jar, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{h: h, jar: jar, c: &http.Client{Jar: jar, Transport: h.transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 type response struct {
