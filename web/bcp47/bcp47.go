@@ -7,10 +7,10 @@ package bcp47
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 
 	"golang.org/x/text/language"
+
+	"langcard/web/langprof"
 )
 
 // Check returns the canonical form of tag, or a message saying why it is
@@ -21,15 +21,12 @@ func Check(tag string) (canonical, problem string) {
 	if err != nil {
 		var ve language.ValueError
 		if errors.As(err, &ve) {
-			return "", "tag " + strconv.Quote(tag) + " uses the subtag " + strconv.Quote(ve.Subtag()) + ", which is not in the IANA language subtag registry"
+			return "", langprof.TagUnknownSubtag(tag, ve.Subtag())
 		}
-		return "", "tag " + strconv.Quote(tag) + " is not a well-formed BCP 47 language tag (for example en-US or nb-NO)"
+		return "", langprof.TagIllFormed(tag)
 	}
-	if base, conf := t.Base(); conf == language.No || base.String() == "und" {
-		return "", "tag " + strconv.Quote(tag) + " does not name a language"
-	}
-	if strings.EqualFold(t.String(), "und") {
-		return "", "tag " + strconv.Quote(tag) + " does not name a language"
+	if _, conf := t.Base(); conf != language.Exact {
+		return "", langprof.TagNoLanguage(tag)
 	}
 	return t.String(), ""
 }

@@ -212,11 +212,44 @@ func tagProblem(s string, check TagCheck) (string, string) {
 	return canonical, ""
 }
 
-// Quote quotes s for a message, cut to 40 characters.
+// Quote quotes s for a message, cut to 40 characters: backslashes,
+// double quotes and control characters are escaped as in Go.
 func Quote(s string) string {
 	if utf8.RuneCountInString(s) > 40 {
 		r := []rune(s)
 		s = string(r[:40]) + "…"
 	}
-	return strconv.Quote(s)
+	const hex = "0123456789abcdef"
+	b := []byte{'"'}
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r < 0x20 || r == 0x7f:
+			b = append(b, '\\', 'x', hex[r>>4], hex[r&0xf])
+		case r == utf8.RuneError:
+			b = append(b, `\ufffd`...)
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(append(b, '"'))
+}
+
+// Messages of the BCP 47 checks, shared so that the server's check
+// (x/text) and the browser's (Intl) say the same thing.
+
+// TagUnknownSubtag says that tag is well-formed but uses an unregistered subtag.
+func TagUnknownSubtag(tag, subtag string) string {
+	return "tag " + Quote(tag) + " uses the subtag " + Quote(subtag) + ", which is not in the IANA language subtag registry"
+}
+
+// TagIllFormed says that tag is not a well-formed BCP 47 tag.
+func TagIllFormed(tag string) string {
+	return "tag " + Quote(tag) + " is not a well-formed BCP 47 language tag (for example en-US or nb-NO)"
+}
+
+// TagNoLanguage says that tag names no language (und, private use only).
+func TagNoLanguage(tag string) string {
+	return "tag " + Quote(tag) + " does not name a language"
 }
