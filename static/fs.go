@@ -1,11 +1,14 @@
-// Package static embeds langcard's static assets: the stylesheet now,
-// and the widget's loader and WebAssembly later. Tests serve this FS, so
-// what is tested is what ships.
+// Package static serves langcard's static assets from one go:embed: the
+// stylesheet and the widget's loader (committed), and the widget's
+// WebAssembly and Go's wasm_exec.js with their brotli and gzip variants
+// (built into dist/ by make widget, not committed). Each is served under a
+// content-hashed name, precompressed, and cached as immutable. Tests serve
+// this FS, so what is tested is what ships.
 package static
 
 import "embed"
 
-// FS holds the assets, served under /static/.
+// FS holds the assets.
 //
-//go:embed *.css
+//go:embed app.css langcard.js all:dist
 var FS embed.FS

@@ -14,9 +14,23 @@ type Chrome struct {
 	Viewer string
 	// ViewerUPN is the signed-in person's userPrincipalName.
 	ViewerUPN string
+	// ViewerID is the signed-in person's object id.
+	ViewerID string
 	// CSS is the stylesheet's URL.
 	CSS string
+	// Widget are the widget's assets; empty when it is not built, and the
+	// page then works through its forms alone.
+	Widget Widget
 }
+
+// Widget are the URLs of the widget's assets (content-hashed).
+type Widget struct {
+	Loader, Exec, WASM string
+}
+
+// TemplateID stands for the id in the <template> of a new card; the
+// widget replaces it with the id Graph gave.
+const TemplateID = "__ID__"
 
 // Values are a card's form values, as strings, exactly as a person sent
 // them or as Graph holds them.

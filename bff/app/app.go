@@ -90,10 +90,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
+	assets, err := static.Load(static.FS)
+	if err != nil {
+		return nil, fmt.Errorf("loading static assets: %w", err)
+	}
 	a.Handler = server.New(server.Options{
 		Logger: log, Auth: au, Sessions: sm,
 		Graph:     &graph.Client{BaseURL: graphURL, MaxWait: cfg.GraphMaxWait},
-		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Static: static.FS,
+		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {
 			if st, ok := sm.Store.(scs.CtxStore); ok {
 				_, _, err := st.FindCtx(ctx, "readiness-probe")

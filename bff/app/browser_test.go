@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"langcard/bff/demo"
@@ -44,7 +45,27 @@ func chromium(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
+	// Keep what every page logs, so a test can tell that the widget did not
+	// panic (a Go panic stops it for good).
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: consoleTrap}); err != nil {
+		t.Fatal(err)
+	}
 	return ctx
+}
+
+const consoleTrap = `window.__logged = [];
+for (const k of ["error", "warn", "log"]) {
+	const orig = console[k];
+	console[k] = (...a) => { window.__logged.push(k + ": " + a.map(String).join(" ")); orig.apply(console, a); };
+}
+window.addEventListener("error", e => window.__logged.push("uncaught: " + e.message));`
+
+// quietConsole fails the test when the current page logged anything.
+func quietConsole(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if got := read(t, ctx, chromedp.Evaluate[string](`(window.__logged || []).join("\n")`)); got != "" {
+		t.Errorf("the page logged:\n%s", got)
+	}
 }
 
 // step runs browser actions with a deadline, failing the test on error.
@@ -164,3 +185,6 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	submit(t, ctx, "header form button")
 	step(t, ctx, "signed out", chromedp.WaitVisible(chromedp.CSS("a.button.primary")))
 }
+
+// ciMode is true under CI, where browser tests may not skip.
+func ciMode() bool { return os.Getenv("CI") == "true" }

@@ -5,8 +5,6 @@
 package demo
 
 import (
-	"time"
-
 	"langcard/bff/graph/graphfake"
 	"langcard/web/langprof"
 )
@@ -32,7 +30,7 @@ const ExampleID = "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"
 // Example returns the upstream page's example entry exactly as its
 // response shows it, with the display name in correct UTF-8.
 func Example() langprof.LanguageProficiency {
-	at := time.Date(2020, 7, 6, 6, 34, 12, 229486800, time.UTC)
+	at := langprof.DateTime("2020-07-06T06:34:12.2294868Z")
 	by := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: Innocenty.DisplayName, ID: Innocenty.ID}}
 	return langprof.LanguageProficiency{
 		ID:               ExampleID,
@@ -49,7 +47,7 @@ func Example() langprof.LanguageProficiency {
 
 func seed(g *graphfake.Server) {
 	g.Seed(Innocenty.ID, Example())
-	at := time.Date(2024, 3, 18, 9, 12, 40, 0, time.UTC)
+	at := langprof.DateTime("2024-03-18T09:12:40Z")
 	by := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: Innocenty.DisplayName, ID: Innocenty.ID}}
 	g.Seed(Innocenty.ID, langprof.LanguageProficiency{
 		ID: "5d1c0a7e-9b7c-4d0b-9a55-0c2f4d6b8e11", AllowedAudiences: langprof.Organization,

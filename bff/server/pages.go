@@ -8,6 +8,7 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
+	"langcard/static"
 	"langcard/templates"
 	"langcard/web/bcp47"
 	"langcard/web/langprof"
@@ -16,9 +17,12 @@ import (
 const noticeKey = "notice"
 
 func (s *Server) chrome(r *http.Request) templates.Chrome {
-	c := templates.Chrome{CSS: "/static/app.css"}
+	c := templates.Chrome{CSS: s.Assets.URL(static.CSS)}
 	if sess, ok := s.Auth.Current(r.Context()); ok {
-		c.Viewer, c.ViewerUPN = sess.User.DisplayName, sess.User.UserPrincipalName
+		c.Viewer, c.ViewerUPN, c.ViewerID = sess.User.DisplayName, sess.User.UserPrincipalName, sess.User.ID
+	}
+	if wasm := s.Assets.URL(static.Widget); wasm != "" {
+		c.Widget = templates.Widget{Loader: s.Assets.URL(static.Loader), Exec: s.Assets.URL(static.WasmExec), WASM: wasm}
 	}
 	return c
 }
@@ -242,12 +246,4 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Write([]byte("ready\n"))
-}
-
-func (s *Server) static() http.Handler {
-	files := http.FileServerFS(s.Static)
-	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	}))
 }

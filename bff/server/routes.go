@@ -33,6 +33,6 @@ func (s *Server) routes() http.Handler {
 	}
 	mux.Handle("/api/", s.api(nil))
 
-	mux.Handle("GET /static/", s.static())
+	mux.Handle("GET /static/", s.Assets)
 	return mux
 }

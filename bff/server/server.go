@@ -6,7 +6,6 @@ package server
 
 import (
 	"context"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
+	"langcard/static"
 	"langcard/templates"
 )
 
@@ -31,8 +31,8 @@ type Options struct {
 	EmbedOrigins []string
 	// DemoPeople, when not empty, are offered on the sign-in page.
 	DemoPeople []templates.DemoPerson
-	// Static serves /static/.
-	Static fs.FS
+	// Assets are the static assets served under /static/.
+	Assets *static.Assets
 	// Ready reports whether the server can serve (readiness probe).
 	Ready func(context.Context) error
 }

@@ -9,8 +9,6 @@
 // browser uses Intl.getCanonicalLocales.
 package langprof
 
-import "time"
-
 // LanguageProficiency is one language on a person's profile, with the
 // properties Graph returns (beta, microsoft.graph.languageProficiency).
 // Pointer fields are null in Graph's JSON when absent.
@@ -18,9 +16,9 @@ type LanguageProficiency struct {
 	ID                   string            `json:"id"`
 	AllowedAudiences     Audience          `json:"allowedAudiences"`
 	Inference            *InferenceData    `json:"inference"`
-	CreatedDateTime      *time.Time        `json:"createdDateTime"`
+	CreatedDateTime      *DateTime         `json:"createdDateTime"`
 	CreatedBy            *IdentitySet      `json:"createdBy"`
-	LastModifiedDateTime *time.Time        `json:"lastModifiedDateTime"`
+	LastModifiedDateTime *DateTime         `json:"lastModifiedDateTime"`
 	LastModifiedBy       *IdentitySet      `json:"lastModifiedBy"`
 	Source               *PersonDataSource `json:"source"`
 	DisplayName          string            `json:"displayName"`
@@ -29,6 +27,11 @@ type LanguageProficiency struct {
 	Written              Level             `json:"written"`
 	Reading              Level             `json:"reading"`
 }
+
+// DateTime is a time as Graph writes it: RFC 3339 in UTC, such as
+// "2020-07-06T06:34:12.2294868Z". It is kept as Graph's text (the widget
+// must not import package time, which costs 37 KB of WebAssembly).
+type DateTime string
 
 // InferenceData says how sure the creating application was of an inferred entry.
 type InferenceData struct {

@@ -130,11 +130,7 @@ func (p Patch) Validate(create bool, check TagCheck) (Patch, Problems) {
 		ps = append(ps, enumProblem(PropAllowedAudiences, string(*p.AllowedAudiences), join(Audiences)))
 	}
 	if p.DisplayName != nil {
-		if msg := displayNameProblem(*p.DisplayName); msg != "" {
-			code := CodeInvalidValue
-			if strings.Contains(msg, "limit") {
-				code = CodeTooLong
-			}
+		if code, msg := displayNameProblem(*p.DisplayName); msg != "" {
 			ps = append(ps, Problem{Code: code, Target: PropDisplayName, Message: msg})
 		}
 	} else if create {
@@ -173,23 +169,23 @@ func enumProblem(prop, got, allowed string) Problem {
 	return Problem{Code: CodeInvalidValue, Target: prop, Message: msg}
 }
 
-func displayNameProblem(s string) string {
+func displayNameProblem(s string) (code, msg string) {
 	switch {
 	case !utf8.ValidString(s):
-		return "displayName is not valid UTF-8"
+		return CodeInvalidValue, "displayName is not valid UTF-8"
 	case strings.TrimSpace(s) == "":
-		return "displayName must not be empty"
+		return CodeInvalidValue, "displayName must not be empty"
 	case strings.TrimSpace(s) != s:
-		return "displayName must not start or end with spaces"
+		return CodeInvalidValue, "displayName must not start or end with spaces"
 	case utf8.RuneCountInString(s) > MaxDisplayName:
-		return "displayName is " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters long; the limit is " + strconv.Itoa(MaxDisplayName)
+		return CodeTooLong, "displayName is " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters long; the limit is " + strconv.Itoa(MaxDisplayName)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
-			return "displayName must not contain control characters"
+			return CodeInvalidValue, "displayName must not contain control characters"
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func tagProblem(s string, check TagCheck) (string, string) {

@@ -36,9 +36,12 @@ type Person struct {
 // Fault is a misbehaviour the emulator applies to the next Times requests.
 type Fault struct {
 	// Status, when not 0, is answered instead of the operation, with
-	// Graph's error body (Code, or one Graph uses for Status).
-	Status int
-	Code   string
+	// Graph's error body (Code, or one Graph uses for Status; Message, or
+	// a generic one; Target, when set).
+	Status  int
+	Code    string
+	Message string
+	Target  string
 	// RetryAfter, when not "", is sent as the Retry-After header.
 	RetryAfter string
 	// Delay is waited before answering (or until the request is cancelled).

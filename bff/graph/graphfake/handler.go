@@ -50,7 +50,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if fault.RetryAfter != "" {
 				w.Header().Set("Retry-After", fault.RetryAfter)
 			}
-			e.write(fault.Status, fault.Code, "The emulator was told to fail this request.")
+			msg := fault.Message
+			if msg == "" {
+				msg = "The emulator was told to fail this request."
+			}
+			e.target = fault.Target
+			e.write(fault.Status, fault.Code, msg)
 			return
 		}
 	}
@@ -157,7 +162,7 @@ func (s *Server) apply(e errorWriter, lp *langprof.LanguageProficiency, body []b
 		return false
 	}
 	lp.Apply(b.Patch)
-	now := s.now().UTC()
+	now := langprof.DateTime(s.now().UTC().Format("2006-01-02T15:04:05.0000000Z"))
 	by := s.people[strings.ToLower(c.id)]
 	lp.LastModifiedDateTime = &now
 	lp.LastModifiedBy = &langprof.IdentitySet{User: &langprof.Identity{DisplayName: by.DisplayName, ID: by.ID}}
@@ -295,6 +300,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 type errorWriter struct {
 	w                          http.ResponseWriter
 	requestID, clientRequestID string
+	target                     string
 }
 
 // write sends Graph's error shape; message is never empty.
@@ -308,11 +314,15 @@ func (e errorWriter) write(status int, code, message string) {
 	if message == "" {
 		message = http.StatusText(status)
 	}
-	body := map[string]any{"error": map[string]any{
+	inner := map[string]any{
 		"code": code, "message": message,
 		"innerError": map[string]string{
 			"date": time.Now().UTC().Format("2006-01-02T15:04:05"), "request-id": e.requestID, "client-request-id": e.clientRequestID,
 		},
-	}}
+	}
+	if e.target != "" {
+		inner["target"] = e.target
+	}
+	body := map[string]any{"error": inner}
 	writeJSON(e.w, status, body)
 }

@@ -1,0 +1,295 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"langcard/bff/demo"
+	"langcard/bff/graph/graphfake"
+	"langcard/static"
+)
+
+// requireWidget fails (or, outside CI, skips) when the widget is not built.
+func requireWidget(t *testing.T) {
+	t.Helper()
+	assets, err := static.Load(static.FS)
+	if err == nil && assets.URL(static.Widget) != "" {
+		return
+	}
+	if ciMode() {
+		t.Fatal("the widget is not built: make test builds it (make widget)")
+	}
+	t.Skip("the widget is not built; run make widget")
+}
+
+// waitFor polls a JavaScript condition in the page until it holds,
+// across navigations.
+func waitFor(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var err error
+	for time.Now().Before(deadline) {
+		sctx, cancel := context.WithDeadline(ctx, deadline)
+		_, err = chromedp.Run(sctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context") && !strings.Contains(err.Error(), "Execution context") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("main") ? document.querySelector("main").innerText.slice(0, 1500) : document.body.innerText.slice(0, 800)`))
+	t.Fatalf("waiting for %s (%s): %v\npage: %s", what, cond, err, state)
+}
+
+func js(t *testing.T, ctx context.Context, expr string) string {
+	t.Helper()
+	return read(t, ctx, chromedp.Evaluate[string](expr))
+}
+
+// pick sets a form control as a person would, firing input and change.
+func pick(t *testing.T, ctx context.Context, css, value string) {
+	t.Helper()
+	step(t, ctx, "pick "+value, chromedp.Evaluate[chromedp.Void](`(() => {
+		const e = document.querySelector(`+strconv.Quote(css)+`);
+		e.value = `+strconv.Quote(value)+`;
+		e.dispatchEvent(new Event("input", {bubbles: true}));
+		e.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`))
+}
+
+// typeText replaces a text field's content by typing.
+func typeText(t *testing.T, ctx context.Context, css, text string) {
+	t.Helper()
+	step(t, ctx, "type "+text, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(css)+`).select()`),
+		chromedp.SendKeys(chromedp.CSS(css), kb.Delete+text))
+}
+
+func status(card string) string {
+	return `((document.querySelector("` + card + ` .status") || {}).textContent || "")`
+}
+
+func signInBrowser(t *testing.T, h *harness, ctx context.Context, upn string) {
+	t.Helper()
+	step(t, ctx, "sign in", chromedp.Navigate(h.url+"/login?login_hint="+upn))
+	waitFor(t, ctx, "the widget", `document.documentElement.hasAttribute("data-hydrated")`)
+}
+
+func TestBrowserWidget(t *testing.T) {
+	requireWidget(t)
+	h := newHarness(t)
+	ctx := chromium(t)
+	card := "#lang-" + demo.ExampleID
+	save := card + ` .card-form button[type=submit]`
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+
+	if js(t, ctx, `String(document.querySelector("`+save+`").disabled)`) != "true" {
+		t.Error("Save is enabled before anything changed")
+	}
+
+	// Edit a level and the audience: Save sends only those.
+	pick(t, ctx, card+"-spoken", "professionalWorking")
+	pick(t, ctx, card+"-allowedAudiences", "everyone")
+	waitFor(t, ctx, "Save enabled", `!document.querySelector("`+save+`").disabled`)
+	h.graph.ResetRequests()
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(save)))
+	waitFor(t, ctx, "saved", status(card)+` === "Saved."`)
+	if w := upstreamWrites(h); len(w) != 1 || w[0].Method != http.MethodPatch || !strings.Contains(string(w[0].Body), `"spoken":"professionalWorking"`) || !strings.Contains(string(w[0].Body), `"allowedAudiences":"everyone"`) || strings.Contains(string(w[0].Body), "tag") {
+		t.Errorf("upstream %+v, want one PATCH of spoken and allowedAudiences only", w)
+	}
+	screenshot(t, ctx, "widget-saved.png")
+	step(t, ctx, "reload", chromedp.Reload())
+	waitFor(t, ctx, "the widget", `document.documentElement.hasAttribute("data-hydrated")`)
+	if got := js(t, ctx, `document.querySelector("`+card+`-spoken").value + " " + document.querySelector("`+card+`-allowedAudiences").value`); got != "professionalWorking everyone" {
+		t.Errorf("after reload %q", got)
+	}
+
+	// An invalid tag: the message as the person types, nothing sent.
+	h.graph.ResetRequests()
+	typeText(t, ctx, card+"-tag", "no-NB")
+	waitFor(t, ctx, "the tag's message", `!document.querySelector("`+card+`-tag-error").hidden`)
+	if got := js(t, ctx, `document.querySelector("`+card+`-tag-error").textContent`); !strings.Contains(got, `"NB"`) {
+		t.Errorf("tag message %q", got)
+	}
+	if js(t, ctx, `document.querySelector("`+card+`-tag").getAttribute("aria-invalid") + " " + document.querySelector("`+save+`").disabled`) != "true true" {
+		t.Error("the invalid field is not marked, or Save is enabled")
+	}
+	step(t, ctx, "submit anyway", chromedp.Evaluate[chromedp.Void](`document.querySelector("`+card+` .card-form").requestSubmit()`))
+	waitFor(t, ctx, "refusal", status(card)+`.startsWith("Not saved")`)
+	if n := len(h.graph.Requests()); n != 0 {
+		t.Errorf("%d requests reached Graph for an invalid tag", n)
+	}
+	step(t, ctx, "discard", chromedp.Click(chromedp.CSS(card+" button.discard")))
+	waitFor(t, ctx, "discarded", `document.querySelector("`+card+`-tag").value === "nb-NO"`)
+
+	// The server refuses: the edit stays, the message sits beside its field.
+	h.graph.Inject(graphfake.Fault{Status: 400, Code: "BadRequest", Target: "displayName", Message: "displayName is taken by another entry"})
+	typeText(t, ctx, card+"-displayName", "Bokmål")
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(save)))
+	waitFor(t, ctx, "the server's message", `document.querySelector("`+card+`-displayName-error").textContent.includes("taken by another entry")`)
+	if got := js(t, ctx, `document.querySelector("`+card+`-displayName").value`); got != "Bokmål" {
+		t.Errorf("the edit was lost: %q", got)
+	}
+	screenshot(t, ctx, "widget-refused.png")
+
+	// Throttled: the widget counts down Retry-After and saves again.
+	h.graph.ResetRequests()
+	h.graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "3"})
+	typeText(t, ctx, card+"-displayName", "Norsk bokmål")
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(save)))
+	waitFor(t, ctx, "the countdown", status(card)+`.includes("Saving again in")`)
+	waitFor(t, ctx, "saved after the countdown", status(card)+` === "Saved."`)
+	if w := upstreamWrites(h); len(w) != 2 {
+		t.Errorf("%d PATCHes, want the throttled one and its retry", len(w))
+	}
+	if got := js(t, ctx, `document.querySelector("`+card+` h2 .name").textContent`); got != "Norsk bokmål" {
+		t.Errorf("heading %q, want it re-rendered from the server's answer", got)
+	}
+
+	// Unsaved edits survive a reload.
+	pick(t, ctx, card+"-reading", "elementary")
+	step(t, ctx, "reload", chromedp.Reload())
+	waitFor(t, ctx, "the widget", `document.documentElement.hasAttribute("data-hydrated")`)
+	if got := js(t, ctx, `document.querySelector("`+card+`-reading").value`); got != "elementary" {
+		t.Errorf("reading after reload %q, want the unsaved edit restored", got)
+	}
+	waitFor(t, ctx, "restored notice", status(card)+`.includes("restored")`)
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(save)))
+	waitFor(t, ctx, "saved", status(card)+` === "Saved."`)
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Reading; got != "elementary" {
+		t.Errorf("reading on Graph %q", got)
+	}
+
+	// Add: the display name is suggested from the tag.
+	typeText(t, ctx, "#new-tag", "sv-SE")
+	waitFor(t, ctx, "a suggested name", `document.querySelector("#new-displayName").value !== ""`)
+	if got := js(t, ctx, `document.querySelector("#new-displayName").value`); !strings.Contains(got, "Swedish") {
+		t.Errorf("suggested name %q", got)
+	}
+	pick(t, ctx, "#new-spoken", "conversational")
+	pick(t, ctx, "#new-written", "elementary")
+	pick(t, ctx, "#new-reading", "limitedWorking")
+	step(t, ctx, "add", chromedp.Click(chromedp.CSS(".add button[type=submit]")))
+	waitFor(t, ctx, "the new card", `document.querySelectorAll("section.cards article.card").length === 3`)
+	langs := h.graph.Languages(demo.Innocenty.ID)
+	added := "#lang-" + langs[len(langs)-1].ID
+	if got := js(t, ctx, `document.querySelector("`+added+` h2 .name").textContent + "|" + document.querySelector("`+added+`-tag").value + "|" + document.querySelector("#new-tag").value`); got != "Swedish (Sweden)|sv-SE|" {
+		t.Errorf("new card %q, want it rendered from the server's answer and the add form reset", got)
+	}
+
+	// Delete asks first, can be undone, then goes.
+	step(t, ctx, "delete", chromedp.Click(chromedp.CSS(added+" button.start")))
+	step(t, ctx, "confirm", chromedp.Click(chromedp.CSS(added+" button.confirm")))
+	step(t, ctx, "undo", chromedp.Click(chromedp.CSS(added+" button.undo")))
+	waitFor(t, ctx, "kept", status(added)+`.startsWith("Kept")`)
+	time.Sleep(5500 * time.Millisecond)
+	if len(h.graph.Languages(demo.Innocenty.ID)) != 3 {
+		t.Fatal("an undone delete was sent")
+	}
+	step(t, ctx, "delete", chromedp.Click(chromedp.CSS(added+" button.start")))
+	step(t, ctx, "confirm", chromedp.Click(chromedp.CSS(added+" button.confirm")))
+	waitFor(t, ctx, "the card gone", `!document.querySelector("`+added+`")`)
+	if got := js(t, ctx, `document.querySelector("#announcer").textContent`); got != "Deleted Swedish (Sweden)." {
+		t.Errorf("announcer %q", got)
+	}
+	if len(h.graph.Languages(demo.Innocenty.ID)) != 2 {
+		t.Error("not deleted on Graph")
+	}
+	quietConsole(t, ctx)
+}
+
+// The browser's tag check and the server's agree on the shared vectors.
+func TestBrowserTagVectors(t *testing.T) {
+	requireWidget(t)
+	h := newHarness(t)
+	ctx := chromium(t)
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+	data, err := os.ReadFile("../../web/bcp47/testdata/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vectors []struct {
+		In            string `json:"in"`
+		Canonical     string `json:"canonical"`
+		UnknownSubtag string `json:"unknownSubtag"`
+		Invalid       bool   `json:"invalid"`
+	}
+	if err := json.Unmarshal(data, &vectors); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		pick(t, ctx, "#new-tag", v.In)
+		got := js(t, ctx, `document.querySelector("#new-tag").value + "|" + (document.querySelector("#new-tag-error").hidden ? "" : document.querySelector("#new-tag-error").textContent)`)
+		value, problem, _ := strings.Cut(got, "|")
+		switch {
+		case v.Canonical != "":
+			if value != v.Canonical || problem != "" {
+				t.Errorf("%q: the browser made %q with problem %q; the server makes %q", v.In, value, problem, v.Canonical)
+			}
+		case v.UnknownSubtag != "":
+			if !strings.Contains(strings.ToLower(problem), strings.ToLower(`"`+v.UnknownSubtag+`"`)) {
+				t.Errorf("%q: the browser said %q; the server names the unknown subtag %q", v.In, problem, v.UnknownSubtag)
+			}
+		default:
+			if problem == "" {
+				t.Errorf("%q: the browser accepted it; the server refuses it", v.In)
+			}
+		}
+	}
+	quietConsole(t, ctx)
+}
+
+// A person using only the keyboard can change a level and save; and an
+// expired session sends them through sign-in and back with the edit kept.
+func TestBrowserKeyboardAndExpiredSession(t *testing.T) {
+	requireWidget(t)
+	h := newHarness(t)
+	ctx := chromium(t)
+	card := "#lang-" + demo.ExampleID
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+
+	step(t, ctx, "keyboard", chromedp.Focus(chromedp.CSS(card+"-reading")), chromedp.KeyEvent(kb.ArrowUp),
+		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
+	if got := js(t, ctx, `document.activeElement.matches("`+card+` .card-form button[type=submit]") + " " + document.activeElement.disabled`); got != "true false" {
+		t.Fatalf("after a level change and two tabs the focus is on Save and it is enabled? %s", got)
+	}
+	step(t, ctx, "enter", chromedp.KeyEvent(kb.Enter))
+	waitFor(t, ctx, "saved", status(card)+` === "Saved."`)
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Reading; got != "fullProfessional" {
+		t.Errorf("reading on Graph %q, want fullProfessional", got)
+	}
+
+	// The session ends on the server; the next save goes through sign-in.
+	cookies, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{h.url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cookies.Cookies {
+		if c.Name == "langcard" {
+			if err := h.app.Sessions.Store.Delete(c.Value); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	pick(t, ctx, card+"-written", "elementary")
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(card+" .card-form button[type=submit]")))
+	waitFor(t, ctx, "back from sign-in with the edit restored", `document.documentElement.hasAttribute("data-hydrated") && document.querySelector("`+card+`-written").value === "elementary" && `+status(card)+`.includes("restored")`)
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(card+" .card-form button[type=submit]")))
+	waitFor(t, ctx, "saved", status(card)+` === "Saved."`)
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "elementary" {
+		t.Errorf("written on Graph %q", got)
+	}
+	quietConsole(t, ctx)
+}

@@ -1,0 +1,122 @@
+package static
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// The logical names of the assets.
+const (
+	CSS      = "app.css"
+	Loader   = "langcard.js"
+	WasmExec = "wasm_exec.js"
+	Widget   = "widget.wasm"
+)
+
+// asset is one file and its precompressed variants.
+type asset struct {
+	url         string // /static/name.<hash>.ext
+	contentType string
+	plain       []byte
+	br, gz      []byte
+}
+
+// Assets serves the assets under content-hashed names.
+type Assets struct {
+	byName map[string]*asset
+	byURL  map[string]*asset
+}
+
+// Load reads the assets from fsys (FS, or a test's). Built assets that
+// are missing are simply absent: the pages then work through their forms.
+func Load(fsys fs.FS) (*Assets, error) {
+	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
+	for name, file := range map[string]string{CSS: CSS, Loader: Loader, WasmExec: "dist/" + WasmExec, Widget: "dist/" + Widget} {
+		plain, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(plain)
+		ext := path.Ext(name)
+		as := &asset{
+			url:         "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext,
+			contentType: mime.TypeByExtension(ext),
+			plain:       plain,
+		}
+		as.br, _ = fs.ReadFile(fsys, "dist/"+name+".br")
+		as.gz, _ = fs.ReadFile(fsys, "dist/"+name+".gz")
+		a.byName[name], a.byURL[as.url] = as, as
+	}
+	if a.byName[CSS] == nil {
+		return nil, fs.ErrNotExist
+	}
+	return a, nil
+}
+
+// URL returns the content-hashed URL of a logical name, or "" when the
+// asset is not built.
+func (a *Assets) URL(name string) string {
+	if as := a.byName[name]; as != nil {
+		return as.url
+	}
+	return ""
+}
+
+// Sizes returns the bytes of an asset as sent plain, with brotli and with gzip.
+func (a *Assets) Sizes(name string) (plain, br, gz int) {
+	if as := a.byName[name]; as != nil {
+		return len(as.plain), len(as.br), len(as.gz)
+	}
+	return 0, 0, 0
+}
+
+// ServeHTTP serves an asset by its hashed URL, precompressed as the
+// browser accepts (brotli, then gzip), cached for a year as immutable.
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	as := a.byURL[r.URL.Path]
+	if as == nil {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", as.contentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Vary", "Accept-Encoding")
+	body := as.plain
+	switch accept := r.Header.Get("Accept-Encoding"); {
+	case as.br != nil && accepts(accept, "br"):
+		h.Set("Content-Encoding", "br")
+		body = as.br
+	case as.gz != nil && accepts(accept, "gzip"):
+		h.Set("Content-Encoding", "gzip")
+		body = as.gz
+	}
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
+}
+
+// accepts reports whether an Accept-Encoding header allows coding
+// (listed, and not with q=0).
+func accepts(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+		if !ok {
+			return true
+		}
+		f, err := strconv.ParseFloat(q, 64)
+		return err == nil && f > 0
+	}
+	return false
+}

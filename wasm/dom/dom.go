@@ -1,0 +1,88 @@
+// Package dom is the widget's thin seam over the browser: the few things
+// it asks of the DOM, fetch, Intl, localStorage and timers. The real one
+// (package jsdom) is built on syscall/js; tests use a fake over parsed
+// HTML, so the widget's logic builds and tests natively.
+package dom
+
+// Node is an element. Nodes must not be compared with ==: the real ones
+// hold a js.Value, which is not comparable, and the comparison panics.
+type Node interface {
+	// Query returns the first descendant matching a CSS selector, or nil.
+	Query(selector string) Node
+	// QueryAll returns every descendant matching a CSS selector.
+	QueryAll(selector string) []Node
+	// Closest returns the nearest ancestor-or-self matching selector, or nil.
+	Closest(selector string) Node
+	Attr(name string) string
+	SetAttr(name, value string)
+	RemoveAttr(name string)
+	// Value and SetValue are a form control's current value.
+	Value() string
+	SetValue(v string)
+	SetText(s string)
+	Focus()
+	// On calls fn for each event of the type dispatched to the node.
+	On(event string, fn func(Event))
+	// CloneTemplate returns a deep copy of a <template>'s first element.
+	CloneTemplate() Node
+	AppendChild(child Node)
+	Remove()
+}
+
+// Event is a DOM event.
+type Event interface {
+	PreventDefault()
+	Target() Node
+}
+
+// Value is parsed JSON.
+type Value interface {
+	// Get returns an object's member (a missing one reads as "" and 0).
+	Get(key string) Value
+	Index(i int) Value
+	Len() int
+	// String is a string's value ("" for anything else).
+	String() string
+	// IsObject reports whether the value is a JSON object.
+	IsObject() bool
+}
+
+// Response is an answer to Fetch.
+type Response struct {
+	Status     int
+	RetryAfter string // the Retry-After header
+	Body       Value  // nil when empty or not JSON
+	Err        error  // the request did not complete (network down)
+}
+
+// Browser is the page's window.
+type Browser interface {
+	Document() Node
+	// Fetch sends a same-origin JSON request and calls done with the answer.
+	Fetch(method, url, body string, done func(Response))
+	// Canonical returns the canonical form of a BCP 47 tag
+	// (Intl.getCanonicalLocales), and false when it is ill-formed.
+	Canonical(tag string) (string, bool)
+	// Known reports whether the browser knows a language, script or region
+	// code (Intl.DisplayNames with no fallback); kind is "language",
+	// "script" or "region".
+	Known(kind, code string) bool
+	// LanguageName names a language in the person's own language.
+	LanguageName(tag string) string
+	// Stringify returns fields as a JSON object of strings; Parse parses JSON.
+	Stringify(fields map[string]string) string
+	Parse(s string) Value
+	// Load, Store and Forget use localStorage; Load returns "" when absent.
+	Load(key string) string
+	Store(key, value string)
+	Forget(key string)
+	// After calls fn once after ms milliseconds; the returned func cancels
+	// it. (Milliseconds, not time.Duration: package time costs the widget
+	// 37 KB.)
+	After(ms int, fn func()) (cancel func())
+	// Path is location.pathname + location.search; Go navigates there.
+	Path() string
+	Go(url string)
+	// Mark records a performance mark.
+	Mark(name string)
+}

@@ -1,0 +1,110 @@
+package widget
+
+import (
+	"langcard/web/langprof"
+)
+
+// props are the person-editable properties, in the order of the form.
+var props = [...]string{langprof.PropTag, langprof.PropDisplayName, langprof.PropSpoken, langprof.PropWritten, langprof.PropReading, langprof.PropAllowedAudiences}
+
+// Values are a card's six editable values, as the form holds them.
+type Values [len(props)]string
+
+func propIndex(prop string) int {
+	for i, p := range props {
+		if p == prop {
+			return i
+		}
+	}
+	return -1
+}
+
+// Get returns the value of prop.
+func (v *Values) Get(prop string) string {
+	if i := propIndex(prop); i >= 0 {
+		return v[i]
+	}
+	return ""
+}
+
+// Set sets prop.
+func (v *Values) Set(prop, value string) {
+	if i := propIndex(prop); i >= 0 {
+		v[i] = value
+	}
+}
+
+// Patch returns the values as a Patch with every property present.
+func (v Values) Patch() langprof.Patch {
+	a, s, w, r := langprof.Audience(v[5]), langprof.Level(v[2]), langprof.Level(v[3]), langprof.Level(v[4])
+	return langprof.Patch{Tag: &v[0], DisplayName: &v[1], Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
+}
+
+// Card is the state of one card: what it was rendered with (Orig), what
+// the form holds now, and what the server said was wrong.
+type Card struct {
+	// ID is the language's id; "" for the card that adds a new one.
+	ID        string
+	Orig, Now Values
+	// NameTouched is set once the person types a display name, after
+	// which a tag change no longer suggests one.
+	NameTouched bool
+	// Touched are the fields the person changed (problems show only there
+	// on the new card, so an empty form is not a wall of errors).
+	Touched [len(props)]bool
+	// Server holds the server's message for a property until it changes.
+	Server map[string]string
+}
+
+// Changes returns what a save sends: the changed properties of a saved
+// language, or every property of a new one.
+func (c *Card) Changes() langprof.Patch {
+	if c.ID == "" {
+		return c.Now.Patch()
+	}
+	return langprof.Diff(c.Orig.Patch(), c.Now.Patch())
+}
+
+// Dirty reports whether the form differs from what was rendered.
+func (c *Card) Dirty() bool { return c.Orig != c.Now }
+
+// Check validates the changes as the server will, returning them with the
+// tag in canonical form, and the problem to show beside each field.
+func (c *Card) Check(tc langprof.TagCheck) (langprof.Patch, map[string]string) {
+	p, ps := c.Changes().Validate(c.ID == "", tc)
+	shown := map[string]string{}
+	for _, pr := range ps {
+		if i := propIndex(pr.Target); i >= 0 && (c.ID != "" || c.Touched[i]) && shown[pr.Target] == "" {
+			shown[pr.Target] = pr.Message
+		}
+	}
+	for prop, msg := range c.Server {
+		if shown[prop] == "" {
+			shown[prop] = msg
+		}
+	}
+	if len(ps) > 0 && len(shown) == 0 {
+		// Untouched required fields of a new card: not shown, still blocking.
+		shown[""] = ps[0].Message
+	}
+	return p, shown
+}
+
+// CanSave reports whether Save should be enabled: something changed and
+// nothing is wrong.
+func (c *Card) CanSave(tc langprof.TagCheck) bool {
+	if !c.Dirty() && c.ID != "" {
+		return false
+	}
+	_, shown := c.Check(tc)
+	return len(shown) == 0
+}
+
+// Edit records the person's new value for prop.
+func (c *Card) Edit(prop, value string) {
+	c.Now.Set(prop, value)
+	if i := propIndex(prop); i >= 0 {
+		c.Touched[i] = true
+	}
+	delete(c.Server, prop)
+}

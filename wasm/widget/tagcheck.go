@@ -1,0 +1,77 @@
+package widget
+
+import (
+	"langcard/wasm/dom"
+	"langcard/web/langprof"
+)
+
+// TagCheck is the browser's BCP 47 check: Intl.getCanonicalLocales for
+// well-formedness and the canonical form, Intl.DisplayNames for whether the
+// language, script and region subtags exist. Its answers must agree with
+// the server's (x/text) on web/bcp47/testdata/vectors.json; the server
+// stays the authority.
+func TagCheck(b dom.Browser) langprof.TagCheck {
+	return func(tag string) (string, string) {
+		canonical, ok := b.Canonical(tag)
+		if !ok {
+			if len(tag) > 1 && tag[0]|0x20 == 'x' && tag[1] == '-' {
+				return "", langprof.TagNoLanguage(tag)
+			}
+			return "", langprof.TagIllFormed(tag)
+		}
+		subtags := split(canonical)
+		lang := subtags[0]
+		if lang == "und" || lang == "root" {
+			return "", langprof.TagNoLanguage(tag)
+		}
+		if !b.Known("language", lang) {
+			return "", langprof.TagUnknownSubtag(tag, lang)
+		}
+		for _, s := range subtags[1:] {
+			switch {
+			case len(s) == 1: // an extension or private use: the rest is not registry subtags
+				return canonical, ""
+			case len(s) == 4 && isAlpha(s):
+				if !b.Known("script", s) {
+					return "", langprof.TagUnknownSubtag(tag, s)
+				}
+			case len(s) == 2 && isAlpha(s) || len(s) == 3 && isDigits(s):
+				if !b.Known("region", s) {
+					return "", langprof.TagUnknownSubtag(tag, s)
+				}
+			}
+		}
+		return canonical, ""
+	}
+}
+
+// split cuts a tag at its hyphens.
+func split(tag string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(tag); i++ {
+		if i == len(tag) || tag[i] == '-' {
+			out = append(out, tag[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func isAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
