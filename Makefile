@@ -4,13 +4,18 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test build generate check-generated deps screenshots vet
+.PHONY: run test build widget generate check-generated deps screenshots vet bench
 
-run:
+run: widget
 	$(GO) run ./bff
 
-build:
+build: widget
 	$(GO) build -trimpath -o bin/langcard ./bff
+
+# The WebAssembly widget, wasm_exec.js and their brotli / gzip variants,
+# into static/dist (embedded by the BFF; not committed).
+widget:
+	$(GO) run ./static/build
 
 # Regenerate the templ views (the generated *_templ.go files are committed).
 generate:
@@ -43,9 +48,14 @@ deps:
 vet:
 	$(GO) vet ./...
 
-test: deps check-generated vet
+test: deps check-generated vet widget
 	$(GO) test -race -count=1 ./...
 
 # Retakes the README's screenshots from the browser tests.
-screenshots: deps
+screenshots: deps widget
 	LANGCARD_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestBrowser' ./bff/app/
+
+# Times the editor page against a plain-JavaScript card in headless
+# Chromium, cold and warm, and prints the ratios and transfer sizes.
+bench: deps widget
+	$(GO) run ./bff/bench

@@ -3,8 +3,8 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"strconv"
+	"strings"
 
 	"langcard/wasm/dom"
 	"langcard/web/langprof"
@@ -121,31 +122,27 @@ func (v *view) countdown(n int) {
 }
 
 // retryAfter reads Retry-After as whole seconds, rounded up, from 1 to
-// 300 (the BFF always sends whole seconds; HTTP dates are not expected).
+// 300. The BFF sends whole seconds; anything unreadable means 1.
 func retryAfter(h string) int {
-	n, frac, digits := 0, false, 0
-	for i := 0; i < len(h); i++ {
-		switch c := h[i]; {
-		case c >= '0' && c <= '9' && !frac:
-			n = n*10 + int(c-'0')
-			digits++
-		case c >= '0' && c <= '9':
-			if c != '0' {
-				frac = frac && true
-				digits = -1 // a non-zero fraction rounds up
-			}
-		case c == '.' && !frac:
-			frac = true
-		case c == ' ':
-		default:
+	whole, frac, _ := strings.Cut(strings.TrimSpace(h), ".")
+	if whole == "" {
+		return 1
+	}
+	n := 0
+	for i := 0; i < len(whole); i++ {
+		if whole[i] < '0' || whole[i] > '9' {
 			return 1
 		}
-		if n > 300 {
-			return 300
-		}
+		n = min(n*10+int(whole[i]-'0'), 300)
 	}
-	if digits < 0 {
-		n++
+	for i := 0; i < len(frac); i++ {
+		if frac[i] < '0' || frac[i] > '9' {
+			return 1
+		}
+		if frac[i] != '0' {
+			n = min(n+1, 300)
+			break
+		}
 	}
 	return max(n, 1)
 }

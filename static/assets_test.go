@@ -1,0 +1,93 @@
+package static
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// budget is the widget's whole transfer, brotli: WebAssembly, wasm_exec.js,
+// its loader and the stylesheet.
+const budget = 480_000
+
+// runtimeFloor is what Go's runtime alone weighs (brotli), for the report.
+const runtimeFloor = 440_000
+
+func TestWidgetTransferBudget(t *testing.T) {
+	a, err := Load(FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.URL(Widget) == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the widget is not built (make widget); CI must check its size")
+		}
+		t.Skip("the widget is not built; run make widget")
+	}
+	total := 0
+	for _, name := range []string{Widget, WasmExec, Loader, CSS} {
+		plain, br, gz := a.Sizes(name)
+		if br == 0 || gz == 0 {
+			t.Errorf("%s has no precompressed variant (br %d, gzip %d)", name, br, gz)
+		}
+		t.Logf("%-13s %8d plain %8d brotli %8d gzip", name, plain, br, gz)
+		total += br
+	}
+	t.Logf("widget transfer %d bytes brotli: %.1f%% of the %d budget, %+d over Go's %d runtime floor", total, 100*float64(total)/budget, budget, total-runtimeFloor, runtimeFloor)
+	if total > budget {
+		t.Errorf("the widget transfers %d bytes brotli, over the %d budget", total, budget)
+	}
+}
+
+func TestServeNegotiatesAndCaches(t *testing.T) {
+	fsys := fstest.MapFS{
+		"app.css":              {Data: []byte("body{}")},
+		"dist/widget.wasm":     {Data: []byte("\x00asm plain")},
+		"dist/widget.wasm.br":  {Data: []byte("brotli")},
+		"dist/widget.wasm.gz":  {Data: []byte("gzip")},
+		"dist/wasm_exec.js":    {Data: []byte("exec")},
+		"dist/wasm_exec.js.gz": {Data: []byte("exec gzip")},
+	}
+	a, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm := a.URL(Widget)
+	if !strings.HasPrefix(wasm, "/static/widget.") || !strings.HasSuffix(wasm, ".wasm") || len(wasm) != len("/static/widget.")+12+len(".wasm") {
+		t.Fatalf("URL %q is not content-hashed", wasm)
+	}
+	if a.URL(Loader) != "" {
+		t.Errorf("a missing asset has URL %q", a.URL(Loader))
+	}
+	tests := []struct {
+		path, accept, wantEncoding, wantBody string
+		wantStatus                           int
+	}{
+		{wasm, "gzip, deflate, br, zstd", "br", "brotli", 200},
+		{wasm, "gzip;q=1, br;q=0", "gzip", "gzip", 200},
+		{wasm, "identity", "", "\x00asm plain", 200},
+		{a.URL(WasmExec), "br, gzip", "gzip", "exec gzip", 200},
+		{"/static/widget.wasm", "br", "", "404 page not found\n", 404},
+		{"/static/widget.000000000000.wasm", "br", "", "404 page not found\n", 404},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", tt.path, nil)
+		r.Header.Set("Accept-Encoding", tt.accept)
+		w := httptest.NewRecorder()
+		a.ServeHTTP(w, r)
+		if w.Code != tt.wantStatus || w.Header().Get("Content-Encoding") != tt.wantEncoding || w.Body.String() != tt.wantBody {
+			t.Errorf("GET %s (%s): %d %q %q, want %d %q %q", tt.path, tt.accept, w.Code, w.Header().Get("Content-Encoding"), w.Body, tt.wantStatus, tt.wantEncoding, tt.wantBody)
+		}
+		if w.Code == http.StatusOK {
+			if w.Header().Get("Cache-Control") != "public, max-age=31536000, immutable" || w.Header().Get("Vary") != "Accept-Encoding" {
+				t.Errorf("GET %s: headers %v", tt.path, w.Header())
+			}
+			if tt.path == wasm && w.Header().Get("Content-Type") != "application/wasm" {
+				t.Errorf("Content-Type %q, want application/wasm", w.Header().Get("Content-Type"))
+			}
+		}
+	}
+}

@@ -1,0 +1,417 @@
+package widget
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/html"
+
+	"langcard/wasm/dom"
+)
+
+// A fake browser for native tests: the DOM is the server's real markup
+// parsed with x/net/html, with a small CSS selector matcher; fetch,
+// timers and localStorage are recorded for the test to answer and run.
+
+type fakeDoc struct {
+	listeners map[*html.Node]map[string][]func(dom.Event)
+	values    map[*html.Node]string
+	focused   *html.Node
+}
+
+type fnode struct {
+	n *html.Node
+	d *fakeDoc
+}
+
+func (f fnode) wrap(n *html.Node) dom.Node {
+	if n == nil {
+		return nil
+	}
+	return fnode{n, f.d}
+}
+
+func elements(n *html.Node, yield func(*html.Node) bool) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && !yield(c) {
+			return false
+		}
+		if !elements(c, yield) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f fnode) Query(sel string) dom.Node {
+	var found *html.Node
+	elements(f.n, func(n *html.Node) bool {
+		if matches(n, sel) {
+			found = n
+			return false
+		}
+		return true
+	})
+	return f.wrap(found)
+}
+
+func (f fnode) QueryAll(sel string) []dom.Node {
+	var out []dom.Node
+	elements(f.n, func(n *html.Node) bool {
+		if matches(n, sel) {
+			out = append(out, fnode{n, f.d})
+		}
+		return true
+	})
+	return out
+}
+
+func (f fnode) Closest(sel string) dom.Node {
+	for n := f.n; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && matches(n, sel) {
+			return f.wrap(n)
+		}
+	}
+	return nil
+}
+
+func attr(n *html.Node, name string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func (f fnode) Attr(name string) string { v, _ := attr(f.n, name); return v }
+
+func (f fnode) SetAttr(name, value string) {
+	for i, a := range f.n.Attr {
+		if a.Key == name {
+			f.n.Attr[i].Val = value
+			return
+		}
+	}
+	f.n.Attr = append(f.n.Attr, html.Attribute{Key: name, Val: value})
+}
+
+func (f fnode) RemoveAttr(name string) {
+	for i, a := range f.n.Attr {
+		if a.Key == name {
+			f.n.Attr = append(f.n.Attr[:i], f.n.Attr[i+1:]...)
+			return
+		}
+	}
+}
+
+func (f fnode) Value() string {
+	if v, ok := f.d.values[f.n]; ok {
+		return v
+	}
+	if f.n.Data == "select" {
+		first := ""
+		for _, o := range f.QueryAll("option") {
+			if first == "" {
+				first = o.Attr("value")
+			}
+			if _, sel := attr(o.(fnode).n, "selected"); sel {
+				return o.Attr("value")
+			}
+		}
+		return first
+	}
+	return f.Attr("value")
+}
+
+func (f fnode) SetValue(v string) { f.d.values[f.n] = v }
+
+func (f fnode) Text() string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(f.n)
+	return b.String()
+}
+
+func (f fnode) SetText(s string) {
+	for f.n.FirstChild != nil {
+		f.n.RemoveChild(f.n.FirstChild)
+	}
+	f.n.AppendChild(&html.Node{Type: html.TextNode, Data: s})
+}
+
+func (f fnode) Focus() { f.d.focused = f.n }
+
+func (f fnode) On(event string, fn func(dom.Event)) {
+	if f.d.listeners[f.n] == nil {
+		f.d.listeners[f.n] = map[string][]func(dom.Event){}
+	}
+	f.d.listeners[f.n][event] = append(f.d.listeners[f.n][event], fn)
+}
+
+func clone(n *html.Node) *html.Node {
+	c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace, Attr: append([]html.Attribute(nil), n.Attr...)}
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		c.AppendChild(clone(k))
+	}
+	return c
+}
+
+func (f fnode) CloneTemplate() dom.Node {
+	for c := f.n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return f.wrap(clone(c))
+		}
+	}
+	return nil
+}
+
+func (f fnode) AppendChild(c dom.Node) { f.n.AppendChild(c.(fnode).n) }
+func (f fnode) Remove()                { f.n.Parent.RemoveChild(f.n) }
+
+type fevent struct {
+	target    *html.Node
+	d         *fakeDoc
+	prevented bool
+}
+
+func (e *fevent) PreventDefault() { e.prevented = true }
+func (e *fevent) Target() dom.Node { return fnode{e.target, e.d} }
+
+// fire dispatches an event at n, bubbling to its ancestors; it returns
+// whether a handler prevented the default action.
+func (d *fakeDoc) fire(n dom.Node, event string) bool {
+	e := &fevent{target: n.(fnode).n, d: d}
+	for x := e.target; x != nil; x = x.Parent {
+		for _, fn := range d.listeners[x][event] {
+			fn(e)
+		}
+	}
+	return e.prevented
+}
+
+// matches reports whether n matches a selector list: compound selectors
+// (tag, #id, .class, [attr], [attr=value]) joined by descendant spaces.
+func matches(n *html.Node, list string) bool {
+	for _, sel := range strings.Split(list, ",") {
+		parts := strings.Fields(sel)
+		if len(parts) == 0 || !compound(n, parts[len(parts)-1]) {
+			continue
+		}
+		x, ok := n.Parent, true
+		for i := len(parts) - 2; i >= 0 && ok; i-- {
+			for x != nil && (x.Type != html.ElementNode || !compound(x, parts[i])) {
+				x = x.Parent
+			}
+			if ok = x != nil; ok {
+				x = x.Parent
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func compound(n *html.Node, s string) bool {
+	for s != "" {
+		switch s[0] {
+		case '#', '.':
+			end := strings.IndexAny(s[1:], "#.[")
+			if end < 0 {
+				end = len(s) - 1
+			}
+			name := s[1 : end+1]
+			if s[0] == '#' {
+				if v, _ := attr(n, "id"); v != name {
+					return false
+				}
+			} else if v, _ := attr(n, "class"); !containsField(v, name) {
+				return false
+			}
+			s = s[end+1:]
+		case '[':
+			end := strings.IndexByte(s, ']')
+			key, want, hasValue := strings.Cut(s[1:end], "=")
+			v, ok := attr(n, key)
+			if !ok || hasValue && v != strings.Trim(want, `"'`) {
+				return false
+			}
+			s = s[end+1:]
+		default:
+			end := strings.IndexAny(s, "#.[")
+			if end < 0 {
+				end = len(s)
+			}
+			if n.Data != s[:end] {
+				return false
+			}
+			s = s[end:]
+		}
+	}
+	return true
+}
+
+func containsField(list, name string) bool {
+	for _, f := range strings.Fields(list) {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// fakeBrowser records what the widget asks of the window.
+type fakeBrowser struct {
+	doc     *fakeDoc
+	root    fnode
+	fetches []*fetch
+	store   map[string]string
+	now     int
+	timers  []*timer
+	path    string
+	went    string
+	marks   []string
+}
+
+type fetch struct {
+	method, url, body string
+	done              func(dom.Response)
+}
+
+type timer struct {
+	at        int
+	fn        func()
+	cancelled bool
+}
+
+func newFakeBrowser(page string) *fakeBrowser {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		panic(err)
+	}
+	d := &fakeDoc{listeners: map[*html.Node]map[string][]func(dom.Event){}, values: map[*html.Node]string{}}
+	var root *html.Node
+	elements(doc, func(n *html.Node) bool {
+		if n.Data == "html" {
+			root = n
+			return false
+		}
+		return true
+	})
+	return &fakeBrowser{doc: d, root: fnode{root, d}, store: map[string]string{}, path: "/"}
+}
+
+func (b *fakeBrowser) Document() dom.Node { return b.root }
+
+func (b *fakeBrowser) Fetch(method, url, body string, done func(dom.Response)) {
+	b.fetches = append(b.fetches, &fetch{method, url, body, done})
+}
+
+// tags the fake Intl knows: input → canonical.
+var fakeCanonical = map[string]string{"und": "und", "zh-hant-tw": "zh-Hant-TW", "zh-hanx-tw": "zh-Hanx-TW", "en-us-u-co-phonebk": "en-US-u-co-phonebk", "en-us": "en-US", "nb-no": "nb-NO", "no-nb": "no-NB", "sv-se": "sv-SE", "fr": "fr", "xx": "xx", "de": "de", "iw": "he"}
+
+func (b *fakeBrowser) Canonical(tag string) (string, bool) {
+	c, ok := fakeCanonical[strings.ToLower(tag)]
+	return c, ok
+}
+
+var fakeKnown = map[string]bool{"language:zh": true, "script:Hant": true, "region:TW": true, "language:en": true, "language:nb": true, "language:no": true, "language:sv": true, "language:fr": true, "language:de": true, "language:he": true, "region:US": true, "region:NO": true, "region:SE": true}
+
+func (b *fakeBrowser) Known(kind, code string) bool { return fakeKnown[kind+":"+code] }
+
+func (b *fakeBrowser) LanguageName(tag string) string {
+	return map[string]string{"sv-SE": "Swedish (Sweden)", "fr": "French", "de": "German"}[tag]
+}
+
+func (b *fakeBrowser) Stringify(fields map[string]string) string {
+	data, _ := json.Marshal(fields)
+	return string(data)
+}
+
+func (b *fakeBrowser) Parse(s string) dom.Value {
+	var v any
+	if json.Unmarshal([]byte(s), &v) != nil {
+		return nil
+	}
+	return jv{v}
+}
+
+func (b *fakeBrowser) Load(key string) string { return b.store[key] }
+func (b *fakeBrowser) Store(key, v string)    { b.store[key] = v }
+func (b *fakeBrowser) Forget(key string)      { delete(b.store, key) }
+
+func (b *fakeBrowser) After(ms int, fn func()) func() {
+	t := &timer{at: b.now + ms, fn: fn}
+	b.timers = append(b.timers, t)
+	return func() { t.cancelled = true }
+}
+
+// advance moves the fake clock, running the timers that come due.
+func (b *fakeBrowser) advance(ms int) {
+	end := b.now + ms
+	for {
+		sort.SliceStable(b.timers, func(i, j int) bool { return b.timers[i].at < b.timers[j].at })
+		if len(b.timers) == 0 || b.timers[0].at > end {
+			break
+		}
+		t := b.timers[0]
+		b.timers = b.timers[1:]
+		b.now = t.at
+		if !t.cancelled {
+			t.fn()
+		}
+	}
+	b.now = end
+}
+
+func (b *fakeBrowser) Path() string     { return b.path }
+func (b *fakeBrowser) Go(url string)    { b.went = url }
+func (b *fakeBrowser) Mark(name string) { b.marks = append(b.marks, name) }
+
+// respond answers the oldest pending fetch.
+func (b *fakeBrowser) respond(status int, retryAfter, body string) *fetch {
+	f := b.fetches[0]
+	b.fetches = b.fetches[1:]
+	r := dom.Response{Status: status, RetryAfter: retryAfter}
+	if body != "" {
+		r.Body = b.Parse(body)
+	}
+	f.done(r)
+	return f
+}
+
+// jv is parsed JSON.
+type jv struct{ v any }
+
+func (j jv) Get(key string) dom.Value {
+	m, _ := j.v.(map[string]any)
+	return jv{m[key]}
+}
+
+func (j jv) Index(i int) dom.Value {
+	a, _ := j.v.([]any)
+	if i >= len(a) {
+		return jv{}
+	}
+	return jv{a[i]}
+}
+
+func (j jv) Len() int {
+	a, _ := j.v.([]any)
+	return len(a)
+}
+
+func (j jv) String() string { s, _ := j.v.(string); return s }
+
+func (j jv) IsObject() bool { _, ok := j.v.(map[string]any); return ok }
