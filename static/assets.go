@@ -13,10 +13,11 @@ import (
 
 // The logical names of the assets.
 const (
-	CSS      = "app.css"
-	Loader   = "langcard.js"
-	WasmExec = "wasm_exec.js"
-	Widget   = "widget.wasm"
+	CSS = "app.css"
+	// Script is Go's wasm_exec.js followed by the loader (langcard.js),
+	// joined by the build so the page loads one async script.
+	Script = "widget.js"
+	Widget = "widget.wasm"
 )
 
 // asset is one file and its precompressed variants.
@@ -37,7 +38,7 @@ type Assets struct {
 // are missing are simply absent: the pages then work through their forms.
 func Load(fsys fs.FS) (*Assets, error) {
 	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
-	for name, file := range map[string]string{CSS: CSS, Loader: Loader, WasmExec: "dist/" + WasmExec, Widget: "dist/" + Widget} {
+	for name, file := range map[string]string{CSS: CSS, Script: "dist/" + Script, Widget: "dist/" + Widget} {
 		plain, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			continue

@@ -9,8 +9,8 @@ import (
 	"testing/fstest"
 )
 
-// budget is the widget's whole transfer, brotli: WebAssembly, wasm_exec.js,
-// its loader and the stylesheet.
+// budget is the widget's whole transfer, brotli: WebAssembly, its script
+// (wasm_exec.js and the loader) and the stylesheet.
 const budget = 480_000
 
 // runtimeFloor is what Go's runtime alone weighs (brotli), for the report.
@@ -28,7 +28,7 @@ func TestWidgetTransferBudget(t *testing.T) {
 		t.Skip("the widget is not built; run make widget")
 	}
 	total := 0
-	for _, name := range []string{Widget, WasmExec, Loader, CSS} {
+	for _, name := range []string{Widget, Script, CSS} {
 		plain, br, gz := a.Sizes(name)
 		if br == 0 || gz == 0 {
 			t.Errorf("%s has no precompressed variant (br %d, gzip %d)", name, br, gz)
@@ -44,12 +44,12 @@ func TestWidgetTransferBudget(t *testing.T) {
 
 func TestServeNegotiatesAndCaches(t *testing.T) {
 	fsys := fstest.MapFS{
-		"app.css":              {Data: []byte("body{}")},
-		"dist/widget.wasm":     {Data: []byte("\x00asm plain")},
-		"dist/widget.wasm.br":  {Data: []byte("brotli")},
-		"dist/widget.wasm.gz":  {Data: []byte("gzip")},
-		"dist/wasm_exec.js":    {Data: []byte("exec")},
-		"dist/wasm_exec.js.gz": {Data: []byte("exec gzip")},
+		"app.css":             {Data: []byte("body{}")},
+		"dist/widget.wasm":    {Data: []byte("\x00asm plain")},
+		"dist/widget.wasm.br": {Data: []byte("brotli")},
+		"dist/widget.wasm.gz": {Data: []byte("gzip")},
+		"dist/widget.js":      {Data: []byte("script")},
+		"dist/widget.js.gz":   {Data: []byte("script gzip")},
 	}
 	a, err := Load(fsys)
 	if err != nil {
@@ -59,8 +59,8 @@ func TestServeNegotiatesAndCaches(t *testing.T) {
 	if !strings.HasPrefix(wasm, "/static/widget.") || !strings.HasSuffix(wasm, ".wasm") || len(wasm) != len("/static/widget.")+12+len(".wasm") {
 		t.Fatalf("URL %q is not content-hashed", wasm)
 	}
-	if a.URL(Loader) != "" {
-		t.Errorf("a missing asset has URL %q", a.URL(Loader))
+	if _, err := Load(fstest.MapFS{"dist/widget.wasm": {Data: []byte("x")}}); err == nil {
+		t.Error("Load succeeded without the stylesheet")
 	}
 	tests := []struct {
 		path, accept, wantEncoding, wantBody string
@@ -69,7 +69,7 @@ func TestServeNegotiatesAndCaches(t *testing.T) {
 		{wasm, "gzip, deflate, br, zstd", "br", "brotli", 200},
 		{wasm, "gzip;q=1, br;q=0", "gzip", "gzip", 200},
 		{wasm, "identity", "", "\x00asm plain", 200},
-		{a.URL(WasmExec), "br, gzip", "gzip", "exec gzip", 200},
+		{a.URL(Script), "br, gzip", "gzip", "script gzip", 200},
 		{"/static/widget.wasm", "br", "", "404 page not found\n", 404},
 		{"/static/widget.000000000000.wasm", "br", "", "404 page not found\n", 404},
 	}

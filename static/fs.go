@@ -1,7 +1,7 @@
 // Package static serves langcard's static assets from one go:embed: the
-// stylesheet and the widget's loader (committed), and the widget's
-// WebAssembly and Go's wasm_exec.js with their brotli and gzip variants
-// (built into dist/ by make widget, not committed). Each is served under a
+// stylesheet (committed), and the widget's WebAssembly and its script
+// (Go's wasm_exec.js and the loader langcard.js), with their brotli and
+// gzip variants (built into dist/ by make widget, not committed). Each is served under a
 // content-hashed name, precompressed, and cached as immutable. Tests serve
 // this FS, so what is tested is what ships.
 package static
@@ -10,5 +10,5 @@ import "embed"
 
 // FS holds the assets.
 //
-//go:embed app.css langcard.js all:dist
+//go:embed app.css all:dist
 var FS embed.FS

@@ -23,9 +23,10 @@ type Chrome struct {
 	Widget Widget
 }
 
-// Widget are the URLs of the widget's assets (content-hashed).
+// Widget are the URLs of the widget's assets (content-hashed): its
+// script and its WebAssembly.
 type Widget struct {
-	Loader, Exec, WASM string
+	Script, WASM string
 }
 
 // TemplateID stands for the id in the <template> of a new card; the

@@ -22,7 +22,7 @@ func (s *Server) chrome(r *http.Request) templates.Chrome {
 		c.Viewer, c.ViewerUPN, c.ViewerID = sess.User.DisplayName, sess.User.UserPrincipalName, sess.User.ID
 	}
 	if wasm := s.Assets.URL(static.Widget); wasm != "" {
-		c.Widget = templates.Widget{Loader: s.Assets.URL(static.Loader), Exec: s.Assets.URL(static.WasmExec), WASM: wasm}
+		c.Widget = templates.Widget{Script: s.Assets.URL(static.Script), WASM: wasm}
 	}
 	return c
 }

@@ -1,7 +1,8 @@
 // Command build builds the widget's assets into static/dist: the
-// WebAssembly (GOOS=js GOARCH=wasm, no inlining: measured smaller), Go's
-// own wasm_exec.js (copied from the installed Go, never vendored), and
-// brotli and gzip variants of every asset the widget sends. It prints the
+// WebAssembly (GOOS=js GOARCH=wasm, no inlining: measured smaller), its
+// script (Go's own wasm_exec.js, taken from the installed Go and never
+// vendored, followed by the loader static/langcard.js), and brotli and gzip
+// variants of every asset the widget sends. It prints the
 // transfer sizes. Run it from the module root: go run ./static/build.
 package main
 
@@ -42,11 +43,17 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "wasm_exec.js"), execJS, 0o644); err != nil {
+	loader, err := os.ReadFile("static/langcard.js")
+	if err != nil {
+		return err
+	}
+	// One script, loaded async: wasm_exec.js defines Go, the loader runs it.
+	script := append(append(execJS, '\n'), loader...)
+	if err := os.WriteFile(filepath.Join(out, "widget.js"), script, 0o644); err != nil {
 		return err
 	}
 	total := 0
-	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "wasm_exec.js"), "static/langcard.js", "static/app.css"} {
+	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), "static/app.css"} {
 		n, err := compress(src, filepath.Join(out, filepath.Base(src)))
 		if err != nil {
 			return err

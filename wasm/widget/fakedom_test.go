@@ -184,7 +184,7 @@ type fevent struct {
 	prevented bool
 }
 
-func (e *fevent) PreventDefault() { e.prevented = true }
+func (e *fevent) PreventDefault()  { e.prevented = true }
 func (e *fevent) Target() dom.Node { return fnode{e.target, e.d} }
 
 // fire dispatches an event at n, bubbling to its ancestors; it returns

@@ -1,0 +1,224 @@
+// Command bench measures the langcard editor page in headless Chromium
+// against a plain-JavaScript card written only as the baseline, in the
+// same run: the time from navigation to the first visible card (Element
+// Timing) and to the first card that accepts input (the widget's
+// "langcard-interactive" mark), with a cold cache and a warm one, median
+// of the runs; then the ratios and the transfer sizes. make bench runs it.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"langcard/bff/app"
+	"langcard/bff/config"
+	"langcard/bff/demo"
+	"langcard/static"
+)
+
+//go:embed baseline.js
+var baselineJS []byte
+
+// observe records, in every page, when the first card became visible.
+const observe = `window.__visible = 0;
+new PerformanceObserver(list => {
+	for (const e of list.getEntries()) if (e.identifier === "card" && !window.__visible) window.__visible = e.renderTime || e.loadTime;
+}).observe({type: "element", buffered: true});`
+
+func main() {
+	runs := flag.Int("runs", 15, "runs of each page in each cache state (at least 7)")
+	flag.Parse()
+	if err := run(*runs); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs int) error {
+	if runs < 7 {
+		return errors.New("-runs must be at least 7")
+	}
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"LANGCARD_PUBLIC_URL": "http://" + ln.Addr().String(), "LANGCARD_COOKIE_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32))}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	assets, err := static.Load(static.FS)
+	if err != nil || assets.URL(static.Widget) == "" {
+		return errors.New("the widget is not built: run make widget")
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", a.Handler)
+	// The baseline page gets the same security headers as langcard's pages
+	// (Cross-Origin-Opener-Policy, for one, costs a process swap).
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	mux.HandleFunc("GET /bench/baseline", func(w http.ResponseWriter, r *http.Request) {
+		for _, h := range []string{"Content-Security-Policy", "Cross-Origin-Opener-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
+			w.Header().Set(h, rec.Header().Get(h))
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>baseline</title><link rel="stylesheet" href="%s"><script src="/bench/baseline.js" defer></script></head><body><main id="cards"></main></body></html>`, assets.URL(static.CSS))
+	})
+	mux.HandleFunc("GET /bench/baseline.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Write(baselineJS)
+	})
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := cfg.PublicURL.String()
+
+	bctx, cancel, err := browser(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if _, err := chromedp.Call(bctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: observe}); err != nil {
+		return err
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/login?login_hint="+demo.Innocenty.UPN)); err != nil {
+		return err
+	}
+
+	pages := []struct{ name, url string }{{"langcard editor", base + "/"}, {"plain-JS baseline", base + "/bench/baseline"}}
+	// Pages alternate within each run, so drift on a shared machine falls
+	// on both alike.
+	results := map[string][2][]float64{}
+	for _, cold := range []bool{true, false} {
+		cache := map[bool]string{true: " cold", false: " warm"}[cold]
+		if !cold {
+			for _, p := range pages { // prime the cache
+				if _, _, err := measure(bctx, p.url, false); err != nil {
+					return err
+				}
+			}
+		}
+		for range runs {
+			for _, p := range pages {
+				v, i, err := measure(bctx, p.url, cold)
+				if err != nil {
+					return fmt.Errorf("%s: %w", p.name, err)
+				}
+				r := results[p.name+cache]
+				results[p.name+cache] = [2][]float64{append(r[0], v), append(r[1], i)}
+			}
+		}
+	}
+
+	fmt.Printf("Headless Chromium, loopback, median of %d runs (ms from navigation):\n\n", runs)
+	fmt.Printf("| page | cache | first visible card | first interactive card |\n|---|---|---:|---:|\n")
+	for _, cache := range []string{"cold", "warm"} {
+		for _, p := range pages {
+			r := results[p.name+" "+cache]
+			fmt.Printf("| %s | %s | %.0f | %.0f |\n", p.name, cache, median(r[0]), median(r[1]))
+		}
+	}
+	fmt.Printf("\n| ratio langcard / baseline | cold | warm | goal |\n|---|---:|---:|---|\n")
+	for i, what := range []string{"first visible card", "first interactive card"} {
+		c := median(results["langcard editor cold"][i]) / median(results["plain-JS baseline cold"][i])
+		w := median(results["langcard editor warm"][i]) / median(results["plain-JS baseline warm"][i])
+		goal := "≤ 1.2"
+		if i == 1 {
+			goal = "≤ 3 cold, ≤ 2 warm"
+		}
+		fmt.Printf("| %s | %.2fx | %.2fx | %s |\n", what, c, w, goal)
+	}
+	fmt.Printf("\nWidget transfer (brotli bytes):\n\n| asset | plain | brotli | gzip |\n|---|---:|---:|---:|\n")
+	total := 0
+	for _, name := range []string{static.Widget, static.Script, static.CSS} {
+		plain, br, gz := assets.Sizes(name)
+		total += br
+		fmt.Printf("| %s | %d | %d | %d |\n", name, plain, br, gz)
+	}
+	fmt.Printf("| **total** | | **%d** (%.1f KB; budget 480 KB; Go runtime alone 440 KB) | |\n", total, float64(total)/1000)
+	return nil
+}
+
+// measure loads url once and returns when its first card became visible
+// and when it first accepted input, in ms since navigation.
+func measure(ctx context.Context, url string, cold bool) (visible, interactive float64, err error) {
+	if cold {
+		if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(url)); err != nil {
+		return 0, 0, err
+	}
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		res, err := chromedp.Run(tctx, chromedp.Poll[[]float64](`(() => {
+			const m = performance.getEntriesByName("langcard-interactive")[0];
+			return window.__visible && m ? [window.__visible, m.startTime] : null;
+		})()`, chromedp.WithPollingInterval(10*time.Millisecond)))
+		if err == nil {
+			return res[0], res[1], nil
+		}
+		// The page may still be swapping its execution context; ask again.
+		if tctx.Err() != nil || !strings.Contains(err.Error(), "context") {
+			return 0, 0, err
+		}
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func browser(ctx context.Context) (context.Context, func(), error) {
+	path := os.Getenv("LANGCARD_CHROMIUM")
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if path == "" {
+			path, _ = exec.LookPath(name)
+		}
+	}
+	if path == "" {
+		return nil, nil, errors.New("chromium not found (apt-get install chromium)")
+	}
+	dir, err := os.MkdirTemp("", "langcard-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(dir),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.WindowSize(1100, 900),
+	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	return bctx, func() { bcancel(); acancel(); os.RemoveAll(dir) }, nil
+}
