@@ -58,6 +58,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// The default public URL follows the port actually bound (":0" in tests).
 		cfg.PublicURL.Host = ln.Addr().String()
 	}
+	var intranet net.Listener
+	if cfg.Demo && cfg.DemoIntranetAddr != "" {
+		if intranet, err = net.Listen("tcp", cfg.DemoIntranetAddr); err != nil {
+			return fmt.Errorf("the demo intranet page: %w", err)
+		}
+		defer intranet.Close()
+		if len(cfg.EmbedOrigins) == 0 {
+			cfg.EmbedOrigins = []string{"http://" + intranet.Addr().String()}
+		}
+	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -70,6 +80,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "demo mode: no tenant configured; sign in as one of:\n")
 		for _, p := range demo.People {
 			fmt.Fprintf(stdout, "  %s/login?login_hint=%s\n", cfg.PublicURL, p.UPN)
+		}
+		if intranet != nil {
+			fmt.Fprintf(stdout, "demo intranet page embedding the widget: http://%s/\n", intranet.Addr())
+			isrv := &http.Server{Handler: demo.Intranet(cfg.PublicURL.String()), ReadHeaderTimeout: 10 * time.Second}
+			go isrv.Serve(intranet)
+			defer isrv.Close()
 		}
 	}
 	srv := &http.Server{

@@ -13,7 +13,7 @@ import (
 func TestRunDemo(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env := map[string]string{"LANGCARD_ADDR": "127.0.0.1:0"}
+	env := map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "127.0.0.1:0"}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -28,9 +28,31 @@ func TestRunDemo(t *testing.T) {
 			break
 		}
 	}
+	var intranet string
+	for lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "demo intranet page embedding the widget: "); ok {
+			intranet = u
+			break
+		}
+	}
 	go io.Copy(io.Discard, pr)
-	if base == "" {
-		t.Fatalf("run printed no address; it returned %v", <-done)
+	if base == "" || intranet == "" {
+		t.Fatalf("run printed no address (%q, %q); it returned %v", base, intranet, <-done)
+	}
+	resp, err := http.Get(intranet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `<script src="`+base+`/static/embed.js" async>`) || !strings.Contains(string(page), "<language-card>") {
+		t.Errorf("the intranet page does not embed langcard: %.300s", page)
+	}
+	// The intranet's origin is an embedding origin: it may read the API's CORS answers.
+	req, _ := http.NewRequest("GET", base+"/embed/cards", nil)
+	req.Header.Set("Origin", strings.TrimSuffix(intranet, "/"))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.Header.Get("Access-Control-Allow-Origin") != strings.TrimSuffix(intranet, "/") {
+		t.Errorf("the demo intranet origin is not allowed to embed: %v %v", err, resp.Header)
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		var resp *http.Response

@@ -18,7 +18,13 @@ const (
 	// joined by the build so the page loads one async script.
 	Script = "widget.js"
 	Widget = "widget.wasm"
+	// Embed is the script intranet pages include; its URL is stable
+	// (/static/embed.js) and it is cached for minutes, not a year.
+	Embed = "embed.js"
 )
+
+// EmbedURL is the stable URL of embed.js.
+const EmbedURL = "/static/embed.js"
 
 // asset is one file and its precompressed variants.
 type asset struct {
@@ -38,7 +44,7 @@ type Assets struct {
 // are missing are simply absent: the pages then work through their forms.
 func Load(fsys fs.FS) (*Assets, error) {
 	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
-	for name, file := range map[string]string{CSS: CSS, Script: "dist/" + Script, Widget: "dist/" + Widget} {
+	for name, file := range map[string]string{CSS: CSS, Embed: Embed, Script: "dist/" + Script, Widget: "dist/" + Widget} {
 		plain, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			continue
@@ -52,6 +58,9 @@ func Load(fsys fs.FS) (*Assets, error) {
 		}
 		as.br, _ = fs.ReadFile(fsys, "dist/"+name+".br")
 		as.gz, _ = fs.ReadFile(fsys, "dist/"+name+".gz")
+		if name == Embed {
+			as.url = EmbedURL
+		}
 		a.byName[name], a.byURL[as.url] = as, as
 	}
 	if a.byName[CSS] == nil {
@@ -87,7 +96,11 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", as.contentType)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	if as.url == EmbedURL {
+		h.Set("Cache-Control", "public, max-age=300")
+	} else {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
 	h.Set("Vary", "Accept-Encoding")
 	body := as.plain
 	switch accept := r.Header.Get("Accept-Encoding"); {

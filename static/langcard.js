@@ -7,6 +7,10 @@
   var script = document.currentScript;
   var wasm = script && script.dataset.wasm;
   if (!wasm || typeof WebAssembly !== "object" || typeof Go !== "function") return;
+  // The roots to hydrate: this page, or the <language-card> elements that
+  // embed.js filled. The widget hydrates them when it starts.
+  var reg = window.langcard = window.langcard || { roots: [] };
+  if (!script.hasAttribute("data-embedded")) reg.roots.push(document.documentElement);
   var go = new Go();
   // The cards are already in the page: let them paint first (the preload
   // hint keeps the download going), then compile and run the widget. On a

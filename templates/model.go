@@ -92,6 +92,12 @@ type Editor struct {
 	CanEditOthers bool
 	Cards         []Card
 	New           Card
+	// Origin prefixes form actions with the BFF's origin, and API and
+	// Login are the widget's API collection and sign-in URL: all three set
+	// only in the embedded fragment, which runs on another origin.
+	Origin, API, Login string
+	// Compact asks for the compact layout (embedded cards).
+	Compact bool
 }
 
 // Problems returns every problem on the page, for the summary at its top.

@@ -1,16 +1,41 @@
 //go:build js && wasm
 
 // Command wasm is the langcard widget: it hydrates the cards the server
-// rendered into the page. All its logic is in package widget.
+// rendered, on langcard's own page or in <language-card> elements on an
+// intranet page. All its logic is in package widget.
+//
+// The page's loader keeps the roots to hydrate in window.langcard.roots;
+// once running, the widget hydrates them and sets window.langcard.hydrate
+// for roots that arrive later. One WebAssembly instance serves them all.
 package main
 
 import (
+	"syscall/js"
+
 	"langcard/wasm/dom/jsdom"
 	"langcard/wasm/widget"
 )
 
 func main() {
 	b := jsdom.New()
-	widget.Hydrate(b, b.Document())
+	reg := js.Global().Get("langcard")
+	if reg.IsUndefined() {
+		reg = js.Global().Get("Object").New()
+		reg.Set("roots", js.Global().Get("Array").New())
+		js.Global().Set("langcard", reg)
+	}
+	hydrate := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) > 0 {
+			if root := jsdom.Wrap(args[0]); root != nil {
+				widget.Hydrate(b, root)
+			}
+		}
+		return nil
+	})
+	roots := reg.Get("roots")
+	for i := 0; i < roots.Length(); i++ {
+		hydrate.Invoke(roots.Index(i))
+	}
+	reg.Set("hydrate", hydrate)
 	select {}
 }

@@ -62,6 +62,11 @@ func (s *syncBuffer) String() string {
 // option changes a harness's configuration.
 type option func(env map[string]string)
 
+// withEmbedOrigin makes origin the embedding origin.
+func withEmbedOrigin(origin string) option {
+	return func(env map[string]string) { env["LANGCARD_EMBED_ORIGINS"] = origin }
+}
+
 // withTLS serves the BFF over https, as in production: cookies are then
 // Secure and carry the __Host- prefix.
 func withTLS(env map[string]string) { env["tls"] = "1" }

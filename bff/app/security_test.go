@@ -139,7 +139,7 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	for _, r := range pages {
 		csp := r.Header.Get("Content-Security-Policy")
-		for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval';", "frame-ancestors " + embedOrigin + ";", "default-src 'none'", "base-uri 'none'", "form-action 'self' http://127.0.0.1:"} {
+		for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval';", "frame-ancestors 'none';", "default-src 'none'", "base-uri 'none'", "form-action 'self' http://127.0.0.1:"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("%s (%d): CSP %q lacks %q", r.Request.URL.Path, r.StatusCode, csp, want)
 			}
@@ -149,6 +149,13 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Referrer-Policy") != "same-origin" || r.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Errorf("%s: headers %v", r.Request.URL.Path, r.Header)
+		}
+	}
+	// Only the frame made for embedding may be framed, and only by the
+	// embedding origins.
+	for _, r := range []response{anon.get("/embed/frame"), b.get("/embed/frame?layout=compact")} {
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors "+embedOrigin+";") || !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval';") {
+			t.Errorf("/embed/frame (%d): CSP %q", r.StatusCode, csp)
 		}
 	}
 	for _, r := range []response{b.api("GET", "/api/me/languages", ""), anon.api("GET", "/api/session", ""), b.api("GET", "/api/nope", ""), b.api("PUT", "/api/me/languages", "")} {

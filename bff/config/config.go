@@ -55,6 +55,11 @@ type Config struct {
 	GraphMaxWait time.Duration
 	// LogLevel is debug, info, warn or error. LANGCARD_LOG_LEVEL, default info.
 	LogLevel slog.Level
+	// DemoIntranetAddr is where demo mode serves a sample intranet page that
+	// embeds the widget (and, unless LANGCARD_EMBED_ORIGINS says otherwise,
+	// its origin is the embedding origin). LANGCARD_DEMO_INTRANET_ADDR,
+	// default 127.0.0.1:8081; "off" serves none. Demo mode only.
+	DemoIntranetAddr string
 }
 
 // Issuer returns the OIDC issuer of the configured tenant.
@@ -86,6 +91,13 @@ func Load(getenv func(string) string) (Config, error) {
 		Scopes:       strings.Fields(get("LANGCARD_SCOPES", "User.ReadWrite")),
 	}
 	c.Demo = c.TenantID == "" && c.ClientID == "" && c.ClientSecret == ""
+	if c.Demo {
+		if c.DemoIntranetAddr = get("LANGCARD_DEMO_INTRANET_ADDR", "127.0.0.1:8081"); c.DemoIntranetAddr == "off" {
+			c.DemoIntranetAddr = ""
+		} else if _, _, err := net.SplitHostPort(c.DemoIntranetAddr); err != nil {
+			bad("LANGCARD_DEMO_INTRANET_ADDR", "%q is not host:port (or off)", c.DemoIntranetAddr)
+		}
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("LANGCARD_ADDR", "%q is not host:port", c.Addr)
 	}

@@ -49,16 +49,30 @@ type call struct {
 }
 
 func (s *Server) prepare(r *http.Request) (*call, error) {
-	sess, ok := s.Auth.Current(r.Context())
+	var user, id *string
+	if strings.Contains(r.Pattern, "{user}") {
+		u := r.PathValue("user")
+		user = &u
+	}
+	if strings.Contains(r.Pattern, "{id}") {
+		i := r.PathValue("id")
+		id = &i
+	}
+	return s.prepareFor(r.Context(), user, id)
+}
+
+// prepareFor is prepare for a user and an id given apart from a route
+// (nil: none; "me" is never a user).
+func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error) {
+	sess, ok := s.Auth.Current(ctx)
 	if !ok {
 		return nil, errSignedOut
 	}
 	c := &call{target: graph.Me}
-	if strings.Contains(r.Pattern, "{user}") {
-		user := r.PathValue("user")
-		t, err := graph.User(user)
+	if user != nil {
+		t, err := graph.User(*user)
 		if err != nil {
-			return nil, badSegment("user", "user "+langprof.Quote(user)+" is not an object id or a userPrincipalName")
+			return nil, badSegment("user", "user "+langprof.Quote(*user)+" is not an object id or a userPrincipalName")
 		}
 		if !sess.CanEditOthers {
 			return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Target: "user",
@@ -66,19 +80,18 @@ func (s *Server) prepare(r *http.Request) (*call, error) {
 		}
 		c.target = t
 	}
-	if strings.Contains(r.Pattern, "{id}") {
-		id := r.PathValue("id")
-		if !graph.ValidID(id) {
-			return nil, badSegment("id", "id "+langprof.Quote(id)+" is not a language id")
+	if id != nil {
+		if !graph.ValidID(*id) {
+			return nil, badSegment("id", "id "+langprof.Quote(*id)+" is not a language id")
 		}
-		c.id = id
+		c.id = *id
 	}
-	token, err := s.Auth.AccessToken(r.Context())
+	token, err := s.Auth.AccessToken(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c.token = token
-	c.ctx, c.cancel = context.WithTimeout(r.Context(), upstreamTimeout)
+	c.ctx, c.cancel = context.WithTimeout(ctx, upstreamTimeout)
 	return c, nil
 }
 

@@ -89,12 +89,7 @@ type methods map[string]func(http.ResponseWriter, *http.Request) error
 // Graph's shape.
 func (s *Server) api(ms methods) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := r.Header.Get("Origin")
-		w.Header().Add("Vary", "Origin")
-		if s.embed[origin] {
-			w.Header().Set("Access-Control-Allow-Origin", origin)
-			w.Header().Set("Access-Control-Allow-Credentials", "true")
-		}
+		s.allowEmbedder(w, r, true)
 		if ms == nil {
 			s.writeError(w, r, &Error{Status: http.StatusNotFound, Code: "notFound", Message: "There is no such API route."})
 			return

@@ -20,6 +20,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /auth/callback", s.page(s.callback))
 	mux.Handle("POST /logout", s.form(s.logout))
 
+	// Embedding on intranet pages.
+	mux.HandleFunc("GET /embed/cards", s.embedCards)
+	mux.HandleFunc("GET /embed/frame", s.embedFrame)
+
 	// Health.
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -33,6 +37,9 @@ func (s *Server) routes() http.Handler {
 	}
 	mux.Handle("/api/", s.api(nil))
 
-	mux.Handle("GET /static/", s.Assets)
+	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.allowEmbedder(w, r, false) // the widget's WebAssembly is fetched with CORS
+		s.Assets.ServeHTTP(w, r)
+	}))
 	return mux
 }

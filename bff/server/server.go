@@ -40,11 +40,12 @@ type Options struct {
 // Server is the BFF's handler; build it with New.
 type Server struct {
 	Options
-	self    string
-	embed   map[string]bool
-	cop     *http.CrossOriginProtection
-	csp     string
-	handler http.Handler
+	self     string
+	embed    map[string]bool
+	cop      *http.CrossOriginProtection
+	csp      string // every page: framing refused
+	frameCSP string // /embed/frame: framing by the embedding origins
+	handler  http.Handler
 }
 
 // New returns the BFF's http.Handler.
@@ -53,17 +54,18 @@ func New(o Options) *Server {
 	for _, origin := range o.EmbedOrigins {
 		s.embed[origin] = true
 	}
-	s.csp = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
+	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
+	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
 	s.handler = s.logRequests(s.recoverPanics(s.securityHeaders(o.Sessions.LoadAndSave(s.routes()))))
 	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// contentSecurityPolicy is the policy of every page: scripts only from
-// the BFF (and WebAssembly compiled from them), no inline anything, forms
-// only to the BFF (and the identity provider's sign-out, which logout
-// redirects to), framing only by the embedding origins.
+// contentSecurityPolicy is the policy of a page: scripts only from the
+// BFF (and WebAssembly compiled from them), no inline anything, forms only
+// to the BFF (and the identity provider's sign-out, which logout redirects
+// to), framing only by the given origins (none: 'none').
 func contentSecurityPolicy(embed []string, endSession string) string {
 	frame := "'none'"
 	if len(embed) > 0 {

@@ -53,12 +53,14 @@ func run(out string) error {
 		return err
 	}
 	total := 0
-	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), "static/app.css"} {
+	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), "static/app.css", "static/embed.js"} {
 		n, err := compress(src, filepath.Join(out, filepath.Base(src)))
 		if err != nil {
 			return err
 		}
-		total += n
+		if filepath.Base(src) != "embed.js" { // only embedded pages load it
+			total += n
+		}
 	}
 	fmt.Printf("widget transfer (brotli): %d bytes (%.1f KB)\n", total, float64(total)/1000)
 	return nil

@@ -58,7 +58,8 @@ type Response struct {
 // Browser is the page's window.
 type Browser interface {
 	Document() Node
-	// Fetch sends a same-origin JSON request and calls done with the answer.
+	// Fetch sends a JSON request with the browser's cookies (to the BFF,
+	// same-origin or from an embedding page) and calls done with the answer.
 	Fetch(method, url, body string, done func(Response))
 	// Canonical returns the canonical form of a BCP 47 tag
 	// (Intl.getCanonicalLocales), and false when it is ill-formed.
@@ -80,8 +81,10 @@ type Browser interface {
 	// it. (Milliseconds, not time.Duration: package time costs the widget
 	// 37 KB.)
 	After(ms int, fn func()) (cancel func())
-	// Path is location.pathname + location.search; Go navigates there.
+	// Path is location.pathname + location.search, Href the whole URL; Go
+	// navigates the window.
 	Path() string
+	Href() string
 	Go(url string)
 	// Mark records a performance mark.
 	Mark(name string)

@@ -376,6 +376,7 @@ func (b *fakeBrowser) advance(ms int) {
 }
 
 func (b *fakeBrowser) Path() string     { return b.path }
+func (b *fakeBrowser) Href() string     { return "https://intranet.example" + b.path }
 func (b *fakeBrowser) Go(url string)    { b.went = url }
 func (b *fakeBrowser) Mark(name string) { b.marks = append(b.marks, name) }
 

@@ -70,7 +70,11 @@ func (v *view) answered(r dom.Response) {
 	case r.Status == 401:
 		v.saveDraft()
 		v.say("Your session has ended. Signing you in again; your changes are kept.")
-		v.w.b.Go("/login?returnTo=" + queryEscape(v.w.b.Path()))
+		back := v.w.b.Path()
+		if v.w.login[0] != '/' {
+			back = v.w.b.Href() // embedded: back to the intranet page
+		}
+		v.w.b.Go(v.w.login + "?returnTo=" + queryEscape(back))
 	case r.Status == 429 || r.Status == 503:
 		v.countdown(retryAfter(r.RetryAfter))
 	default:

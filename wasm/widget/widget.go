@@ -24,6 +24,7 @@ type Widget struct {
 	check langprof.TagCheck
 	root  dom.Node // the element holding the cards and the add form
 	api   string   // the API collection: /api/me/languages or /api/users/{user}/languages
+	login string   // where to sign in again
 	cards dom.Node // section.cards
 }
 
@@ -35,9 +36,17 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 		return nil
 	}
 	w := &Widget{b: b, check: TagCheck(b), root: root, cards: cards}
-	w.api = "/api/me/languages"
-	if base := cards.Attr("data-base"); base != "" {
-		w.api = "/api" + base + "/languages"
+	// On the BFF's own page the API is relative; embedded on an intranet
+	// page, the server gives absolute URLs (data-api, data-login).
+	w.api, w.login = cards.Attr("data-api"), cards.Attr("data-login")
+	if w.api == "" {
+		w.api = "/api/me/languages"
+		if base := cards.Attr("data-base"); base != "" {
+			w.api = "/api" + base + "/languages"
+		}
+	}
+	if w.login == "" {
+		w.login = "/login"
 	}
 	for _, article := range cards.QueryAll("article.card") {
 		w.bind(article, article.Attr("data-id"))

@@ -113,6 +113,9 @@ func New() *Browser { return &Browser{known: map[string]js.Value{}} }
 // Document returns the page's root element.
 func (b *Browser) Document() dom.Node { return node{global.Get("document").Get("documentElement")} }
 
+// Wrap makes a JavaScript element a Node (a root to hydrate).
+func Wrap(v js.Value) dom.Node { return wrap(v) }
+
 // try calls f, turning a JavaScript exception into ok == false.
 func try(f func()) (ok bool) {
 	defer func() {
@@ -127,7 +130,7 @@ func try(f func()) (ok bool) {
 // Fetch sends a same-origin request with the API's CSRF header.
 func (b *Browser) Fetch(method, url, body string, done func(dom.Response)) {
 	headers := map[string]any{"X-CSRF": "1", "Accept": "application/json"}
-	opts := map[string]any{"method": method, "credentials": "same-origin", "headers": headers}
+	opts := map[string]any{"method": method, "credentials": "include", "mode": "cors", "headers": headers}
 	if body != "" {
 		headers["Content-Type"] = "application/json"
 		opts["body"] = body
@@ -250,6 +253,9 @@ func (b *Browser) Path() string {
 	loc := global.Get("location")
 	return loc.Get("pathname").String() + loc.Get("search").String()
 }
+
+// Href is the page's whole URL.
+func (b *Browser) Href() string { return global.Get("location").Get("href").String() }
 
 // Go navigates the window.
 func (b *Browser) Go(url string) { global.Get("location").Call("assign", url) }

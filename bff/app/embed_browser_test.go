@@ -1,0 +1,107 @@
+package app_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"langcard/bff/demo"
+)
+
+// intranet serves the demo intranet page on an origin of its own; bff is
+// read when a page is served, so it can be set after the BFF starts.
+func intranet(t *testing.T, bff *string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		demo.Intranet(*bff).ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// inCard evaluates a JavaScript expression with `c` bound to the shadow
+// root of the n-th <language-card>.
+func inCard(n int, expr string) string {
+	return `(() => { const c = document.querySelectorAll("language-card")[` + string(rune('0'+n)) + `].shadowRoot; return ` + expr + `; })()`
+}
+
+func TestBrowserEmbedded(t *testing.T) {
+	requireWidget(t)
+	var bff string
+	host, other := intranet(t, &bff), intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	bff = h.url
+	ctx := chromium(t)
+	card := "#lang-" + demo.ExampleID
+
+	// Signed out, each card offers Sign in; it returns to the host page.
+	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
+	if got := js(t, ctx, inCard(0, `c.querySelector("a.button").target + " " + c.querySelector("a.button").href`)); !strings.HasPrefix(got, "_top "+h.url+"/login?returnTo=") {
+		t.Errorf("sign-in link %q", got)
+	}
+	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
+	waitFor(t, ctx, "back on the intranet page, both cards hydrated", `location.origin === "`+host.URL+`" && [...document.querySelectorAll("language-card")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
+
+	// Two elements, one WebAssembly instance.
+	if got := js(t, ctx, `performance.getEntriesByType("resource").filter(e => e.name.endsWith(".wasm")).length + " " + document.querySelectorAll("script[data-embedded]").length`); got != "1 1" {
+		t.Errorf("wasm fetches and widget scripts: %s, want 1 1", got)
+	}
+	if got := js(t, ctx, inCard(1, `c.querySelector(".langcard").className`)); got != "langcard compact" {
+		t.Errorf("second card's layout %q", got)
+	}
+
+	// Edit and save from the intranet page.
+	step(t, ctx, "edit", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		const s = c.querySelector("`+card+`-written"); s.value = "limitedWorking";
+		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
+		c.querySelector("`+card+` .card-form button[type=submit]").click();
+	})()`)))
+	waitFor(t, ctx, "saved", inCard(0, `c.querySelector("`+card+` .status").textContent === "Saved."`))
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "limitedWorking" {
+		t.Errorf("written on Graph %q", got)
+	}
+
+	// Isolation: host styles do not reach the card, the card's do not leak
+	// out, and its ids stay in its shadow root.
+	if got := js(t, ctx, inCard(0, `getComputedStyle(c.querySelector("`+card+` .card-form button[type=submit]")).backgroundColor + "|" + getComputedStyle(c.querySelector("`+card+` h2")).fontFamily + "|" + getComputedStyle(c.querySelector("`+card+`")).borderTopStyle`)); strings.Contains(got, "255, 105, 180") || strings.Contains(got, "Georgia") || strings.Contains(got, "dotted") {
+		t.Errorf("host styles reached the card: %s", got)
+	}
+	if got := js(t, ctx, `getComputedStyle(document.querySelector("button.card")).backgroundColor + "|" + getComputedStyle(document.querySelector("button.card")).borderTopStyle`); got != "rgb(255, 105, 180)|dotted" { // the host's own .card rule, not langcard's
+		t.Errorf("the card's styles reached the host: %s", got)
+	}
+	if got := js(t, ctx, `String(document.getElementById("lang-`+demo.ExampleID+`") === null && document.getElementById("announcer") === null)`); got != "true" {
+		t.Error("the card's ids are visible to the host page")
+	}
+	screenshot(t, ctx, "intranet.png")
+	quietConsole(t, ctx)
+
+	// A page on an origin that is not configured reads and changes nothing.
+	h.graph.ResetRequests()
+	step(t, ctx, "open the other origin", chromedp.Navigate(other.URL+"/"))
+	waitFor(t, ctx, "the refusal", inCard(0, `!!(c && c.textContent.includes("could not be loaded"))`))
+	got := read(t, ctx, chromedp.Evaluate[string](`(async () => {
+		const api = "`+h.url+`/api/me/languages/`+demo.ExampleID+`";
+		const out = [];
+		try { await fetch(api, {credentials: "include"}); out.push("read"); } catch (e) { out.push("no read"); }
+		try { await fetch(api, {method: "PATCH", credentials: "include", headers: {"X-CSRF": "1", "Content-Type": "application/json"}, body: '{"spoken":"elementary"}'}); out.push("patched"); } catch (e) { out.push("no patch"); }
+		await fetch(api, {method: "POST", mode: "no-cors", credentials: "include", headers: {"Content-Type": "text/plain"}, body: '{"spoken":"elementary"}'});
+		return out.join(",");
+	})()`, chromedp.EvalAwaitPromise))
+	if got != "no read,no patch" {
+		t.Errorf("from an unconfigured origin: %s", got)
+	}
+	if w := upstreamWrites(h); len(w) != 0 {
+		t.Errorf("an unconfigured origin changed Graph: %+v", w)
+	}
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Spoken; got != "nativeOrBilingual" {
+		t.Errorf("spoken %q", got)
+	}
+
+	// A returnTo on an unconfigured origin falls back to /.
+	step(t, ctx, "sign in from elsewhere", chromedp.Navigate(h.url+"/login?returnTo="+other.URL+"/"))
+	waitFor(t, ctx, "landed on langcard", `location.href === "`+h.url+`/" && document.documentElement.hasAttribute("data-hydrated")`)
+}

@@ -1,0 +1,60 @@
+package demo
+
+import (
+	"html/template"
+	"net/http"
+)
+
+// Intranet serves a sample intranet page, on an origin of its own, that
+// embeds langcard the way a page author would: one script tag and the
+// <language-card> element (here twice, in both layouts). Its own styles
+// are deliberately loud, to show that they do not reach the cards.
+func Intranet(bffURL string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		intranetPage.Execute(w, bffURL)
+	})
+}
+
+var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Contoso intranet · People</title>
+<script src="{{.}}/static/embed.js" async></script>
+<style>
+  body { margin: 0; font: 15px/1.4 Georgia, serif; background: #fbf7ef; color: #3b2f2f; }
+  header { background: #5b2a86; color: #fff; padding: 14px 28px; font: bold 20px Georgia, serif; }
+  main { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 28px; padding: 28px; max-width: 1200px; }
+  h1, h2 { color: #8a1c1c; font-variant: small-caps; }
+  /* Loud host styles: none of them may reach the cards. */
+  button { background: hotpink; color: #000; border: 3px dashed #000; font: 22px Georgia, serif; }
+  .card { border: 4px dotted orange; }
+  input, select { background: #ffffcc; }
+  aside { background: #efe6f7; padding: 16px; border-radius: 6px; }
+</style>
+</head>
+<body>
+<header>Contoso intranet</header>
+<main>
+  <section>
+    <h1>My profile</h1>
+    <p>These are the languages on your Microsoft 365 profile. Colleagues searching for a language
+    speaker find you by them.</p>
+    <p><button class="card" type="button">An intranet button</button></p>
+    <language-card></language-card>
+  </section>
+  <aside>
+    <h2>Compact layout</h2>
+    <language-card layout="compact"></language-card>
+  </aside>
+</main>
+</body>
+</html>
+`))
