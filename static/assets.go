@@ -101,7 +101,7 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
-	h.Set("Vary", "Accept-Encoding")
+	h.Add("Vary", "Accept-Encoding")
 	body := as.plain
 	switch accept := r.Header.Get("Accept-Encoding"); {
 	case as.br != nil && accepts(accept, "br"):

@@ -49,7 +49,7 @@
           shadow.innerHTML = html; // the BFF's own markup: no script runs from it
           var root = shadow.querySelector(".langcard");
           if (!root) return unreachable(shadow);
-          performance.mark("langcard-visible");
+          requestAnimationFrame(function () { performance.mark("langcard-visible"); });
           if (!root.querySelector("section.cards")) return; // signed out
           if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
           loadWidget(root);

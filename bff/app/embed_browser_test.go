@@ -105,3 +105,18 @@ func TestBrowserEmbedded(t *testing.T) {
 	step(t, ctx, "sign in from elsewhere", chromedp.Navigate(h.url+"/login?returnTo="+other.URL+"/"))
 	waitFor(t, ctx, "landed on langcard", `location.href === "`+h.url+`/" && document.documentElement.hasAttribute("data-hydrated")`)
 }
+
+// The widget cached by langcard's own page must still load on the intranet
+// page: its responses vary by Origin as well as by encoding.
+func TestBrowserEmbeddedAfterTheEditor(t *testing.T) {
+	requireWidget(t)
+	var bff string
+	host := intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	bff = h.url
+	ctx := chromium(t)
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "both cards hydrated", `[...document.querySelectorAll("language-card")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
+	quietConsole(t, ctx)
+}
