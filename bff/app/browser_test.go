@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,32 +12,23 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"langcard/bff/chromium"
 	"langcard/bff/demo"
 )
 
 // chromium starts Debian's chromium headless, with the flags it needs as
 // root on a closed network, in a fresh profile. Without a browser the test
 // is skipped, except under CI=true, where that is a failure.
-func chromium(t *testing.T) context.Context {
+func startChromium(t *testing.T) context.Context {
 	t.Helper()
-	path := os.Getenv("LANGCARD_CHROMIUM")
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if path == "" {
-			path, _ = exec.LookPath(name)
-		}
-	}
+	path := chromium.Path()
 	if path == "" {
-		if os.Getenv("CI") == "true" {
+		if ciMode() {
 			t.Fatal("chromium not found: browser tests may not be skipped in CI (apt-get install chromium)")
 		}
 		t.Skip("chromium not found; make test installs it (apt-get install chromium)")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1100, 900),
-	)
+	opts := chromium.Options(path, t.TempDir())
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
@@ -117,7 +107,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // Everything the form fallback offers works with JavaScript switched off.
 func TestBrowserNoJavaScript(t *testing.T) {
 	h := newHarness(t)
-	ctx := chromium(t)
+	ctx := startChromium(t)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestBrowserEmbedded(t *testing.T) {
 	host, other := intranet(t, &bff), intranet(t, &bff)
 	h := newHarness(t, withEmbedOrigin(host.URL))
 	bff = h.url
-	ctx := chromium(t)
+	ctx := startChromium(t)
 	card := "#lang-" + demo.ExampleID
 
 	// Signed out, each card offers Sign in; it returns to the host page.
@@ -114,7 +114,7 @@ func TestBrowserEmbeddedAfterTheEditor(t *testing.T) {
 	host := intranet(t, &bff)
 	h := newHarness(t, withEmbedOrigin(host.URL))
 	bff = h.url
-	ctx := chromium(t)
+	ctx := startChromium(t)
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
 	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
 	waitFor(t, ctx, "both cards hydrated", `[...document.querySelectorAll("language-card")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)

@@ -90,7 +90,7 @@ func signInBrowser(t *testing.T, h *harness, ctx context.Context, upn string) {
 func TestBrowserWidget(t *testing.T) {
 	requireWidget(t)
 	h := newHarness(t)
-	ctx := chromium(t)
+	ctx := startChromium(t)
 	card := "#lang-" + demo.ExampleID
 	save := card + ` .card-form button[type=submit]`
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
@@ -214,7 +214,7 @@ func TestBrowserWidget(t *testing.T) {
 func TestBrowserTagVectors(t *testing.T) {
 	requireWidget(t)
 	h := newHarness(t)
-	ctx := chromium(t)
+	ctx := startChromium(t)
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
 	data, err := os.ReadFile("../../web/bcp47/testdata/vectors.json")
 	if err != nil {
@@ -256,7 +256,7 @@ func TestBrowserTagVectors(t *testing.T) {
 func TestBrowserKeyboardAndExpiredSession(t *testing.T) {
 	requireWidget(t)
 	h := newHarness(t)
-	ctx := chromium(t)
+	ctx := startChromium(t)
 	card := "#lang-" + demo.ExampleID
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
 

@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -30,6 +29,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"langcard/bff/app"
+	"langcard/bff/chromium"
 	"langcard/bff/config"
 	"langcard/bff/demo"
 	"langcard/static"
@@ -234,12 +234,7 @@ func median(xs []float64) float64 {
 }
 
 func browser(ctx context.Context) (context.Context, func(), error) {
-	path := os.Getenv("LANGCARD_CHROMIUM")
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if path == "" {
-			path, _ = exec.LookPath(name)
-		}
-	}
+	path := chromium.Path()
 	if path == "" {
 		return nil, nil, errors.New("chromium not found (apt-get install chromium)")
 	}
@@ -247,11 +242,7 @@ func browser(ctx context.Context) (context.Context, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(dir),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.WindowSize(1100, 900),
-	)
+	opts := chromium.Options(path, dir)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	return bctx, func() { bcancel(); acancel(); os.RemoveAll(dir) }, nil

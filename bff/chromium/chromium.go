@@ -1,0 +1,35 @@
+// Package chromium finds Debian's Chromium and starts it headless the way
+// this project's browser tests and benchmark need: as root, on a closed
+// network, in a fresh profile. No browser is downloaded.
+package chromium
+
+import (
+	"os"
+	"os/exec"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Path returns $LANGCARD_CHROMIUM, else the chromium on PATH, else "".
+func Path() string {
+	if p := os.Getenv("LANGCARD_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Options are the allocator options for a headless Chromium at path with
+// a fresh profile in dir.
+func Options(path, dir string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(dir),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1100, 900),
+	)
+}
