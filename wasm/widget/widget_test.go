@@ -383,3 +383,31 @@ func TestTagCheck(t *testing.T) {
 		}
 	}
 }
+
+// Embedded on an intranet page, the widget calls the BFF by absolute URLs
+// and sends an expired session through the BFF's sign-in back to the page.
+func TestEmbeddedUsesTheBFFsURLs(t *testing.T) {
+	var b strings.Builder
+	e := templates.Editor{
+		Chrome: templates.Chrome{ViewerID: "db789417"}, Origin: "https://langcard.example",
+		API: "https://langcard.example/api/me/languages", Login: "https://langcard.example/login",
+		Cards: []templates.Card{{ID: nbID, Values: nb, Orig: nb, Heading: nb.DisplayName}},
+	}
+	if err := templates.EmbedFragment(e, "", "").Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	f := hydrateIn(t, newFakeBrowser("<html><body>"+b.String()+"</body></html>"))
+	f.b.path = "/people/me?tab=2"
+	if got := f.el(card + " form.card-form").Attr("action"); got != "https://langcard.example/languages/"+nbID {
+		t.Errorf("form action %q", got)
+	}
+	f.set(card+"-spoken", "elementary")
+	f.submit(card + " form.card-form")
+	if r := f.b.fetches[0]; r.url != "https://langcard.example/api/me/languages/"+nbID {
+		t.Errorf("PATCH to %q", r.url)
+	}
+	f.b.respond(401, "", "")
+	if want := "https://langcard.example/login?returnTo=https%3A//intranet.example/people/me%3Ftab%3D2"; f.b.went != want {
+		t.Errorf("went to %q, want %q", f.b.went, want)
+	}
+}
