@@ -48,6 +48,8 @@ type call struct {
 	id     string
 }
 
+// prepare checks the route's {user} and {id}, and the session, and gets
+// a token: a refusal here sends nothing upstream.
 func (s *Server) prepare(r *http.Request) (*call, error) {
 	var user, id *string
 	if strings.Contains(r.Pattern, "{user}") {
