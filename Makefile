@@ -1,6 +1,6 @@
 # langcard. Two commands do all the set-up on a fresh machine:
 #   make run    the demo on http://127.0.0.1:8080, no tenant needed
-#   make test   every test, browser ones included
+#   make test   every test, browser and Redis ones included
 SHELL := /bin/bash
 GO    ?= go
 
@@ -33,15 +33,19 @@ check-generated:
 	  [ -f "$$tmp/templates/$$(basename "$$f")" ] || { echo "$$f has no .templ source"; exit 1; }; \
 	done
 
-# Finds Debian's chromium for the browser tests, or installs it (as root
-# with apt-get); elsewhere it says exactly what to install.
+# Finds Debian's chromium (browser tests) and redis-server (shared-session
+# tests), or installs them (as root with apt-get); elsewhere it says exactly
+# what to install.
 deps:
-	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	@missing=""; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "installing Debian's$$missing for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "make test needs Debian's chromium: run 'sudo apt-get install chromium' (or set LANGCARD_CHROMIUM to a Chromium binary)"; exit 1; \
+	    echo "make test needs Debian's$$missing: run 'sudo apt-get install$$missing' (or set LANGCARD_CHROMIUM to a Chromium binary)"; exit 1; \
 	  fi; \
 	fi
 

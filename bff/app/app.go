@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/redisstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/gomodule/redigo/redis"
 
 	"langcard/bff/auth"
 	"langcard/bff/config"
@@ -30,21 +32,32 @@ type App struct {
 	Handler  http.Handler
 	Sessions *scs.SessionManager
 	// Demo is the demo environment (nil with a tenant).
-	Demo *demo.Env
+	Demo  *demo.Env
+	owned bool // Demo was started by this App
 }
 
 // New builds the BFF described by cfg.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	return NewReplica(ctx, cfg, log, nil)
+}
+
+// NewReplica builds the BFF in demo mode on an existing demo environment,
+// as another replica of the same deployment (env nil: start one).
+func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *demo.Env) (*App, error) {
 	a := &App{}
 	issuer, clientID, secret, graphURL, scopes := cfg.Issuer(), cfg.ClientID, cfg.ClientSecret, cfg.GraphBaseURL, cfg.Scopes
 	var people []templates.DemoPerson
 	if cfg.Demo {
-		env, err := demo.Start(ctx, cfg.PublicURL.String())
-		if err != nil {
-			return nil, fmt.Errorf("starting demo mode: %w", err)
+		if env == nil {
+			var err error
+			if env, err = demo.Start(ctx, cfg.PublicURL.String()); err != nil {
+				return nil, fmt.Errorf("starting demo mode: %w", err)
+			}
+			a.owned = true
 		}
 		a.Demo = env
 		issuer, clientID, secret = env.IdP.Issuer(), env.IdP.ClientID(), env.IdP.ClientSecret()
+		var err error
 		if graphURL, err = graphURL.Parse(env.GraphURL); err != nil {
 			return nil, err
 		}
@@ -70,6 +83,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 	sm := scs.New()
 	sm.Store = memstore.New()
+	if cfg.RedisURL != "" {
+		sm.Store = redisstore.NewWithPrefix(redisPool(cfg.RedisURL), "langcard:session:")
+	}
 	sm.Lifetime, sm.IdleTimeout = cfg.SessionLifetime, cfg.SessionIdle
 	sm.Cookie.Name = "langcard"
 	if cfg.Secure() {
@@ -112,8 +128,26 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // Close stops what New started.
 func (a *App) Close() error {
-	if a.Demo != nil {
+	if a.owned {
 		return a.Demo.Close()
 	}
 	return nil
+}
+
+// redisPool connects to Redis with short timeouts, so a Redis outage
+// answers 503 quickly rather than hanging requests.
+func redisPool(url string) *redis.Pool {
+	return &redis.Pool{
+		MaxIdle: 16, IdleTimeout: 4 * time.Minute,
+		Dial: func() (redis.Conn, error) {
+			return redis.DialURL(url, redis.DialConnectTimeout(2*time.Second), redis.DialReadTimeout(2*time.Second), redis.DialWriteTimeout(2*time.Second))
+		},
+		TestOnBorrow: func(c redis.Conn, idle time.Time) error {
+			if time.Since(idle) < time.Minute {
+				return nil
+			}
+			_, err := c.Do("PING")
+			return err
+		},
+	}
 }

@@ -67,11 +67,28 @@ func withEmbedOrigin(origin string) option {
 	return func(env map[string]string) { env["LANGCARD_EMBED_ORIGINS"] = origin }
 }
 
+// withRedis keeps sessions in the Redis server at url.
+func withRedis(url string) option {
+	return func(env map[string]string) { env["LANGCARD_REDIS_URL"] = url }
+}
+
 // withTLS serves the BFF over https, as in production: cookies are then
 // Secure and carry the __Host- prefix.
 func withTLS(env map[string]string) { env["tls"] = "1" }
 
 func newHarness(t *testing.T, opts ...option) *harness {
+	t.Helper()
+	return startReplica(t, nil, opts...)
+}
+
+// replica starts another BFF of the same deployment as h: the same demo
+// identity provider and Graph, its own listener and memory.
+func (h *harness) replica(opts ...option) *harness {
+	h.t.Helper()
+	return startReplica(h.t, h.app.Demo, opts...)
+}
+
+func startReplica(t *testing.T, shared *demo.Env, opts ...option) *harness {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -97,7 +114,7 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	h := &harness{t: t, url: cfg.PublicURL.String(), logs: &syncBuffer{}, seen: &syncBuffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log)
+	a, err := app.NewReplica(ctx, cfg, log, shared)
 	if err != nil {
 		t.Fatal(err)
 	}

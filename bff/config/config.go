@@ -55,6 +55,10 @@ type Config struct {
 	GraphMaxWait time.Duration
 	// LogLevel is debug, info, warn or error. LANGCARD_LOG_LEVEL, default info.
 	LogLevel slog.Level
+	// RedisURL, when set, keeps sessions in Redis so that several replicas
+	// share them (redis:// or rediss://, with password and database number
+	// as needed). LANGCARD_REDIS_URL, default none: sessions in memory.
+	RedisURL string
 	// DemoIntranetAddr is where demo mode serves a sample intranet page that
 	// embeds the widget (and, unless LANGCARD_EMBED_ORIGINS says otherwise,
 	// its origin is the embedding origin). LANGCARD_DEMO_INTRANET_ADDR,
@@ -145,6 +149,11 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
+	if c.RedisURL = getenv("LANGCARD_REDIS_URL"); c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("LANGCARD_REDIS_URL", "must be a redis:// or rediss:// URL with a host")
+		}
 	}
 	c.SessionLifetime = duration(getenv, "LANGCARD_SESSION_LIFETIME", 12*time.Hour, bad)
 	c.SessionIdle = duration(getenv, "LANGCARD_SESSION_IDLE", 2*time.Hour, bad)

@@ -1,0 +1,107 @@
+package app_test
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomodule/redigo/redis"
+
+	"langcard/bff/demo"
+)
+
+// redisServer starts a real redis-server on a free loopback port for the
+// test and returns its URL. Without one the test is skipped, except under
+// CI=true, where that is a failure.
+func redisServer(t *testing.T) (string, *exec.Cmd) {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if ciMode() {
+			t.Fatal("redis-server not found: Redis tests may not be skipped in CI (apt-get install redis-server)")
+		}
+		t.Skip("redis-server not found; make test installs it (apt-get install redis-server)")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	u := "redis://127.0.0.1:" + port + "/0"
+	for i := 0; ; i++ {
+		c, err := redis.DialURL(u)
+		if err == nil {
+			_, err = c.Do("PING")
+			c.Close()
+		}
+		if err == nil {
+			return u, cmd
+		}
+		if i == 100 {
+			t.Fatalf("redis-server did not answer: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Two replicas sharing sessions in Redis: a session started on one works
+// on the other; sign-out and expiry on one hold on both; a missing session
+// is 401 and a Redis outage 503, never 500 (security.md rule 16).
+func TestReplicasShareSessionsInRedis(t *testing.T) {
+	redisURL, server := redisServer(t)
+	a := newHarness(t, withRedis(redisURL))
+	b := a.replica(withRedis(redisURL))
+
+	// Sign in on replica A; the browser's cookie reaches B too (one host).
+	br := a.signIn(demo.Innocenty.UPN)
+	viaB := &browser{h: b, jar: br.jar, c: br.c}
+	if r := viaB.api("GET", "/api/session", ""); r.StatusCode != 200 || !strings.Contains(r.body, demo.Innocenty.UPN) {
+		t.Fatalf("replica B does not know the session started on A: %d %s", r.StatusCode, r.body)
+	}
+	wantStatus(t, viaB.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`), 200)
+	if got := a.graph.Languages(demo.Innocenty.ID)[0].Spoken; got != "elementary" {
+		t.Errorf("spoken %q after a PATCH through B", got)
+	}
+
+	// Sign out on B: A refuses the session too.
+	wantStatus(t, viaB.post("/logout", url.Values{}), http.StatusSeeOther)
+	wantStatus(t, br.api("GET", "/api/session", ""), 401)
+	wantStatus(t, br.api("GET", "/api/me/languages", ""), 401)
+
+	// A session that expires in Redis is 401 on both, never 500.
+	br = a.signIn(demo.Innocenty.UPN)
+	token := br.cookie("langcard").Value
+	c, err := redis.DialURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if n, err := redis.Int(c.Do("DEL", "langcard:session:"+token)); err != nil || n != 1 {
+		t.Fatalf("deleting the session key: %d %v (sessions are not where the test looks)", n, err)
+	}
+	wantStatus(t, br.api("GET", "/api/me/languages", ""), 401)
+	viaB = &browser{h: b, jar: br.jar, c: br.c}
+	wantStatus(t, viaB.api("GET", "/api/me/languages", ""), 401)
+
+	// Redis down: not ready, and a clear 503 rather than a 500.
+	wantStatus(t, br.get("/readyz"), 200)
+	server.Process.Kill()
+	server.Wait()
+	if r := br.get("/readyz"); r.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with Redis down: %d", r.StatusCode)
+	}
+	if r := br.api("GET", "/api/session", ""); r.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/api/session with Redis down: %d %s, want 503", r.StatusCode, r.body)
+	}
+}
