@@ -37,11 +37,12 @@ func TestEveryProblemAtOnce(t *testing.T) {
 		"LANGCARD_CLIENT_ID": "app", "LANGCARD_PUBLIC_URL": "http://langcard.contoso.com/x",
 		"LANGCARD_COOKIE_KEY": "short", "LANGCARD_EMBED_ORIGINS": "https://intranet.contoso.com/, *",
 		"LANGCARD_SESSION_IDLE": "forever", "LANGCARD_LOG_LEVEL": "loud", "LANGCARD_ADDR": "8080",
+		"LANGCARD_REDIS_URL": "http://redis.contoso.com",
 	}))
 	if err == nil {
 		t.Fatal("Load succeeded, want errors")
 	}
-	for _, want := range []string{"LANGCARD_TENANT_ID: is required", "LANGCARD_CLIENT_SECRET: is required", "LANGCARD_PUBLIC_URL", "LANGCARD_COOKIE_KEY", `"https://intranet.contoso.com/"`, `"*"`, "LANGCARD_SESSION_IDLE", "LANGCARD_LOG_LEVEL", "LANGCARD_ADDR"} {
+	for _, want := range []string{"LANGCARD_TENANT_ID: is required", "LANGCARD_CLIENT_SECRET: is required", "LANGCARD_PUBLIC_URL", "LANGCARD_COOKIE_KEY", `"https://intranet.contoso.com/"`, `"*"`, "LANGCARD_SESSION_IDLE", "LANGCARD_LOG_LEVEL", "LANGCARD_ADDR", "LANGCARD_REDIS_URL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
