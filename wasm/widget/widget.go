@@ -48,14 +48,23 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 	if w.login == "" {
 		w.login = "/login"
 	}
+	first := true
+	bound := func() {
+		if first {
+			b.Mark("langcard-interactive") // the first card accepts input
+			first = false
+		}
+	}
 	for _, article := range cards.QueryAll("article.card") {
 		w.bind(article, article.Attr("data-id"))
+		bound()
 	}
 	if add := root.Query("section.add form.card-form"); add != nil {
 		w.bind(add, "")
+		bound()
 	}
 	root.SetAttr("data-hydrated", "")
-	b.Mark("langcard-interactive")
+	b.Mark("langcard-hydrated")
 	return w
 }
 
