@@ -49,8 +49,7 @@ func ValuesOf(lp langprof.LanguageProficiency) Values {
 
 // Patch returns the values as a Patch with every property present.
 func (v Values) Patch() langprof.Patch {
-	a, s, w, r := langprof.Audience(v.AllowedAudiences), langprof.Level(v.Spoken), langprof.Level(v.Written), langprof.Level(v.Reading)
-	return langprof.Patch{Tag: &v.Tag, DisplayName: &v.DisplayName, Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
+	return langprof.Full(v.Tag, v.DisplayName, v.Spoken, v.Written, v.Reading, v.AllowedAudiences)
 }
 
 // Card is one language card: a form to save, and one to delete. The card

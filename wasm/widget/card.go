@@ -36,8 +36,7 @@ func (v *Values) Set(prop, value string) {
 
 // Patch returns the values as a Patch with every property present.
 func (v Values) Patch() langprof.Patch {
-	a, s, w, r := langprof.Audience(v[5]), langprof.Level(v[2]), langprof.Level(v[3]), langprof.Level(v[4])
-	return langprof.Patch{Tag: &v[0], DisplayName: &v[1], Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
+	return langprof.Full(v[0], v[1], v[2], v[3], v[4], v[5])
 }
 
 // Card is the state of one card: what it was rendered with (Orig), what

@@ -35,6 +35,13 @@ type Patch struct {
 	Reading          *Level
 }
 
+// Full returns a Patch with every editable property present, from the
+// strings a form holds.
+func Full(tag, displayName, spoken, written, reading, allowedAudiences string) Patch {
+	s, w, r, a := Level(spoken), Level(written), Level(reading), Audience(allowedAudiences)
+	return Patch{Tag: &tag, DisplayName: &displayName, Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
+}
+
 // Present returns the names of the properties present in p, in Graph's order.
 func (p Patch) Present() []string {
 	var names []string
