@@ -56,7 +56,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 		New: templates.Card{Values: templates.Values{AllowedAudiences: string(langprof.Organization)}},
 	}
 	if !c.target.IsMe() {
-		e.Subject, e.Others, e.Base = c.target.String(), true, "/users/"+url.PathEscape(c.target.String())
+		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
 	list, err := s.Graph.List(c.ctx, c.token, c.target)
 	if err != nil && edit == nil {
@@ -75,13 +75,16 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	return e, nil
 }
 
+// userPath is the editor page of another user.
+func userPath(user string) string { return "/users/" + url.PathEscape(user) }
+
 // openUser is the administrators' "edit someone else's" form.
 func (s *Server) openUser(w http.ResponseWriter, r *http.Request) error {
 	user := strings.TrimSpace(r.URL.Query().Get("user"))
 	if _, err := graph.User(user); err != nil {
 		return badSegment("user", langprof.Quote(user)+" is not an object id or a userPrincipalName.")
 	}
-	http.Redirect(w, r, "/users/"+url.PathEscape(user), http.StatusSeeOther)
+	http.Redirect(w, r, userPath(user), http.StatusSeeOther)
 	return nil
 }
 
@@ -163,7 +166,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, c *call, notice st
 	s.Sessions.Put(r.Context(), noticeKey, notice)
 	to := "/"
 	if !c.target.IsMe() {
-		to = "/users/" + url.PathEscape(c.target.String())
+		to = userPath(c.target.String())
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
