@@ -47,6 +47,19 @@ func ValuesOf(lp langprof.LanguageProficiency) Values {
 	}
 }
 
+// CardOf returns the card of a saved language.
+func CardOf(lp langprof.LanguageProficiency) Card {
+	v := ValuesOf(lp)
+	heading := lp.DisplayName
+	if heading == "" {
+		heading = lp.Tag
+	}
+	if heading == "" {
+		heading = "Unnamed language"
+	}
+	return Card{ID: lp.ID, Values: v, Orig: v, Heading: heading}
+}
+
 // Patch returns the values as a Patch with every property present.
 func (v Values) Patch() langprof.Patch {
 	return langprof.Full(v.Tag, v.DisplayName, v.Spoken, v.Written, v.Reading, v.AllowedAudiences)
@@ -87,6 +100,9 @@ type Editor struct {
 	Notice string
 	// Error is a page-level problem (Graph failed, for example).
 	Error string
+	// Unreadable names the entries Graph sent that cannot be shown (by
+	// name, or "" when Graph gave none).
+	Unreadable []string
 	// CanEditOthers offers the form to open someone else's profile.
 	CanEditOthers bool
 	Cards         []Card
@@ -131,12 +147,17 @@ type enum interface {
 	Label() string
 }
 
-// options lists the choices of an enum select; a current value that is not
-// a valid choice (none yet, or a value Graph added later) comes first.
-func options[T enum](current string, all []T, placeholder string) []option {
+// options lists the choices of an enum select. A current value that is
+// not a choice comes first, kept as it is: "Not set" when Graph has none,
+// "Other: …" for a value langcard does not know (it is sent back only if
+// the person chooses another).
+func options[T enum](current string, all []T) []option {
 	var out []option
-	if !T(current).Valid() {
-		out = append(out, option{current, placeholder})
+	switch {
+	case current == "":
+		out = append(out, option{"", "Not set"})
+	case !T(current).Valid():
+		out = append(out, option{current, OtherLabel(current)})
 	}
 	for _, v := range all {
 		out = append(out, option{string(v), v.Label()})
@@ -144,10 +165,13 @@ func options[T enum](current string, all []T, placeholder string) []option {
 	return out
 }
 
+// OtherLabel shows a value langcard does not know, as Graph sent it.
+func OtherLabel(v string) string { return "Other: " + v }
+
 func levelOptions(current string) []option {
-	return options(current, langprof.Levels, "Choose a level")
+	return options(current, langprof.Levels)
 }
 
 func audienceOptions(current string) []option {
-	return options(current, langprof.Audiences, "Choose who can see it")
+	return options(current, langprof.Audiences)
 }

@@ -78,8 +78,8 @@ func TestAPICRUD(t *testing.T) {
 	wantStatus(t, r, 204)
 	r = b.api("GET", "/api/me/languages/"+created.ID, "")
 	wantStatus(t, r, 404)
-	if e := decode[apiError](t, r); e.Error.Code != "Request_ResourceNotFound" || e.Error.Message == "" {
-		t.Errorf("got %s, want Graph's 404 code with a message", r.body)
+	if e := decode[apiError](t, r); e.Error.Code != "notFound" || !strings.Contains(e.Error.Message, "no longer on the profile") {
+		t.Errorf("got %s, want notFound saying the language is gone", r.body)
 	}
 }
 

@@ -64,8 +64,11 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		scopes = []string{"User.ReadWrite", auth.ScopeEditOthers}
 		for _, p := range demo.People {
 			note := ""
-			if p.Admin {
+			switch {
+			case p.Admin && p.Role:
 				note = " · administrator: may edit other people's languages"
+			case p.Admin:
+				note = " · has the permission to edit others, but no administrator role: Microsoft 365 refuses"
 			}
 			people = append(people, templates.DemoPerson{DisplayName: p.DisplayName, UPN: p.UPN, Note: note})
 		}

@@ -125,10 +125,13 @@ func TestFormsRejectKeepInput(t *testing.T) {
 	// A new language with problems keeps what was typed.
 	r = b.post("/languages", url.Values{"tag": {"xx"}, "displayName": {""}, "spoken": {""}, "written": {"elementary"}, "reading": {"elementary"}, "allowedAudiences": {"family"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
-	for _, want := range []string{`id="new-tag" name="tag" type="text" value="xx"`, `id="new-displayName-error"`, `id="new-spoken-error" data-for="spoken">spoken is required`, `<option value="family" selected>`} {
+	for _, want := range []string{`id="new-tag" name="tag" type="text" value="xx"`, `id="new-displayName-error"`, `<option value="" selected>Not set</option>`, `<option value="family" selected>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("422 page for a new language lacks %s", want)
 		}
+	}
+	if strings.Contains(r.body, `data-for="spoken">spoken`) {
+		t.Error("a level left unset was refused: levels are optional")
 	}
 
 	// Graph throttling: the person's input stays, with the reason.

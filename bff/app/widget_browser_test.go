@@ -138,7 +138,10 @@ func TestBrowserWidget(t *testing.T) {
 	h.graph.Inject(graphfake.Fault{Status: 400, Code: "BadRequest", Target: "displayName", Message: "displayName is taken by another entry"})
 	typeText(t, ctx, card+"-displayName", "Bokmål")
 	step(t, ctx, "save", chromedp.Click(chromedp.CSS(save)))
-	waitFor(t, ctx, "the server's message", `document.querySelector("`+card+`-displayName-error").textContent.includes("taken by another entry")`)
+	waitFor(t, ctx, "the server's message", `document.querySelector("`+card+`-displayName-error").textContent.includes("did not accept")`)
+	if strings.Contains(js(t, ctx, `document.body.textContent`), "taken by another entry") {
+		t.Error("Graph's own words reached the person")
+	}
 	if got := js(t, ctx, `document.querySelector("`+card+`-displayName").value`); got != "Bokmål" {
 		t.Errorf("the edit was lost: %q", got)
 	}

@@ -20,8 +20,11 @@ type Person struct {
 var (
 	Innocenty = Person{Person: graphfake.Person{ID: "db789417-4ccb-41d1-a0a9-47b01a09ea49", DisplayName: "Innocenty Popov", UPN: "innocenty.popov@contoso.example"}}
 	Megan     = Person{Person: graphfake.Person{ID: "48d31887-5fad-4d73-a9f5-3c356e68a038", DisplayName: "Megan Bowen", UPN: "megan.bowen@contoso.example"}}
-	Adele     = Person{Person: graphfake.Person{ID: "87d349ed-44d7-43e1-9a83-5f2406dee5bd", DisplayName: "Adele Vance", UPN: "adele.vance@contoso.example"}, Admin: true}
-	People    = []Person{Innocenty, Megan, Adele}
+	Adele     = Person{Person: graphfake.Person{ID: "87d349ed-44d7-43e1-9a83-5f2406dee5bd", DisplayName: "Adele Vance", UPN: "adele.vance@contoso.example", Role: true}, Admin: true}
+	// Lee holds User.ReadWrite.All but no administrator role: Graph
+	// answers 403 ErrorAccessDeniedForRole when he writes others' profiles.
+	Lee    = Person{Person: graphfake.Person{ID: "3f0c2b1e-7d6a-4e59-b8c4-1a2d3e4f5a60", DisplayName: "Lee Gu", UPN: "lee.gu@contoso.example"}, Admin: true}
+	People = []Person{Innocenty, Megan, Adele, Lee}
 )
 
 // ExampleID is the id of the upstream page's example entry.
@@ -49,17 +52,36 @@ func seed(g *graphfake.Server) {
 	g.Seed(Innocenty.ID, Example())
 	at := langprof.DateTime("2024-03-18T09:12:40Z")
 	by := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: Innocenty.DisplayName, ID: Innocenty.ID}}
+	src, extra := graphfake.APIWritten()
 	g.Seed(Innocenty.ID, langprof.LanguageProficiency{
 		ID: "5d1c0a7e-9b7c-4d0b-9a55-0c2f4d6b8e11", AllowedAudiences: langprof.Organization,
 		CreatedDateTime: &at, CreatedBy: by, LastModifiedDateTime: &at, LastModifiedBy: by,
 		DisplayName: "English (United States)", Tag: "en-US",
 		Spoken: langprof.FullProfessional, Written: langprof.ProfessionalWorking, Reading: langprof.FullProfessional,
+		Source: src, Extra: extra,
 	})
 	mb := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: Megan.DisplayName, ID: Megan.ID}}
+	src, extra = graphfake.APIWritten()
 	g.Seed(Megan.ID, langprof.LanguageProficiency{
 		ID: "a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44", AllowedAudiences: langprof.Organization,
 		CreatedDateTime: &at, CreatedBy: mb, LastModifiedDateTime: &at, LastModifiedBy: mb,
 		DisplayName: "French", Tag: "fr",
 		Spoken: langprof.Conversational, Written: langprof.Elementary, Reading: langprof.LimitedWorking,
+		Source: src, Extra: extra,
+	})
+	// Synced by a Microsoft service, as the real service returns such
+	// entries (graph.md): written by an application with no user, a
+	// source collection, searchable, and levels never set (null).
+	synced := langprof.DateTime("2025-11-02T17:40:03.1180000Z")
+	app := &langprof.IdentitySet{Application: &langprof.Identity{DisplayName: "MsGraph"}}
+	g.Seed(Megan.ID, langprof.LanguageProficiency{
+		ID: "c7b2e9d4-3f1a-4b8c-a6d5-9e0f1a2b3c4d", AllowedAudiences: langprof.Organization,
+		CreatedDateTime: &synced, CreatedBy: app, LastModifiedDateTime: &synced, LastModifiedBy: app,
+		DisplayName: "German", Tag: "de-DE", Reading: langprof.ProfessionalWorking,
+		Source: &langprof.PersonDataSource{Type: []string{"User", "MsGraph"}},
+		Extra: map[string][]byte{
+			"isSearchable": []byte("true"), "thumbnailUrl": []byte("null"), "proficiency": []byte("null"),
+			"sources": []byte(`[{"sourceId":"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9","isDefaultSource":true,"properties":["tag","displayName"]}]`),
+		},
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,31 +50,60 @@ type Client struct {
 	Now func() time.Time
 }
 
-// Page is a list response.
+// Listing is a person's languages as Graph listed them: the entries
+// langcard can show, and the ones it cannot (so one bad entry never takes
+// the others down).
+type Listing struct {
+	Value []langprof.LanguageProficiency
+	// Unreadable are the entries Graph sent that cannot be shown or edited.
+	Unreadable []Unreadable
+}
+
+// Unreadable is an entry of a list that langcard cannot use, with what
+// little can be said of it.
+type Unreadable struct {
+	// ID and Name (its displayName, or else its tag) are whatever Graph
+	// gave; either may be "".
+	ID, Name string
+	// Reason says why, for the log.
+	Reason string
+}
+
 type listBody struct {
-	Value    []langprof.LanguageProficiency `json:"value"`
-	NextLink string                         `json:"@odata.nextLink"`
+	Value    []json.RawMessage `json:"value"`
+	NextLink string            `json:"@odata.nextLink"`
 }
 
 // List returns every language on t's profile, following @odata.nextLink
 // when Graph sends one (only to Graph's own base URL).
-func (c *Client) List(ctx context.Context, token string, t Target) ([]langprof.LanguageProficiency, error) {
+func (c *Client) List(ctx context.Context, token string, t Target) (Listing, error) {
 	u := c.url(t.escapedPath())
-	all := []langprof.LanguageProficiency{}
+	all := Listing{Value: []langprof.LanguageProficiency{}}
 	for page := 0; u != ""; page++ {
 		if page == 100 {
-			return nil, errors.New("graph: list: more than 100 pages")
+			return Listing{}, errors.New("graph: list: more than 100 pages")
+		}
+		data, err := c.do(ctx, token, http.MethodGet, u, nil, retryable)
+		if err != nil {
+			return Listing{}, err
 		}
 		var b listBody
-		if err := c.do(ctx, token, http.MethodGet, u, nil, &b); err != nil {
-			return nil, err
+		if err := json.Unmarshal(data, &b); err != nil {
+			return Listing{}, &UnreadableError{Op: "list", Err: err}
 		}
-		all = append(all, b.Value...)
+		for _, raw := range b.Value {
+			lp, err := entry(raw)
+			if err != nil {
+				all.Unreadable = append(all.Unreadable, unreadable(lp, err))
+				continue
+			}
+			all.Value = append(all.Value, lp)
+		}
 		u = ""
 		if b.NextLink != "" {
 			next, err := c.sameOrigin(b.NextLink)
 			if err != nil {
-				return nil, err
+				return Listing{}, err
 			}
 			u = next
 		}
@@ -81,51 +111,167 @@ func (c *Client) List(ctx context.Context, token string, t Target) ([]langprof.L
 	return all, nil
 }
 
-// Get returns one language.
-func (c *Client) Get(ctx context.Context, token string, t Target, id string) (langprof.LanguageProficiency, error) {
+// entry decodes one entry Graph sent; it fails only when the entry is not
+// an object or has no id langcard can put in a path.
+func entry(raw []byte) (langprof.LanguageProficiency, error) {
 	var lp langprof.LanguageProficiency
-	u, err := c.item(t, id)
-	if err != nil {
+	if err := json.Unmarshal(raw, &lp); err != nil {
 		return lp, err
 	}
-	err = c.do(ctx, token, http.MethodGet, u, nil, &lp)
-	return lp, err
+	switch {
+	case lp.ID == "":
+		return lp, errors.New("the entry has no id")
+	case !ValidID(lp.ID):
+		return lp, errors.New("the entry's id is not one langcard can address")
+	}
+	return lp, nil
+}
+
+func unreadable(lp langprof.LanguageProficiency, err error) Unreadable {
+	u := Unreadable{Name: lp.DisplayName, Reason: err.Error()}
+	if u.Name == "" {
+		u.Name = lp.Tag
+	}
+	if ValidID(lp.ID) {
+		u.ID = lp.ID
+	}
+	return u
+}
+
+// Get returns one language.
+func (c *Client) Get(ctx context.Context, token string, t Target, id string) (langprof.LanguageProficiency, error) {
+	u, err := c.item(t, id)
+	if err != nil {
+		return langprof.LanguageProficiency{}, err
+	}
+	data, err := c.do(ctx, token, http.MethodGet, u, nil, retryable)
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && ge.Status == http.StatusNotFound {
+			ge.Missing = true
+		}
+		return langprof.LanguageProficiency{}, err
+	}
+	lp, err := entry(data)
+	if err != nil {
+		return langprof.LanguageProficiency{}, &UnreadableError{Op: "get", Err: err}
+	}
+	return lp, nil
 }
 
 // Create adds a language built from the properties present in p.
+//
+// A create is not repeated blindly: only a 429 (which Graph answers before
+// doing anything) is retried. After an answer that leaves it unknown
+// whether Graph stored the entry (a 5xx, a timeout, a 2xx it cannot read),
+// Create looks for it in the list (same tag and name, created since the
+// request began) and returns it when found; else an *UnconfirmedError.
 func (c *Client) Create(ctx context.Context, token string, t Target, p langprof.Patch) (langprof.LanguageProficiency, error) {
-	var lp langprof.LanguageProficiency
 	body, err := wire.Encode(p)
 	if err != nil {
-		return lp, err
+		return langprof.LanguageProficiency{}, err
 	}
-	err = c.do(ctx, token, http.MethodPost, c.url(t.escapedPath()), body, &lp)
-	return lp, err
+	start := c.now()
+	data, err := c.do(ctx, token, http.MethodPost, c.url(t.escapedPath()), body, throttled)
+	if err == nil {
+		lp, derr := entry(data)
+		if derr == nil {
+			return lp, nil
+		}
+		err = &UnreadableError{Op: "create", Err: derr}
+	} else if !ambiguous(err) {
+		return langprof.LanguageProficiency{}, err
+	}
+	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	defer cancel()
+	if lp, ok := c.findCreated(lookCtx, token, t, p, start); ok {
+		return lp, nil
+	}
+	return langprof.LanguageProficiency{}, &UnconfirmedError{Op: "create", Err: err}
+}
+
+// lookupTimeout bounds the read that checks what an unconfirmed write did.
+const lookupTimeout = 10 * time.Second
+
+// createdSkew allows for clocks: an entry created this long before the
+// request began still counts as the one it created.
+const createdSkew = 2 * time.Minute
+
+// findCreated looks for the entry a create may have stored.
+func (c *Client) findCreated(ctx context.Context, token string, t Target, p langprof.Patch, start time.Time) (langprof.LanguageProficiency, bool) {
+	l, err := c.List(ctx, token, t)
+	if err != nil || p.Tag == nil || p.DisplayName == nil {
+		return langprof.LanguageProficiency{}, false
+	}
+	var found langprof.LanguageProficiency
+	var newest time.Time
+	for _, lp := range l.Value {
+		if !strings.EqualFold(lp.Tag, *p.Tag) || lp.DisplayName != *p.DisplayName || lp.CreatedDateTime == nil {
+			continue
+		}
+		at, err := time.Parse(time.RFC3339Nano, string(*lp.CreatedDateTime))
+		if err == nil && !at.Before(start.Add(-createdSkew)) && !at.Before(newest) {
+			found, newest = lp, at
+		}
+	}
+	return found, found.ID != ""
 }
 
 // Update sends a PATCH holding exactly the properties present in p, and
-// returns the whole updated language.
+// returns the whole updated language. When Graph took the PATCH but its
+// answer cannot be read, Update reads the entry back; a 404 is checked
+// with a read too, so Error.Missing says whether the entry is really gone.
 func (c *Client) Update(ctx context.Context, token string, t Target, id string, p langprof.Patch) (langprof.LanguageProficiency, error) {
-	var lp langprof.LanguageProficiency
 	u, err := c.item(t, id)
 	if err != nil {
-		return lp, err
+		return langprof.LanguageProficiency{}, err
 	}
 	body, err := wire.Encode(p)
 	if err != nil {
-		return lp, err
+		return langprof.LanguageProficiency{}, err
 	}
-	err = c.do(ctx, token, http.MethodPatch, u, body, &lp)
-	return lp, err
+	data, err := c.do(ctx, token, http.MethodPatch, u, body, retryable)
+	if err != nil {
+		c.confirmMissing(ctx, token, t, id, err)
+		return langprof.LanguageProficiency{}, err
+	}
+	lp, derr := entry(data)
+	if derr == nil {
+		return lp, nil
+	}
+	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	defer cancel()
+	if lp, err := c.Get(lookCtx, token, t, id); err == nil {
+		return lp, nil
+	}
+	return langprof.LanguageProficiency{}, &UnconfirmedError{Op: "update", Err: &UnreadableError{Op: "update", Err: derr}}
 }
 
-// Delete removes a language.
+// Delete removes a language. A 404 is checked with a read, so
+// Error.Missing says whether the entry is gone.
 func (c *Client) Delete(ctx context.Context, token string, t Target, id string) error {
 	u, err := c.item(t, id)
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, token, http.MethodDelete, u, nil, nil)
+	_, err = c.do(ctx, token, http.MethodDelete, u, nil, retryable)
+	c.confirmMissing(ctx, token, t, id, err)
+	return err
+}
+
+// confirmMissing sets Missing on a write's 404 when a read confirms that
+// the entry is gone: the profile service also answers 404 to bodies it
+// does not like (graph.md), so a 404 alone proves nothing.
+func (c *Client) confirmMissing(ctx context.Context, token string, t Target, id string, err error) {
+	var ge *Error
+	if !errors.As(err, &ge) || ge.Status != http.StatusNotFound {
+		return
+	}
+	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	defer cancel()
+	_, gerr := c.Get(lookCtx, token, t, id)
+	var ge2 *Error
+	ge.Missing = errors.As(gerr, &ge2) && ge2.Missing
 }
 
 func (c *Client) url(escapedPath string) string {
@@ -147,15 +293,15 @@ func (c *Client) sameOrigin(link string) (string, error) {
 	return u.String(), nil
 }
 
-// do sends one operation, retrying as the official SDK does, and decodes
-// a successful answer into out (when out is not nil).
-func (c *Client) do(ctx context.Context, token, method, u string, body []byte, out any) error {
+// do sends one operation, retrying the statuses retry accepts as the
+// official SDK does, and returns the body of a successful answer.
+func (c *Client) do(ctx context.Context, token, method, u string, body []byte, retry func(status int) bool) ([]byte, error) {
 	requestID := uuid.NewString()
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 		if err != nil {
-			return fmt.Errorf("graph: %s: %w", method, err)
+			return nil, fmt.Errorf("graph: %s: %w", method, err)
 		}
 		if body == nil {
 			req.Body, req.ContentLength = http.NoBody, 0
@@ -175,26 +321,20 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, o
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			return fmt.Errorf("graph: %s %s: %w", method, "profile/languages", err)
+			return nil, fmt.Errorf("graph: %s %s: %w", method, "profile/languages", err)
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 		resp.Body.Close()
-		if err != nil {
-			return fmt.Errorf("graph: reading response: %w", err)
-		}
 		if resp.StatusCode/100 == 2 {
-			if out == nil || resp.StatusCode == http.StatusNoContent {
-				return nil
+			if err != nil {
+				return nil, &UnreadableError{Op: method, Err: err}
 			}
-			if err := json.Unmarshal(data, out); err != nil {
-				return fmt.Errorf("graph: decoding response: %w", err)
-			}
-			return nil
+			return data, nil
 		}
 		gerr := responseError(resp, data, c.now())
 		gerr.Attempts = attempt + 1
-		if !retryable(resp.StatusCode) || attempt >= c.maxRetries() {
-			return gerr
+		if !retry(resp.StatusCode) || attempt >= c.maxRetries() {
+			return nil, gerr
 		}
 		wait := gerr.RetryAfter
 		if wait == 0 {
@@ -202,21 +342,34 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, o
 		}
 		if waited+wait > c.maxWait() {
 			gerr.Message += " (gave up rather than wait " + wait.Round(time.Millisecond).String() + " more)"
-			return gerr
+			return nil, gerr
 		}
 		waited += wait
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-t.C:
 		}
 	}
 }
 
+// retryable are the statuses the official SDK retries.
 func retryable(status int) bool {
 	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}
+
+// throttled is what a create retries: Graph answers 429 before it acts.
+func throttled(status int) bool { return status == http.StatusTooManyRequests }
+
+// ambiguous reports whether, after err, a write may have been carried out.
+func ambiguous(err error) bool {
+	var ge *Error
+	if errors.As(err, &ge) {
+		return ge.Status >= 500
+	}
+	return !errors.Is(err, context.Canceled) // a timeout or a broken connection
 }
 
 func (c *Client) backoff(attempt int) time.Duration {

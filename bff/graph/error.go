@@ -25,6 +25,9 @@ type Error struct {
 	RequestID string
 	// Attempts is how many requests were sent.
 	Attempts int
+	// Missing is set on a 404 when a read confirmed that the entry does
+	// not exist (the profile service answers 404 for other reasons too).
+	Missing bool
 }
 
 func (e *Error) Error() string {
@@ -38,10 +41,33 @@ func (e *Error) Error() string {
 	return s
 }
 
-// Throttled reports whether Graph asked the caller to slow down.
-func (e *Error) Throttled() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusServiceUnavailable
+// UnreadableError is a successful answer from Graph that langcard cannot
+// use: not JSON, not an object, an entry without an id.
+type UnreadableError struct {
+	Op  string
+	Err error
 }
+
+func (e *UnreadableError) Error() string {
+	return "graph: " + e.Op + ": the answer cannot be read: " + e.Err.Error()
+}
+
+func (e *UnreadableError) Unwrap() error { return e.Err }
+
+// UnconfirmedError is a write that Graph may have carried out, but whose
+// outcome langcard could not establish: its answer was lost or unreadable,
+// and reading back did not find the result. Never report such a write as
+// not done.
+type UnconfirmedError struct {
+	Op  string // "create" or "update"
+	Err error
+}
+
+func (e *UnconfirmedError) Error() string {
+	return "graph: " + e.Op + " sent, outcome unknown: " + e.Err.Error()
+}
+
+func (e *UnconfirmedError) Unwrap() error { return e.Err }
 
 type errorBody struct {
 	Error struct {

@@ -99,6 +99,14 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 
 type listBody struct {
 	Value []langprof.LanguageProficiency `json:"value"`
+	// Unreadable are the entries Graph sent that cannot be shown.
+	Unreadable []unreadableEntry `json:"unreadable,omitempty"`
+}
+
+// unreadableEntry names an entry Graph sent that langcard cannot show.
+type unreadableEntry struct {
+	ID          string `json:"id,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
 }
 
 func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
@@ -107,11 +115,16 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	list, err := s.Graph.List(c.ctx, c.token, c.target)
+	l, err := s.list(c)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listBody{Value: list})
+	b := listBody{Value: l.Value}
+	for _, u := range l.Unreadable {
+		s.Logger.Warn("unreadable entry", "path", r.URL.Path, "id", u.ID, "reason", u.Reason)
+		b.Unreadable = append(b.Unreadable, unreadableEntry{ID: u.ID, DisplayName: u.Name})
+	}
+	writeJSON(w, http.StatusOK, b)
 	return nil
 }
 
@@ -139,7 +152,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lp, err := s.Graph.Create(c.ctx, c.token, c.target, p)
+	lp, err := s.create(c, p)
 	if err != nil {
 		return err
 	}
@@ -157,7 +170,7 @@ func (s *Server) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lp, err := s.Graph.Update(c.ctx, c.token, c.target, c.id, p)
+	lp, err := s.update(c, p)
 	if err != nil {
 		return err
 	}
@@ -171,7 +184,7 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	if err := s.Graph.Delete(c.ctx, c.token, c.target, c.id); err != nil {
+	if err := s.remove(c); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

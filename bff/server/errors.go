@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,7 +24,9 @@ type Error struct {
 	Target     string
 	Details    langprof.Problems
 	RetryAfter time.Duration
-	Err        error
+	// RequestID is Graph's request-id, a reference for the helpdesk.
+	RequestID string
+	Err       error
 }
 
 func (e *Error) Error() string {
@@ -56,13 +59,20 @@ func badSegment(target, msg string) *Error {
 
 var errSignedOut = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "You are not signed in, or your session has ended. Sign in again."}
 
-// classify turns any error into an *Error fit to send.
+// classify turns any error into an *Error fit to send. What Graph said
+// is never passed on: its messages are terse or technical (graph.md), so
+// each case gets words a person can act on, with Graph's request id as a
+// reference for the helpdesk.
 func classify(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
-	var ge *graph.Error
+	var (
+		ge          *graph.Error
+		unconfirmed *graph.UnconfirmedError
+		unreadable  *graph.UnreadableError
+	)
 	switch {
 	case errors.Is(err, auth.ErrSignedOut):
 		return errSignedOut
@@ -71,34 +81,68 @@ func classify(err error) *Error {
 			Message: "Your sign-in could not be renewed because the identity provider is unreachable. Nothing was changed; try again shortly."}
 	case errors.Is(err, graph.ErrInvalidID):
 		return badSegment("id", graph.ErrInvalidID.Error())
+	case errors.As(err, &unconfirmed):
+		msg := "Your change was sent, but Microsoft 365’s answer was lost, so langcard cannot tell whether it was saved. Reload to see what is saved."
+		if unconfirmed.Op == "create" {
+			msg = "Microsoft 365 did not confirm that the language was added. Wait a minute and reload before adding it again, so that it is not added twice."
+		}
+		return &Error{Status: http.StatusBadGateway, Code: "unconfirmed", Err: err, Message: msg}
 	case errors.As(err, &ge):
 		return fromGraph(ge)
+	case errors.As(err, &unreadable):
+		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft 365 sent an answer langcard cannot read. Reload to see what is saved, then try again."}
 	case errors.Is(err, context.DeadlineExceeded):
-		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft Graph did not answer in time. Nothing was changed; try again."}
+		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft 365 did not answer in time. Reload to see what is saved, then try again."}
 	}
-	return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft Graph could not be reached. Nothing was changed; try again."}
+	return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft 365 could not be reached. Reload to see what is saved, then try again."}
 }
 
+// editable are the properties a person edits, as Graph names them.
+var editable = []string{langprof.PropTag, langprof.PropDisplayName, langprof.PropSpoken, langprof.PropWritten, langprof.PropReading, langprof.PropAllowedAudiences}
+
+// Graph's error codes that change what a person is told.
+const codeAccessDeniedForRole = "ErrorAccessDeniedForRole"
+
 func fromGraph(ge *graph.Error) *Error {
-	switch ge.Status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		wait := max(ge.RetryAfter, time.Second)
-		return &Error{Status: ge.Status, Code: ge.Code, RetryAfter: wait, Err: ge,
-			Message: "Microsoft Graph is busy and asked langcard to slow down. Nothing was saved; try again in " + seconds(wait) + "."}
-	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusConflict:
-		e := &Error{Status: ge.Status, Code: ge.Code, Message: ge.Message, Target: ge.Target, Err: ge}
-		if ge.Status == http.StatusNotFound {
-			e.Message = "That language is not on the profile (it may have been deleted elsewhere)."
-		}
-		if ge.Status == http.StatusForbidden {
-			e.Message = "Microsoft Graph refused: you may not change this profile."
+	e := &Error{Status: ge.Status, Code: ge.Code, Err: ge, RequestID: ge.RequestID}
+	switch {
+	case ge.Status == http.StatusTooManyRequests || ge.Status == http.StatusServiceUnavailable:
+		e.RetryAfter = max(ge.RetryAfter, time.Second)
+		e.Message = "Microsoft 365 is busy and asked langcard to slow down. Try again in " + seconds(e.RetryAfter) + "."
+		if ge.Status == http.StatusTooManyRequests {
+			e.Message = "Microsoft 365 is busy and asked langcard to slow down. Nothing was saved; try again in " + seconds(e.RetryAfter) + "."
 		}
 		return e
-	case http.StatusUnauthorized:
-		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Err: ge, Message: "Microsoft Graph no longer accepts your sign-in. Sign in again."}
+	case ge.Status == http.StatusUnauthorized:
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Err: ge, Message: "Microsoft 365 no longer accepts your sign-in. Sign in again."}
+	case ge.Status == http.StatusForbidden && ge.Code == codeAccessDeniedForRole:
+		e.Message = withReference("Microsoft 365 refused: changing other people’s profiles needs an administrator role in Microsoft 365 as well as the permission langcard asked for. Ask your Microsoft 365 administrator for that role", ge.RequestID)
+	case ge.Status == http.StatusForbidden:
+		e.Message = "Microsoft 365 refused: you may not change this profile."
+	case ge.Status == http.StatusNotFound && ge.Missing:
+		e.Code = "notFound"
+		e.Message = "This language is no longer on the profile: it was deleted elsewhere. Reload to see what is saved."
+	case ge.Status/100 == 4:
+		// Including a 404 that a read did not confirm: the profile service
+		// also answers 404 to a body it does not take.
+		e.Status = http.StatusBadRequest
+		if slices.Contains(editable, ge.Target) {
+			e.Target = ge.Target // Graph named the property: the message goes beside it
+		}
+		e.Message = withReference("Microsoft 365 did not accept this change. Try again; if it keeps happening, tell your helpdesk", ge.RequestID)
+	default:
+		e.Status, e.Code = http.StatusBadGateway, "badGateway"
+		e.Message = withReference("Microsoft 365 failed ("+strconv.Itoa(ge.Status)+"). Reload to see what is saved, then try again; if it keeps happening, tell your helpdesk", ge.RequestID)
 	}
-	return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: ge,
-		Message: "Microsoft Graph failed (" + strconv.Itoa(ge.Status) + "). Nothing was saved; try again."}
+	return e
+}
+
+// withReference ends msg with Graph's request id, for the helpdesk.
+func withReference(msg, requestID string) string {
+	if requestID == "" {
+		return msg + "."
+	}
+	return msg + " (reference " + requestID + ")."
 }
 
 func seconds(d time.Duration) string {

@@ -173,11 +173,17 @@ type errorDetail struct {
 
 type errorBody struct {
 	Error struct {
-		Code    string        `json:"code"`
-		Message string        `json:"message"`
-		Target  string        `json:"target,omitempty"`
-		Details []errorDetail `json:"details,omitempty"`
+		Code       string        `json:"code"`
+		Message    string        `json:"message"`
+		Target     string        `json:"target,omitempty"`
+		Details    []errorDetail `json:"details,omitempty"`
+		InnerError *innerError   `json:"innerError,omitempty"`
 	} `json:"error"`
+}
+
+// innerError carries Graph's request id, as Graph's own errors do.
+type innerError struct {
+	RequestID string `json:"request-id"`
 }
 
 // writeError answers err in Graph's error shape, logging what is not sent.
@@ -188,6 +194,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	b.Error.Code, b.Error.Message, b.Error.Target = e.Code, e.Message, e.Target
 	for _, d := range e.Details {
 		b.Error.Details = append(b.Error.Details, errorDetail(d))
+	}
+	if e.RequestID != "" {
+		b.Error.InnerError = &innerError{RequestID: e.RequestID}
 	}
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", e.Header())

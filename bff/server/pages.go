@@ -58,16 +58,19 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
-	list, err := s.Graph.List(c.ctx, c.token, c.target)
+	l, err := s.list(c)
 	if err != nil && edit == nil {
 		return e, err
 	}
 	if err != nil {
 		e.Error = classify(err).Message
 	}
-	for _, lp := range list {
-		v := templates.ValuesOf(lp)
-		e.Cards = append(e.Cards, templates.Card{ID: lp.ID, Values: v, Orig: v, Heading: lp.DisplayName})
+	for _, lp := range l.Value {
+		e.Cards = append(e.Cards, templates.CardOf(lp))
+	}
+	for _, u := range l.Unreadable {
+		s.Logger.Warn("unreadable entry", "path", r.URL.Path, "id", u.ID, "reason", u.Reason)
+		e.Unreadable = append(e.Unreadable, u.Name)
 	}
 	if edit != nil {
 		edit(&e)
@@ -113,18 +116,27 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
 	diff, ps := diff.Validate(false, bcp47.Check)
 	if len(ps) == 0 {
 		var lp langprof.LanguageProficiency
-		if lp, err = s.Graph.Update(c.ctx, c.token, c.target, c.id, diff); err == nil {
-			return s.done(w, r, c, "Saved "+lp.DisplayName+".")
+		if lp, err = s.update(c, diff); err == nil {
+			return s.done(w, r, c, "Saved "+templates.CardOf(lp).Heading+".")
 		}
 	}
+	orig := formValues(r, "orig.")
 	return s.refuse(w, r, c, ps, err, func(e *templates.Editor, problems map[string]string, msg string) {
+		if missing(err) {
+			e.Error = "This language is no longer on the profile; your changes were not saved. " + msg
+			return
+		}
+		posted := templates.Card{ID: c.id, Values: next, Orig: orig, Problems: problems, Heading: orig.DisplayName}
 		for i := range e.Cards {
 			if e.Cards[i].ID == c.id {
-				e.Cards[i].Values, e.Cards[i].Orig, e.Cards[i].Problems = next, formValues(r, "orig."), problems
+				posted.Heading = e.Cards[i].Heading
+				e.Cards[i] = posted
 				return
 			}
 		}
-		e.Error = "This language is no longer on the profile; your changes were not saved. " + msg
+		// Graph could not list it (it failed, or lags): the person's card
+		// still comes back, as posted.
+		e.Cards = append(e.Cards, posted)
 	})
 }
 
@@ -136,11 +148,11 @@ func (s *Server) createForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	next := formValues(r, "")
-	p, ps := next.Patch().Validate(true, bcp47.Check)
+	p, ps := next.Patch().OmitUnset().Validate(true, bcp47.Check)
 	if len(ps) == 0 {
 		var lp langprof.LanguageProficiency
-		if lp, err = s.Graph.Create(c.ctx, c.token, c.target, p); err == nil {
-			return s.done(w, r, c, "Added "+lp.DisplayName+".")
+		if lp, err = s.create(c, p); err == nil {
+			return s.done(w, r, c, "Added "+templates.CardOf(lp).Heading+".")
 		}
 	}
 	return s.refuse(w, r, c, ps, err, func(e *templates.Editor, problems map[string]string, _ string) {
@@ -155,7 +167,7 @@ func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	if err := s.Graph.Delete(c.ctx, c.token, c.target, c.id); err != nil {
+	if err := s.remove(c); err != nil {
 		return s.refuse(w, r, c, nil, err, func(*templates.Editor, map[string]string, string) {})
 	}
 	return s.done(w, r, c, "Language deleted.")

@@ -56,10 +56,10 @@ type Card struct {
 }
 
 // Changes returns what a save sends: the changed properties of a saved
-// language, or every property of a new one.
+// language, or every property a new one has (levels may be left unset).
 func (c *Card) Changes() langprof.Patch {
 	if c.ID == "" {
-		return c.Now.Patch()
+		return c.Now.Patch().OmitUnset()
 	}
 	return langprof.Diff(c.Orig.Patch(), c.Now.Patch())
 }

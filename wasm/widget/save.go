@@ -83,6 +83,9 @@ func (v *view) answered(r dom.Response) {
 			e := r.Body.Get("error")
 			if m := e.Get("message").String(); m != "" {
 				msg = "Not saved: " + m
+				if e.Get("code").String() == "unconfirmed" {
+					msg = m // it may well have been saved
+				}
 			}
 			v.card.Server = map[string]string{}
 			if t := e.Get("target").String(); propIndex(t) >= 0 {

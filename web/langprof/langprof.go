@@ -11,7 +11,13 @@ package langprof
 
 // LanguageProficiency is one language on a person's profile, with the
 // properties Graph returns (beta, microsoft.graph.languageProficiency).
-// Pointer fields are null in Graph's JSON when absent.
+// Pointer fields are null in Graph's JSON when absent; so are the string
+// properties when "" (Graph stores levels a person never set as null).
+//
+// Graph's answers are decoded tolerantly (json.go): a value langcard does
+// not know (a future enum member, a flags combination, a number) is kept
+// as Graph's text, and the properties langcard does not model are kept in
+// Extra, never sent back to Graph.
 type LanguageProficiency struct {
 	ID                   string            `json:"id"`
 	AllowedAudiences     Audience          `json:"allowedAudiences"`
@@ -26,6 +32,9 @@ type LanguageProficiency struct {
 	Spoken               Level             `json:"spoken"`
 	Written              Level             `json:"written"`
 	Reading              Level             `json:"reading"`
+	// Extra holds the properties Graph sent that langcard does not model
+	// (sources, isSearchable, …), each as its raw JSON, by name.
+	Extra map[string][]byte `json:"-"`
 }
 
 // DateTime is a time as Graph writes it: RFC 3339 in UTC, such as
@@ -39,9 +48,11 @@ type InferenceData struct {
 	UserHasVerifiedAccuracy bool    `json:"userHasVerifiedAccuracy"`
 }
 
-// PersonDataSource names the service an entry was synced from.
+// PersonDataSource names the services an entry came from. Graph's docs
+// call type a string; the real service and the SDKs' models send a
+// collection, such as ["User","MsGraph"].
 type PersonDataSource struct {
-	Type string `json:"type"`
+	Type []string `json:"type"`
 }
 
 // IdentitySet is who created or last modified an entry.

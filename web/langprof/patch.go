@@ -42,6 +42,20 @@ func Full(tag, displayName, spoken, written, reading, allowedAudiences string) P
 	return Patch{Tag: &tag, DisplayName: &displayName, Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
 }
 
+// OmitUnset returns p without the levels and audience a form left unset
+// (""): a new entry needs a language and a name, and its levels may wait.
+func (p Patch) OmitUnset() Patch {
+	for _, l := range []**Level{&p.Spoken, &p.Written, &p.Reading} {
+		if *l != nil && **l == "" {
+			*l = nil
+		}
+	}
+	if p.AllowedAudiences != nil && *p.AllowedAudiences == "" {
+		p.AllowedAudiences = nil
+	}
+	return p
+}
+
 // Present returns the names of the properties present in p, in Graph's order.
 func (p Patch) Present() []string {
 	var names []string

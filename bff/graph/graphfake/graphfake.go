@@ -1,16 +1,27 @@
 // Package graphfake is an in-memory Microsoft Graph emulator for the five
-// profile-language operations, faithful to what langcard relies on:
-// Graph's paths (/me and /users/{id|upn}, with the /users('$x') key form),
-// status codes, error shape (always with a message), server-managed
-// properties, bearer-token checks (signature, issuer, audience, expiry and
-// scopes) and gzip request bodies. Tests and demo mode serve it over real
-// HTTP; tests can make it throttle, slow down or fail on demand, and read
-// back every request it received. It does not import testing.
+// profile-language operations, built from what the real service sends
+// (../shared/graph.md records each shape and where it was seen), not only
+// from the docs: Graph's paths (/me and /users/{id|upn}, with the
+// /users('$x') key form), @odata.context, entries with source collections
+// and the newer properties (sources, isSearchable, thumbnailUrl,
+// proficiency), null levels, paging with @odata.nextLink, the profile
+// service's terse errors ({"code":"UnknownError","message":""} for 400
+// and 404), 403 ErrorAccessDeniedForRole for people who hold
+// User.ReadWrite.All without an administrator role, optional
+// read-after-write lag in lists, bearer-token checks (signature, issuer,
+// audience, expiry and scopes) and gzip request bodies. It validates no
+// more than the real service is known to.
+//
+// Tests and demo mode serve it over real HTTP; tests can make it throttle,
+// slow down, fail, or fail after storing, on demand, and read back the
+// latest requests it received (bounded, bearer tokens replaced by a
+// fingerprint). It does not import testing.
 package graphfake
 
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +42,10 @@ type Person struct {
 	ID          string // object id (GUID)
 	DisplayName string
 	UPN         string // userPrincipalName
+	// Role is set for people who hold a directory role that lets them
+	// change other people's profiles; User.ReadWrite.All alone is not
+	// enough (Graph answers 403 ErrorAccessDeniedForRole).
+	Role bool
 }
 
 // Fault is a misbehaviour the emulator applies to the next Times requests.
@@ -48,9 +63,17 @@ type Fault struct {
 	Delay time.Duration
 	// Times is how many requests the fault applies to (at least 1).
 	Times int
+	// AfterStoring carries out the operation first, then answers Status
+	// (or Body): a write Graph stored but whose answer was lost.
+	AfterStoring bool
+	// Body, when not nil, is sent as the answer's body, with the
+	// operation's own status (a 2xx whose body cannot be used).
+	Body []byte
 }
 
-// Request is what the emulator received, for tests to inspect.
+// Request is what the emulator received, for tests to inspect. Its
+// Authorization header holds a fingerprint of the bearer token, never
+// the token.
 type Request struct {
 	Method      string
 	EscapedPath string
@@ -67,20 +90,63 @@ type Server struct {
 	mu       sync.Mutex
 	people   map[string]*profile // by object id
 	faults   []Fault
-	requests []Request
+	requests []Request // the latest maxRequests
 	now      func() time.Time
+	pageSize int
+	lag      time.Duration
 }
+
+// maxRequests bounds the request log, so a long-running demo does not grow.
+const maxRequests = 1000
+
+// DefaultPageSize is how many entries a list page holds unless SetPageSize
+// says otherwise.
+const DefaultPageSize = 100
 
 type profile struct {
 	Person
+	langs []langprof.LanguageProficiency // what Graph holds: gets and writes see it
+	// listed is what lists showed before the writes in history; with lag,
+	// a write shows in lists only lag after it was made.
+	listed  []langprof.LanguageProficiency
+	history []snapshot
+}
+
+// snapshot is a profile's languages after a write.
+type snapshot struct {
+	at    time.Time
 	langs []langprof.LanguageProficiency
+}
+
+// write makes a change, remembering for lists that lag behind what they
+// showed before it.
+func (p *profile) write(now time.Time, lag time.Duration, change func()) {
+	if lag > 0 && len(p.history) == 0 {
+		p.listed = slices.Clone(p.langs)
+	}
+	change()
+	if lag > 0 {
+		p.history = append(p.history, snapshot{at: now, langs: slices.Clone(p.langs)})
+	}
+}
+
+// list returns what a list shows at now: the writes made at least lag ago.
+func (p *profile) list(now time.Time, lag time.Duration) []langprof.LanguageProficiency {
+	for len(p.history) > 0 && !p.history[0].at.Add(lag).After(now) {
+		p.listed, p.history = p.history[0].langs, p.history[1:]
+	}
+	if len(p.history) == 0 {
+		p.listed = nil
+		return p.langs
+	}
+	return p.listed
 }
 
 // New returns an emulator whose directory holds people and that accepts
 // bearer tokens verify accepts. Tokens must carry the caller's object id
 // ("oid") and the granted scopes ("scp", space-separated), as Entra's do.
 func New(verify *oidc.IDTokenVerifier, people ...Person) *Server {
-	s := &Server{verifier: verify, people: map[string]*profile{}, now: time.Now}
+	s := &Server{verifier: verify, people: map[string]*profile{}, now: time.Now, pageSize: DefaultPageSize}
 	for _, p := range people {
 		s.people[strings.ToLower(p.ID)] = &profile{Person: p}
 	}
@@ -103,6 +169,22 @@ func (s *Server) Seed(userID string, lp langprof.LanguageProficiency) {
 	}
 }
 
+// SetPageSize sets how many entries a list page holds (at least 1).
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = max(n, 1)
+}
+
+// SetLag makes writes show in lists only d after they were made, as the
+// real service's lists have been seen to lag (0: at once). Gets of one
+// entry see every write at once.
+func (s *Server) SetLag(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lag = d
+}
+
 // Languages returns a copy of the languages on a person's profile.
 func (s *Server) Languages(userID string) []langprof.LanguageProficiency {
 	s.mu.Lock()
@@ -123,7 +205,7 @@ func (s *Server) Inject(f Fault) {
 	s.faults = append(s.faults, f)
 }
 
-// Requests returns every request received so far.
+// Requests returns the latest requests received (at most 1,000).
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

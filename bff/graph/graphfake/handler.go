@@ -3,11 +3,15 @@ package graphfake
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,35 +39,85 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	body, err := readBody(r)
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{
-		Method: r.Method, EscapedPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery,
-		Header: r.Header.Clone(), Body: body,
-	})
+	s.record(r, body)
 	fault, faulted := s.nextFault()
 	s.mu.Unlock()
 
-	if faulted {
-		if fault.Delay > 0 {
-			sleep(r.Context(), fault.Delay)
-		}
-		if fault.Status != 0 {
-			if fault.RetryAfter != "" {
-				w.Header().Set("Retry-After", fault.RetryAfter)
-			}
-			msg := fault.Message
-			if msg == "" {
-				msg = "The emulator was told to fail this request."
-			}
-			e.target = fault.Target
-			e.write(fault.Status, fault.Code, msg)
-			return
-		}
+	if faulted && fault.Delay > 0 {
+		sleep(r.Context(), fault.Delay)
 	}
-	if err != nil {
-		e.write(http.StatusBadRequest, "BadRequest", err.Error())
+	if faulted && fault.Status != 0 && !fault.AfterStoring {
+		s.fail(e, fault)
 		return
 	}
+	if faulted && (fault.AfterStoring || fault.Body != nil) {
+		// Carry the operation out, then lose (or garble) its answer.
+		cw := &captureWriter{header: http.Header{}}
+		s.answer(cw, r, errorWriter{w: cw, requestID: requestID}, body, err)
+		if fault.Status != 0 {
+			s.fail(e, fault)
+			return
+		}
+		w.WriteHeader(cw.status)
+		w.Write(fault.Body)
+		return
+	}
+	s.answer(w, r, e, body, err)
+}
 
+func (s *Server) fail(e errorWriter, fault Fault) {
+	if fault.RetryAfter != "" {
+		e.w.Header().Set("Retry-After", fault.RetryAfter)
+	}
+	if fault.Code == "UnknownError" {
+		e.terse(fault.Status) // the profile service's own refusals say nothing
+		return
+	}
+	msg := fault.Message
+	if msg == "" {
+		msg = "The emulator was told to fail this request."
+	}
+	e.target = fault.Target
+	e.write(fault.Status, fault.Code, msg)
+}
+
+// record keeps the request for tests, without its bearer token. s.mu is held.
+func (s *Server) record(r *http.Request, body []byte) {
+	h := r.Header.Clone()
+	if a := h.Get("Authorization"); a != "" {
+		h.Set("Authorization", Fingerprint(a))
+	}
+	if len(s.requests) == maxRequests {
+		s.requests = slices.Delete(s.requests, 0, 1)
+	}
+	s.requests = append(s.requests, Request{
+		Method: r.Method, EscapedPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h, Body: body,
+	})
+}
+
+// Fingerprint is what the request log keeps of an Authorization header:
+// enough to tell two apart, nothing to replay.
+func Fingerprint(authorization string) string {
+	sum := sha256.Sum256([]byte(authorization))
+	return "fingerprint " + hex.EncodeToString(sum[:8])
+}
+
+// captureWriter keeps an answer that a fault will replace.
+type captureWriter struct {
+	header http.Header
+	status int
+}
+
+func (c *captureWriter) Header() http.Header         { return c.header }
+func (c *captureWriter) WriteHeader(status int)      { c.status = status }
+func (c *captureWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// answer carries out one request.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, e errorWriter, body []byte, bodyErr error) {
+	if bodyErr != nil {
+		e.write(http.StatusBadRequest, "BadRequest", bodyErr.Error())
+		return
+	}
 	c, ok := s.authenticate(r)
 	if !ok {
 		e.write(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience, signature or expired token.")
@@ -85,6 +139,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.write(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return
 	}
+	if write && !strings.EqualFold(target.ID, c.id) && !s.hasRole(c.id) {
+		// Seen on the real service: the scope without a directory role
+		// (microsoft-graph-docs-contrib #736).
+		e.write(http.StatusForbidden, "ErrorAccessDeniedForRole", "Access is denied to the requested resource. The user might not have enough permission.")
+		return
+	}
 	if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && !isJSON(r.Header.Get("Content-Type")) {
 		e.write(http.StatusUnsupportedMediaType, "BadRequest", "Content-Type must be application/json.")
 		return
@@ -92,80 +152,168 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, r, e, c, target, id, body)
 }
 
+func (s *Server) hasRole(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.people[strings.ToLower(id)]
+	return p != nil && p.Role
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, e errorWriter, c caller, target *Person, id string, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.people[strings.ToLower(target.ID)]
+	now := s.now()
 	idx := -1
 	if id != "" {
-		for i := range p.langs {
-			if p.langs[i].ID == id {
-				idx = i
-			}
-		}
+		idx = slices.IndexFunc(p.langs, func(lp langprof.LanguageProficiency) bool { return lp.ID == id })
 		if idx < 0 {
-			e.write(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+			e.terse(http.StatusNotFound)
 			return
 		}
 	}
+	base := "http://" + r.Host + "/beta"
+	context := base + "/$metadata#users('" + target.ID + "')/profile/languages"
 	switch {
 	case id == "" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, map[string]any{"value": append([]langprof.LanguageProficiency{}, p.langs...)})
+		s.list(w, r, e, p.list(now, s.lag), base, context)
 	case id == "" && r.Method == http.MethodPost:
 		lp := langprof.LanguageProficiency{ID: uuid.NewString()}
-		if !s.apply(e, &lp, body, true, c) {
+		lp.Source, lp.Extra = APIWritten()
+		if !s.apply(e, &lp, body, c, now) {
 			return
 		}
 		lp.CreatedBy, lp.CreatedDateTime = lp.LastModifiedBy, lp.LastModifiedDateTime
-		p.langs = append(p.langs, lp)
-		writeJSON(w, http.StatusCreated, lp)
+		p.write(now, s.lag, func() { p.langs = append(p.langs, lp) })
+		writeEntity(w, http.StatusCreated, context, lp)
 	case id != "" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, p.langs[idx])
+		writeEntity(w, http.StatusOK, context, p.langs[idx])
 	case id != "" && r.Method == http.MethodPatch:
 		lp := p.langs[idx]
-		if !s.apply(e, &lp, body, false, c) {
+		if !s.apply(e, &lp, body, c, now) {
 			return
 		}
-		p.langs[idx] = lp
-		writeJSON(w, http.StatusOK, lp)
+		p.write(now, s.lag, func() { p.langs[idx] = lp })
+		writeEntity(w, http.StatusOK, context, lp)
 	case id != "" && r.Method == http.MethodDelete:
-		p.langs = append(p.langs[:idx], p.langs[idx+1:]...)
+		p.write(now, s.lag, func() { p.langs = slices.Delete(slices.Clone(p.langs), idx, idx+1) })
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		e.write(http.StatusMethodNotAllowed, "BadRequest", "The "+r.Method+" method is not allowed here.")
 	}
 }
 
-// apply decodes body onto lp and sets the server-managed properties.
-func (s *Server) apply(e errorWriter, lp *langprof.LanguageProficiency, body []byte, create bool, c caller) bool {
-	b, ps := wire.Decode(body, wire.Application)
-	if len(ps) == 0 {
-		b.Patch, ps = b.Patch.Validate(create, func(tag string) (string, string) { return tag, "" })
+// APIWritten returns what the real service adds to an entry written
+// through the API (graph.md): source "User" (as a collection), and the
+// newer, undocumented properties: not searchable, a sources entry,
+// thumbnailUrl and proficiency null.
+func APIWritten() (*langprof.PersonDataSource, map[string][]byte) {
+	return &langprof.PersonDataSource{Type: []string{"User"}}, map[string][]byte{
+		"isSearchable": []byte("false"),
+		"thumbnailUrl": []byte("null"),
+		"proficiency":  []byte("null"),
+		"sources":      []byte(`[{"sourceId":"` + uuid.NewString() + `","isDefaultSource":true,"properties":[]}]`),
 	}
-	if len(ps) == 0 && create && (b.Spoken == nil || b.Written == nil || b.Reading == nil) {
-		// Graph stores absent levels as null; langcard always sends them.
-		ps = langprof.Problems{{Code: "BadRequest", Message: "spoken, written and reading are required."}}
+}
+
+// list answers one page of a list; $skiptoken is the offset of the page.
+func (s *Server) list(w http.ResponseWriter, r *http.Request, e errorWriter, langs []langprof.LanguageProficiency, base, context string) {
+	from := 0
+	if t := r.URL.Query().Get("$skiptoken"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 0 || n > len(langs) {
+			e.terse(http.StatusBadRequest)
+			return
+		}
+		from = n
 	}
-	if len(ps) == 0 && b.Patch.Empty() && b.Inference == nil && b.Source == nil {
-		ps = langprof.Problems{{Code: "BadRequest", Message: "Empty Payload. JSON content expected."}}
+	to := min(from+s.pageSize, len(langs))
+	page := map[string]any{"@odata.context": context, "value": append([]langprof.LanguageProficiency{}, langs[from:to]...)}
+	if to < len(langs) {
+		page["@odata.nextLink"] = base + strings.TrimPrefix(r.URL.EscapedPath(), "/beta") + "?$skiptoken=" + strconv.Itoa(to)
 	}
-	if len(ps) != 0 {
-		e.write(http.StatusBadRequest, "BadRequest", ps[0].Message)
+	writeJSON(w, http.StatusOK, page)
+}
+
+// apply decodes body onto lp as leniently as the real service is known to
+// (null clears a property; levels may be absent) and sets the
+// server-managed properties. A body it cannot take gets the profile
+// service's terse 400.
+func (s *Server) apply(e errorWriter, lp *langprof.LanguageProficiency, body []byte, c caller, now time.Time) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil || m == nil {
+		e.terse(http.StatusBadRequest)
 		return false
 	}
-	if b.Inference != nil && json.Unmarshal(b.Inference, &lp.Inference) != nil {
-		e.write(http.StatusBadRequest, "BadRequest", "Invalid value for property 'inference'.")
-		return false
+	next := *lp
+	for name, raw := range m {
+		if !set(&next, name, raw) {
+			e.terse(http.StatusBadRequest)
+			return false
+		}
 	}
-	if b.Source != nil && json.Unmarshal(b.Source, &lp.Source) != nil {
-		e.write(http.StatusBadRequest, "BadRequest", "Invalid value for property 'source'.")
-		return false
-	}
-	lp.Apply(b.Patch)
-	now := langprof.DateTime(s.now().UTC().Format("2006-01-02T15:04:05.0000000Z"))
+	at := langprof.DateTime(now.UTC().Format("2006-01-02T15:04:05.0000000Z"))
 	by := s.people[strings.ToLower(c.id)]
-	lp.LastModifiedDateTime = &now
-	lp.LastModifiedBy = &langprof.IdentitySet{User: &langprof.Identity{DisplayName: by.DisplayName, ID: by.ID}}
+	next.LastModifiedDateTime = &at
+	next.LastModifiedBy = &langprof.IdentitySet{User: &langprof.Identity{DisplayName: by.DisplayName, ID: by.ID}}
+	*lp = next
+	return true
+}
+
+// set sets one property from a request body; false: Graph refuses it.
+func set(lp *langprof.LanguageProficiency, name string, raw json.RawMessage) bool {
+	var s *string
+	if string(raw) != "null" {
+		s = new(string)
+		if json.Unmarshal(raw, s) != nil && name != "inference" && name != "source" {
+			return false
+		}
+	}
+	str := func() string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	member := func(valid bool) bool { return s == nil || valid || *s == "unknownFutureValue" }
+	switch name {
+	case "@odata.type":
+		return s != nil && *s == wire.ODataType
+	case langprof.PropTag:
+		lp.Tag = str()
+	case langprof.PropDisplayName:
+		lp.DisplayName = str()
+	case langprof.PropSpoken, langprof.PropWritten, langprof.PropReading:
+		l := langprof.Level(str())
+		if !member(l.Valid()) {
+			return false
+		}
+		*map[string]*langprof.Level{langprof.PropSpoken: &lp.Spoken, langprof.PropWritten: &lp.Written, langprof.PropReading: &lp.Reading}[name] = l
+	case langprof.PropAllowedAudiences:
+		a := langprof.Audience(str())
+		if !member(a.Valid()) {
+			return false
+		}
+		lp.AllowedAudiences = a
+	case "inference":
+		lp.Inference = nil
+		return string(raw) == "null" || json.Unmarshal(raw, &lp.Inference) == nil
+	case "source":
+		var one struct{ Type string }
+		var many struct{ Type []string }
+		switch {
+		case string(raw) == "null":
+			lp.Source = nil
+		case json.Unmarshal(raw, &many) == nil:
+			lp.Source = &langprof.PersonDataSource{Type: many.Type}
+		case json.Unmarshal(raw, &one) == nil:
+			lp.Source = &langprof.PersonDataSource{Type: []string{one.Type}}
+		default:
+			return false
+		}
+	default:
+		return false // unknown, or set by the server
+	}
 	return true
 }
 
@@ -291,16 +439,35 @@ func isJSON(ct string) bool {
 	return err == nil && mt == "application/json"
 }
 
+// writeEntity answers one entry, with its @odata.context as Graph does.
+func writeEntity(w http.ResponseWriter, status int, context string, lp langprof.LanguageProficiency) {
+	data, _ := json.Marshal(lp)
+	ctx, _ := json.Marshal(context + "/$entity")
+	writeRaw(w, status, append(append([]byte(`{"@odata.context":`), ctx...), append([]byte{','}, data[1:]...)...))
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, _ := json.Marshal(v)
+	writeRaw(w, status, data)
+}
+
+func writeRaw(w http.ResponseWriter, status int, data []byte) {
 	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(data)
 }
 
 type errorWriter struct {
 	w                          http.ResponseWriter
 	requestID, clientRequestID string
 	target                     string
+}
+
+// terse sends the profile service's own error, which says nothing:
+// {"code":"UnknownError","message":""} (graph.md: seen for 400s and for
+// 404s, including a 404 to a PATCH whose body was wrong).
+func (e errorWriter) terse(status int) {
+	e.send(status, "UnknownError", "")
 }
 
 // write sends Graph's error shape; message is never empty.
@@ -314,6 +481,10 @@ func (e errorWriter) write(status int, code, message string) {
 	if message == "" {
 		message = http.StatusText(status)
 	}
+	e.send(status, code, message)
+}
+
+func (e errorWriter) send(status int, code, message string) {
 	inner := map[string]any{
 		"code": code, "message": message,
 		"innerError": map[string]string{

@@ -1,0 +1,205 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"langcard/bff/demo"
+	"langcard/bff/graph"
+	"langcard/bff/graph/graphfake"
+	"langcard/web/langprof"
+)
+
+// realService answers every request with body, as a stand-in for shapes
+// the emulator does not send (over a real socket all the same).
+func realService(t *testing.T, status int, body func(r *http.Request) string) *graph.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write([]byte(body(r)))
+	}))
+	t.Cleanup(srv.Close)
+	base, _ := url.Parse(srv.URL + "/beta")
+	return &graph.Client{BaseURL: base, BackoffBase: time.Millisecond}
+}
+
+// Every operation reads answers shaped like the real service's, whatever
+// the properties langcard does not edit look like.
+func TestReadsRealShapes(t *testing.T) {
+	entry := `{"@odata.context":"https://graph.microsoft.com/beta/$metadata#users('x')/profile/languages/$entity",` +
+		`"id":"b1c0e3a2-0000-4000-8000-000000000001","allowedAudiences":"organization,everyone","inference":null,` +
+		`"createdDateTime":"2025-01-02T03:04:05Z","createdBy":{"user":null,"application":{"displayName":"MsGraph","id":null},"device":null},` +
+		`"lastModifiedBy":{"user":{"displayName":"A","id":"1"},"application":null,"device":null},"source":{"type":["User","MsGraph"]},` +
+		`"sources":[{"sourceId":"s","isDefaultSource":true,"properties":[]}],"isSearchable":false,"thumbnailUrl":null,"proficiency":null,` +
+		`"displayName":null,"tag":"de-DE","spoken":null,"written":"expert","reading":"8"}`
+	ctx := context.Background()
+	for _, op := range []string{"get", "create", "update"} {
+		t.Run(op, func(t *testing.T) {
+			c := realService(t, 200, func(*http.Request) string { return entry })
+			var lp langprof.LanguageProficiency
+			var err error
+			switch op {
+			case "get":
+				lp, err = c.Get(ctx, "t", graph.Me, "b1c0e3a2-0000-4000-8000-000000000001")
+			case "create":
+				lp, err = c.Create(ctx, "t", graph.Me, langprof.Patch{Tag: ptr("de-DE"), DisplayName: ptr("German")})
+			case "update":
+				lp, err = c.Update(ctx, "t", graph.Me, "b1c0e3a2-0000-4000-8000-000000000001", langprof.Patch{Written: ptr(langprof.Elementary)})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lp.Written != "expert" || lp.Reading != "8" || lp.AllowedAudiences != "organization,everyone" || lp.Spoken != "" || len(lp.Source.Type) != 2 || string(lp.Extra["isSearchable"]) != "false" {
+				t.Errorf("got %+v, want every value kept as Graph sent it", lp)
+			}
+		})
+	}
+	t.Run("list", func(t *testing.T) {
+		c := realService(t, 200, func(r *http.Request) string {
+			if r.URL.Query().Get("$skiptoken") == "" {
+				return `{"@odata.context":"x","@odata.nextLink":"http://` + r.Host + r.URL.Path + `?$skiptoken=2","value":[` + entry + `,"not an entry",{"displayName":"No id"}]}`
+			}
+			return `{"value":[` + strings.Replace(entry, "000000000001", "000000000002", 1) + `,{"id":"has/slash","tag":"fr"}]}`
+		})
+		l, err := c.List(ctx, "t", graph.Me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Value) != 2 || l.Value[1].ID != "b1c0e3a2-0000-4000-8000-000000000002" {
+			t.Errorf("got %+v, want the two readable entries over both pages", l.Value)
+		}
+		if len(l.Unreadable) != 3 || l.Unreadable[1].Name != "No id" || l.Unreadable[2].Name != "fr" || l.Unreadable[2].ID != "" {
+			t.Errorf("unreadable %+v, want the three bad entries, named where they can be", l.Unreadable)
+		}
+	})
+}
+
+// Paging runs in every list against the emulator when its pages are small.
+func TestListFollowsPages(t *testing.T) {
+	f := setup(t)
+	f.env.Graph.SetPageSize(1)
+	for _, tag := range []string{"sv", "da", "fi"} {
+		if _, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr(tag), DisplayName: ptr(tag)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.env.Graph.ResetRequests()
+	l, err := f.client.List(context.Background(), f.me, graph.Me)
+	if err != nil || len(l.Value) != 5 {
+		t.Fatalf("got %d entries, %v; want 5", len(l.Value), err)
+	}
+	if n := len(f.env.Graph.Requests()); n != 5 {
+		t.Errorf("%d requests, want one per page", n)
+	}
+}
+
+// A create that Graph stored but answered 503 or 504 (or whose answer was
+// unreadable) is found, not sent again: no language twice.
+func TestCreateNeverDuplicates(t *testing.T) {
+	for _, fault := range []graphfake.Fault{
+		{Status: 504, AfterStoring: true},
+		{Status: 503, AfterStoring: true, RetryAfter: "0"},
+		{Body: []byte(`<html>upstream hiccup</html>`)},
+	} {
+		t.Run(string(fault.Body)+http.StatusText(fault.Status), func(t *testing.T) {
+			f := setup(t)
+			f.env.Graph.Inject(fault)
+			lp, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
+			if err != nil || lp.Tag != "sv" || !graph.ValidID(lp.ID) {
+				t.Fatalf("got %+v, %v; want the stored entry", lp, err)
+			}
+			if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
+				t.Errorf("%d Swedish entries, want 1", n)
+			}
+		})
+	}
+	t.Run("lagging list: unconfirmed, not repeated", func(t *testing.T) {
+		f := setup(t)
+		f.env.Graph.SetLag(time.Minute)
+		f.env.Graph.Inject(graphfake.Fault{Status: 504, AfterStoring: true})
+		_, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
+		var ue *graph.UnconfirmedError
+		if !errors.As(err, &ue) || ue.Op != "create" {
+			t.Fatalf("got %v, want an *UnconfirmedError", err)
+		}
+		if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
+			t.Errorf("%d Swedish entries, want 1", n)
+		}
+	})
+	t.Run("429 is retried: Graph did nothing", func(t *testing.T) {
+		f := setup(t)
+		f.env.Graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "0.01"})
+		if _, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
+			t.Errorf("%d Swedish entries, want 1", n)
+		}
+	})
+}
+
+func count(langs []langprof.LanguageProficiency, tag string) int {
+	n := 0
+	for _, lp := range langs {
+		if lp.Tag == tag {
+			n++
+		}
+	}
+	return n
+}
+
+// A PATCH Graph stored but answered with a body that cannot be used is
+// read back, not reported as failed.
+func TestUpdateReadsBackAnUnreadableAnswer(t *testing.T) {
+	f := setup(t)
+	f.env.Graph.Inject(graphfake.Fault{Body: []byte(`{"truncated":`)})
+	lp, err := f.client.Update(context.Background(), f.me, graph.Me, demo.ExampleID, langprof.Patch{Written: ptr(langprof.Elementary)})
+	if err != nil || lp.Written != langprof.Elementary || lp.ID != demo.ExampleID {
+		t.Fatalf("got %+v, %v; want the entry as stored", lp, err)
+	}
+}
+
+// A 404 to a write means "gone" only when a read agrees.
+func TestWriteNotFoundIsConfirmed(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	f.env.Graph.Inject(graphfake.Fault{Status: 404, Code: "UnknownError"})
+	_, err := f.client.Update(ctx, f.me, graph.Me, demo.ExampleID, langprof.Patch{Written: ptr(langprof.Elementary)})
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.Status != 404 || ge.Missing {
+		t.Fatalf("terse 404 on an entry that exists: got %#v, want a 404 not marked missing", err)
+	}
+	if err := f.client.Delete(ctx, f.me, graph.Me, demo.ExampleID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.client.Update(ctx, f.me, graph.Me, demo.ExampleID, langprof.Patch{Written: ptr(langprof.Elementary)})
+	if !errors.As(err, &ge) || ge.Status != 404 || !ge.Missing {
+		t.Fatalf("404 on a deleted entry: got %#v, want it marked missing", err)
+	}
+}
+
+// Holding User.ReadWrite.All without an administrator role: Graph's 403
+// comes back with its code, for the BFF to explain.
+func TestScopeWithoutRole(t *testing.T) {
+	f := setup(t)
+	tok, err := f.env.IdP.Login(context.Background(), demo.Lee.UPN, "User.ReadWrite", "User.ReadWrite.All")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := graph.User(demo.Megan.UPN)
+	if _, err := f.client.List(context.Background(), tok.AccessToken, target); err != nil {
+		t.Fatalf("reading: %v", err)
+	}
+	_, err = f.client.Create(context.Background(), tok.AccessToken, target, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.Status != 403 || ge.Code != "ErrorAccessDeniedForRole" {
+		t.Fatalf("got %v, want 403 ErrorAccessDeniedForRole", err)
+	}
+}

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"langcard/bff/graph"
+	"langcard/web/langprof"
+)
+
+// Graph's lists are not read-after-write consistent (graph.md): a list
+// made just after a save may still show the old entry. So each session
+// remembers its own recent writes, as Graph answered them, and every list
+// it is shown (pages, embedded cards, the JSON API) puts them over what
+// Graph listed, until Graph catches up or recentTTL passes.
+
+const (
+	recentKey = "recent"
+	recentTTL = 10 * time.Minute
+	maxRecent = 32
+)
+
+// recentWrite is one write a session made.
+type recentWrite struct {
+	At     time.Time                     `json:"at"`
+	Target string                        `json:"target"` // "me", or the user
+	ID     string                        `json:"id"`
+	Entry  *langprof.LanguageProficiency `json:"entry,omitempty"` // nil: deleted
+}
+
+func (s *Server) recent(ctx context.Context) []recentWrite {
+	var ws []recentWrite
+	if data := s.Sessions.GetBytes(ctx, recentKey); data != nil {
+		json.Unmarshal(data, &ws)
+	}
+	return slices.DeleteFunc(ws, func(w recentWrite) bool { return time.Since(w.At) > recentTTL })
+}
+
+// remember records a write the session made (lp nil: a delete).
+func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) {
+	ws := append(s.recent(c.ctx), recentWrite{At: time.Now(), Target: c.target.String(), ID: id, Entry: lp})
+	if len(ws) > maxRecent {
+		ws = ws[len(ws)-maxRecent:]
+	}
+	data, err := json.Marshal(ws)
+	if err == nil {
+		s.Sessions.Put(c.ctx, recentKey, data)
+	}
+}
+
+// list lists the target's languages with the session's recent writes put
+// over what Graph listed: a write shows unless Graph lists a newer version.
+func (s *Server) list(c *call) (graph.Listing, error) {
+	l, err := s.Graph.List(c.ctx, c.token, c.target)
+	if err != nil {
+		return l, err
+	}
+	for _, w := range s.recent(c.ctx) {
+		if w.Target != c.target.String() {
+			continue
+		}
+		i := slices.IndexFunc(l.Value, func(lp langprof.LanguageProficiency) bool { return lp.ID == w.ID })
+		switch {
+		case w.Entry == nil && i >= 0:
+			l.Value = slices.Delete(l.Value, i, i+1)
+		case w.Entry == nil:
+		case i < 0:
+			l.Value = append(l.Value, *w.Entry)
+		case !newer(l.Value[i], *w.Entry):
+			l.Value[i] = *w.Entry
+		}
+	}
+	return l, nil
+}
+
+// newer reports whether a was modified after b.
+func newer(a, b langprof.LanguageProficiency) bool {
+	ta, tb := modified(a), modified(b)
+	return !ta.IsZero() && !tb.IsZero() && ta.After(tb)
+}
+
+func modified(lp langprof.LanguageProficiency) time.Time {
+	if lp.LastModifiedDateTime == nil {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, string(*lp.LastModifiedDateTime))
+	return t
+}
+
+// create, update and remove write through Graph and remember the result.
+
+func (s *Server) create(c *call, p langprof.Patch) (langprof.LanguageProficiency, error) {
+	lp, err := s.Graph.Create(c.ctx, c.token, c.target, p)
+	if err == nil {
+		s.remember(c, lp.ID, &lp)
+	}
+	return lp, err
+}
+
+func (s *Server) update(c *call, p langprof.Patch) (langprof.LanguageProficiency, error) {
+	lp, err := s.Graph.Update(c.ctx, c.token, c.target, c.id, p)
+	if err == nil {
+		s.remember(c, lp.ID, &lp)
+	}
+	return lp, err
+}
+
+// remove deletes the entry; one that Graph confirms is gone already
+// counts as deleted.
+func (s *Server) remove(c *call) error {
+	err := s.Graph.Delete(c.ctx, c.token, c.target, c.id)
+	if missing(err) {
+		err = nil
+	}
+	if err == nil {
+		s.remember(c, c.id, nil)
+	}
+	return err
+}
+
+// missing reports whether err is Graph confirming the entry does not exist.
+func missing(err error) bool {
+	var ge *graph.Error
+	return errors.As(err, &ge) && ge.Missing
+}
