@@ -279,7 +279,7 @@ func Cards(e Editor) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if len(e.Cards) == 0 {
+		if len(e.Cards) == 0 && e.Error == "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p class=\"muted empty\">No languages yet. Add the first one below.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
