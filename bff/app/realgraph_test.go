@@ -48,7 +48,9 @@ func TestWritesShowWhileListsLag(t *testing.T) {
 	created := decode[langprof.LanguageProficiency](t, r)
 	r = b.api("PATCH", "/api/me/languages/"+created.ID, `{"reading":"conversational"}`)
 	wantStatus(t, r, http.StatusOK)
-	list := decode[struct{ Value []langprof.LanguageProficiency }](t, b.api("GET", "/api/me/languages", ""))
+	list := decode[struct {
+		Value []langprof.LanguageProficiency
+	}](t, b.api("GET", "/api/me/languages", ""))
 	var found bool
 	for _, lp := range list.Value {
 		found = found || lp.ID == created.ID && lp.Reading == langprof.Conversational
