@@ -44,6 +44,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	if *check {
+		if !cfg.Demo {
+			// The truth about the tenant needs its identity provider.
+			_, issuer, err := app.Discover(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("configuration:\n%w", err)
+			}
+			fmt.Fprintf(stdout, "identity provider: %s\n", issuer)
+		}
 		fmt.Fprintf(stdout, "configuration is valid (demo mode: %v, public URL: %s)\n", cfg.Demo, cfg.PublicURL)
 		return nil
 	}

@@ -5,9 +5,12 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"langcard/bff/auth/entrafake"
 )
 
 func TestRunDemo(t *testing.T) {
@@ -97,5 +100,35 @@ func TestRunCheck(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "configuration is valid (demo mode: true") {
 		t.Errorf("got %q", out.String())
+	}
+}
+
+// -check tells the truth about the tenant: a domain is resolved to the
+// tenant's GUID issuer at the identity provider, and an unknown one fails.
+func TestCheckResolvesTheTenant(t *testing.T) {
+	entra, err := entrafake.New(entrafake.Options{TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", Domain: "contoso.onmicrosoft.com", ClientID: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(entra)
+	defer srv.Close()
+	entra.SetAuthority(srv.URL)
+	for _, tt := range []struct{ tenant, want string }{
+		{"contoso.onmicrosoft.com", "identity provider: " + srv.URL + "/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0\nconfiguration is valid"},
+		{"fabrikam.onmicrosoft.com", `LANGCARD_TENANT_ID "fabrikam.onmicrosoft.com": the identity provider does not know this tenant`},
+	} {
+		env := map[string]string{
+			"LANGCARD_TENANT_ID": tt.tenant, "LANGCARD_CLIENT_ID": "c", "LANGCARD_CLIENT_SECRET": "s", "LANGCARD_AUTHORITY": srv.URL,
+			"LANGCARD_PUBLIC_URL": "https://langcard.example", "LANGCARD_COOKIE_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
+		}
+		var out strings.Builder
+		err := run(context.Background(), []string{"bff", "-check"}, func(k string) string { return env[k] }, &out, io.Discard)
+		got := out.String()
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("-check with %s: got %q, want %q", tt.tenant, got, tt.want)
+		}
 	}
 }

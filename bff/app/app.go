@@ -45,7 +45,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // as another replica of the same deployment (env nil: start one).
 func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *demo.Env) (*App, error) {
 	a := &App{}
-	issuer, clientID, secret, graphURL, scopes := cfg.Issuer(), cfg.ClientID, cfg.ClientSecret, cfg.GraphBaseURL, cfg.Scopes
+	issuer, clientID, secret, graphURL, scopes := "", cfg.ClientID, cfg.ClientSecret, cfg.GraphBaseURL, cfg.Scopes
 	var people []templates.DemoPerson
 	if cfg.Demo {
 		if env == nil {
@@ -77,11 +77,16 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 			rand.Read(cfg.CookieKey)
 		}
 	}
-	discoverCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	provider, err := oidc.NewProvider(discoverCtx, issuer)
-	if err != nil {
-		return nil, fmt.Errorf("discovering the identity provider at %s: %w", issuer, err)
+	var provider *oidc.Provider
+	var err error
+	if cfg.Demo {
+		discoverCtx, cancel := context.WithTimeout(ctx, discoverTimeout)
+		defer cancel()
+		if provider, err = oidc.NewProvider(discoverCtx, issuer); err != nil {
+			return nil, fmt.Errorf("discovering the identity provider at %s: %w", issuer, err)
+		}
+	} else if provider, _, err = Discover(ctx, cfg); err != nil {
+		return nil, err
 	}
 
 	sm := scs.New()

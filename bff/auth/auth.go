@@ -46,6 +46,9 @@ type Session struct {
 	RefreshToken  string
 	Expiry        time.Time
 	CanEditOthers bool
+	// Scopes are the scopes the token response granted (space-separated),
+	// sent again on each refresh.
+	Scopes string
 }
 
 func init() { gob.Register(Session{}) }
@@ -173,14 +176,23 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 		return a.expired(ctx, s)
 	}
 	key := sha256.Sum256([]byte(a.sessions.Token(ctx)))
-	v, err, _ := a.refreshes.Do(string(key[:]), func() (any, error) {
-		src := a.oauth.TokenSource(context.WithoutCancel(ctx), &oauth2.Token{RefreshToken: s.RefreshToken, Expiry: time.Unix(1, 0)})
-		return src.Token()
+	scopes := refreshScopes(s.Scopes, a.oauth.Scopes)
+	// Concurrent requests of the session share one refresh, which runs
+	// apart from any one request; a request that gives up stops waiting
+	// without cancelling it for the others.
+	ch := a.refreshes.DoChan(string(key[:]), func() (any, error) {
+		return a.refreshGrant(context.WithoutCancel(ctx), s.RefreshToken, scopes)
 	})
-	if err != nil {
-		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
-			a.log.Info("refresh refused; session ended", "user", s.User.ID, "error_code", re.ErrorCode)
+	var res singleflight.Result
+	select {
+	case res = <-ch:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if err := res.Err; err != nil {
+		var te *TokenError
+		if errors.As(err, &te) && te.Code == "invalid_grant" {
+			a.log.Info("refresh refused; session ended", "user", s.User.ID, "error_code", te.Code, "aadsts", te.AADSTS)
 			a.sessions.Destroy(ctx)
 			return "", ErrSignedOut
 		}
@@ -190,10 +202,13 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 		}
 		return "", ErrRefreshUnavailable
 	}
-	tok := v.(*oauth2.Token)
-	s.AccessToken, s.Expiry = tok.AccessToken, tok.Expiry
+	tok := res.Val.(tokenResponse)
+	s.AccessToken, s.Expiry = tok.AccessToken, tok.expiry(a.now())
 	if tok.RefreshToken != "" {
-		s.RefreshToken = tok.RefreshToken
+		s.RefreshToken = tok.RefreshToken // rotation: the old one is spent
+	}
+	if tok.Scope != "" {
+		s.Scopes = tok.Scope
 	}
 	a.sessions.Put(ctx, sessionKey, s)
 	return s.AccessToken, nil
@@ -223,6 +238,24 @@ func scrub(err error) string {
 		return "token endpoint answered " + re.Response.Status + " " + re.ErrorCode
 	}
 	return err.Error()
+}
+
+// refreshScopes are the scopes a refresh asks for: those the session was
+// granted (Entra's token response lists the Graph ones and openid,
+// profile, email), with openid, profile and offline_access, so that the
+// refresh returns a new refresh token and ID token as the first did. With
+// none granted on record, the configured ones.
+func refreshScopes(granted string, configured []string) string {
+	if strings.TrimSpace(granted) == "" {
+		return strings.Join(configured, " ")
+	}
+	scopes := strings.Fields(granted)
+	for _, sc := range []string{oidc.ScopeOpenID, "profile", oidc.ScopeOfflineAccess} {
+		if !slices.Contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	return strings.Join(scopes, " ")
 }
 
 func hasScope(granted string, want string) bool {

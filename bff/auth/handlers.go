@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -88,21 +89,27 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 		return "", &LoginError{http.StatusBadRequest, "This sign-in expired or was started in another browser. Start again from the sign-in page."}
 	}
 	if e := q.Get("error"); e != "" {
-		return "", &LoginError{http.StatusForbidden, "The identity provider refused the sign-in (" + oauthCode(e) + ")."}
+		return "", refusal(e, q.Get("error_description"))
 	}
 	code := q.Get("code")
 	if code == "" {
 		return "", &LoginError{http.StatusBadRequest, "The identity provider sent no authorization code."}
 	}
-	tok, err := a.oauth.Exchange(r.Context(), code, oauth2.VerifierOption(verifier))
+	exchangeCtx, cancel := context.WithTimeout(context.WithValue(r.Context(), oauth2.HTTPClient, idpClient), idpTimeout)
+	defer cancel()
+	tok, err := a.oauth.Exchange(exchangeCtx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		a.log.Warn("code exchange failed", "error", scrub(err))
-		return "", &LoginError{http.StatusBadGateway, "The identity provider did not accept the sign-in. Start again."}
+		return "", exchangeError(err)
 	}
 	user, err := a.verifyIDToken(r, tok, nonce)
 	if err != nil {
 		a.log.Warn("ID token refused", "error", err)
-		return "", &LoginError{http.StatusBadGateway, "The identity provider's answer could not be verified. Start again."}
+		msg := "The identity provider's answer could not be verified. Start again."
+		if strings.Contains(err.Error(), "expired") || strings.Contains(err.Error(), "before") || strings.Contains(err.Error(), "future") {
+			msg = "The identity provider's answer could not be verified: its time stamps do not fit this server's clock. An administrator should check that the server's clock is synchronised, then start again."
+		}
+		return "", &LoginError{http.StatusBadGateway, msg}
 	}
 	// A fresh session id at login: no fixation.
 	if err := a.sessions.RenewToken(r.Context()); err != nil {
@@ -111,7 +118,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	granted, _ := tok.Extra("scope").(string)
 	a.sessions.Put(r.Context(), sessionKey, Session{
 		User: user, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-		CanEditOthers: hasScope(granted, ScopeEditOthers),
+		CanEditOthers: hasScope(granted, ScopeEditOthers), Scopes: granted,
 	})
 	a.log.Info("signed in", "user", user.ID)
 	if returnTo == "" {
@@ -184,6 +191,34 @@ func randomString() string {
 	var b [32]byte
 	rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// refusal explains an error the identity provider sent the browser back
+// with. Entra's description starts with its AADSTS number, which alone is
+// read from it (the rest may repeat request details).
+func refusal(code, description string) *LoginError {
+	aadsts, _, _ := strings.Cut(description, ":")
+	switch {
+	case code == "consent_required" || aadsts == "AADSTS65001":
+		return &LoginError{http.StatusForbidden, "Your organisation has not yet allowed langcard to use your Microsoft 365 profile. An administrator must grant admin consent to langcard's app registration (API permissions → Grant admin consent), then you can sign in."}
+	case code == "access_denied":
+		return &LoginError{http.StatusForbidden, "The sign-in was cancelled, or the permission langcard asks for was declined. Start again to sign in."}
+	case code == "interaction_required" || code == "login_required":
+		return &LoginError{http.StatusForbidden, "The identity provider needs you to sign in again (for example to complete multi-factor authentication). Start again."}
+	}
+	return &LoginError{http.StatusForbidden, "The identity provider refused the sign-in (" + oauthCode(code) + "). Start again; if it keeps happening, tell your helpdesk."}
+}
+
+// exchangeError explains a failed code exchange.
+func exchangeError(err error) *LoginError {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode == "invalid_client" {
+		return &LoginError{http.StatusBadGateway, "The identity provider refused langcard's own credentials. An administrator must check the client secret (LANGCARD_CLIENT_SECRET): it may be wrong or expired."}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &LoginError{http.StatusGatewayTimeout, "The identity provider did not answer in time. Start again."}
+	}
+	return &LoginError{http.StatusBadGateway, "The identity provider did not accept the sign-in. Start again."}
 }
 
 // oauthCode returns e when it looks like an OAuth error code, else "error".

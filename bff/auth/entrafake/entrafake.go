@@ -1,0 +1,424 @@
+// Package entrafake is an identity provider shaped like Microsoft Entra ID
+// (the v2.0 endpoints of one tenant), for tenant-mode tests: discovery at
+// {authority}/{tenant}/v2.0 for the tenant's GUID and for its domain (both
+// name the GUID issuer), RS256 tokens whose keys carry x5c certificates,
+// Entra's token response fields, AADSTS error bodies, client_secret_post,
+// exact redirect URIs, PKCE, single-use and rotating refresh tokens, a
+// refresh grant that requires scope, consent, and an end-session endpoint
+// that accepts only registered return URIs. It does not import testing.
+package entrafake
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+// GraphAppID is Microsoft Graph's application id: the audience of the
+// access tokens Entra issues for Graph.
+const GraphAppID = "00000003-0000-0000-c000-000000000000"
+
+// oidcScopes need no consent and are not Graph's.
+var oidcScopes = []string{"openid", "profile", "email", "offline_access"}
+
+// User is a person of the tenant.
+type User struct {
+	ID, Name, UPN string
+}
+
+// Options describe the tenant and its one app registration.
+type Options struct {
+	// TenantID is the tenant's GUID; Domain its verified domain.
+	TenantID, Domain string
+	// ClientID and ClientSecret are the app registration's.
+	ClientID, ClientSecret string
+	// RedirectURIs are the registered redirect URIs (the sign-in callback
+	// and the sign-out return), matched exactly.
+	RedirectURIs []string
+	// Consented are the delegated Graph scopes an administrator consented
+	// to; asking for another fails with AADSTS65001.
+	Consented []string
+	Users     []User
+	// AccessTTL is the lifetime of access tokens (default one hour).
+	AccessTTL time.Duration
+}
+
+// Server is the fake Entra ID; serve it under its authority's origin.
+type Server struct {
+	o      Options
+	key    *rsa.PrivateKey
+	kid    string
+	x5c    string
+	issuer string // set by SetAuthority
+
+	mu        sync.Mutex
+	authority string
+	codes     map[string]grant // authorization code → grant
+	refreshes map[string]grant // refresh token → grant
+	revoked   map[string]bool  // users whose grants were revoked
+	// refreshScopes records the scope of each refresh request, in order.
+	refreshScopes []string
+	logouts       int
+	now           func() time.Time
+}
+
+type grant struct {
+	user             User
+	scopes           []string
+	nonce, challenge string
+	redirectURI      string
+}
+
+// New returns a fake Entra tenant.
+func New(o Options) (*Server, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "accounts.accesscontrol.windows.net"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	thumb := sha1.Sum(der)
+	if o.AccessTTL == 0 {
+		o.AccessTTL = time.Hour
+	}
+	return &Server{o: o, key: key, kid: base64.RawURLEncoding.EncodeToString(thumb[:]), x5c: base64.StdEncoding.EncodeToString(der),
+		codes: map[string]grant{}, refreshes: map[string]grant{}, revoked: map[string]bool{}, now: time.Now}, nil
+}
+
+// SetAuthority tells the server the origin it is served at (such as
+// http://127.0.0.1:4321), which its issuer and endpoints name.
+func (s *Server) SetAuthority(authority string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.authority = strings.TrimSuffix(authority, "/")
+	s.issuer = s.authority + "/" + s.o.TenantID + "/v2.0"
+}
+
+// Issuer is the tenant's v2.0 issuer, always in its GUID form.
+func (s *Server) Issuer() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issuer
+}
+
+// AccessTokenIssuer is the issuer of access tokens for Graph (v1 form).
+func (s *Server) AccessTokenIssuer() string { return "https://sts.windows.net/" + s.o.TenantID + "/" }
+
+// JWKSURL is where the signing keys are published.
+func (s *Server) JWKSURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authority + "/" + s.o.TenantID + "/discovery/v2.0/keys"
+}
+
+// RefreshScopes returns the scope parameter of every refresh request so far.
+func (s *Server) RefreshScopes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.refreshScopes)
+}
+
+// Logouts is how many times the end-session endpoint sent a browser back.
+func (s *Server) Logouts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logouts
+}
+
+// Revoke revokes every grant of the user (their refresh tokens then fail
+// with invalid_grant, as after a password reset).
+func (s *Server) Revoke(upn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoked[strings.ToLower(upn)] = true
+}
+
+// ServeHTTP serves the tenant's endpoints below /{tenant GUID or domain}/.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	tenant, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if tenant != s.o.TenantID && !strings.EqualFold(tenant, s.o.Domain) {
+		s.aadError(w, http.StatusBadRequest, "invalid_tenant", 90002, "Tenant '"+tenant+"' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.")
+		return
+	}
+	switch rest {
+	case "v2.0/.well-known/openid-configuration":
+		s.discovery(w)
+	case "discovery/v2.0/keys":
+		s.keys(w)
+	case "oauth2/v2.0/authorize":
+		s.authorize(w, r)
+	case "oauth2/v2.0/token":
+		s.token(w, r)
+	case "oauth2/v2.0/logout":
+		s.logout(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (s *Server) discovery(w http.ResponseWriter) {
+	s.mu.Lock()
+	base := s.authority + "/" + s.o.TenantID
+	issuer := s.issuer
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"issuer":                                issuer,
+		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
+		"token_endpoint":                        base + "/oauth2/v2.0/token",
+		"end_session_endpoint":                  base + "/oauth2/v2.0/logout",
+		"jwks_uri":                              base + "/discovery/v2.0/keys",
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
+		"tenant_region_scope":                   "EU",
+		"cloud_instance_name":                   "microsoftonline.com",
+	})
+}
+
+func (s *Server) keys(w http.ResponseWriter) {
+	pub := s.key.PublicKey
+	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]any{{
+		"kty": "RSA", "use": "sig", "kid": s.kid, "x5t": s.kid,
+		"n":   base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e":   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		"x5c": []string{s.x5c}, "issuer": s.Issuer(),
+	}}})
+}
+
+// authorize signs the login_hint user in at once (no UI) and sends the
+// browser back with a code, or with Entra's error parameters.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	redirect := q.Get("redirect_uri")
+	switch {
+	case q.Get("client_id") != s.o.ClientID:
+		s.errorPage(w, 700016, "Application with identifier '"+q.Get("client_id")+"' was not found in the directory.")
+		return
+	case !slices.Contains(s.o.RedirectURIs, redirect):
+		s.errorPage(w, 50011, "The redirect URI '"+redirect+"' specified in the request does not match the redirect URIs configured for the application.")
+		return
+	}
+	back := func(v url.Values) {
+		v.Set("state", q.Get("state"))
+		http.Redirect(w, r, redirect+"?"+v.Encode(), http.StatusFound)
+	}
+	if q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
+		back(url.Values{"error": {"invalid_request"}, "error_description": {"AADSTS900144: The request must use the code flow with PKCE (S256)."}})
+		return
+	}
+	user, ok := s.user(q.Get("login_hint"))
+	if !ok {
+		s.errorPage(w, 50034, "The user account does not exist in the directory.")
+		return
+	}
+	scopes := strings.Fields(q.Get("scope"))
+	for _, sc := range scopes {
+		if !slices.Contains(oidcScopes, sc) && !slices.Contains(s.o.Consented, sc) {
+			back(url.Values{"error": {"consent_required"}, "error_description": {"AADSTS65001: The user or administrator has not consented to use the application with ID '" + s.o.ClientID + "'. Send an interactive authorization request for this user and resource."}})
+			return
+		}
+	}
+	code := randomToken()
+	s.mu.Lock()
+	s.codes[code] = grant{user: user, scopes: scopes, nonce: q.Get("nonce"), challenge: q.Get("code_challenge"), redirectURI: redirect}
+	s.mu.Unlock()
+	back(url.Values{"code": {code}, "session_state": {uuid.NewString()}})
+}
+
+func (s *Server) user(hint string) (User, bool) {
+	for _, u := range s.o.Users {
+		if strings.EqualFold(u.UPN, hint) {
+			return u, true
+		}
+	}
+	return User{}, false
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		s.aadError(w, http.StatusBadRequest, "invalid_request", 900561, "The endpoint only accepts POST requests.")
+		return
+	}
+	f := r.PostForm
+	if _, _, basic := r.BasicAuth(); basic || f.Get("client_secret") == "" {
+		// The app is registered for client_secret_post.
+		s.aadError(w, http.StatusUnauthorized, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+		return
+	}
+	if f.Get("client_id") != s.o.ClientID || f.Get("client_secret") != s.o.ClientSecret {
+		s.aadError(w, http.StatusUnauthorized, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var g grant
+	switch f.Get("grant_type") {
+	case "authorization_code":
+		var ok bool
+		g, ok = s.codes[f.Get("code")]
+		delete(s.codes, f.Get("code")) // single use
+		switch {
+		case !ok:
+			s.aadError(w, http.StatusBadRequest, "invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity.")
+			return
+		case f.Get("redirect_uri") != g.redirectURI:
+			s.aadError(w, http.StatusBadRequest, "invalid_grant", 500112, "The reply address does not match the reply address provided when requesting the authorization code.")
+			return
+		case challenge(f.Get("code_verifier")) != g.challenge:
+			s.aadError(w, http.StatusBadRequest, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.")
+			return
+		}
+	case "refresh_token":
+		s.refreshScopes = append(s.refreshScopes, f.Get("scope"))
+		if f.Get("scope") == "" {
+			s.aadError(w, http.StatusBadRequest, "invalid_request", 90014, "The required field 'scope' is missing from the credential. Ensure that you have all the necessary parameters for the login request.")
+			return
+		}
+		var ok bool
+		g, ok = s.refreshes[f.Get("refresh_token")]
+		switch {
+		case !ok:
+			s.aadError(w, http.StatusBadRequest, "invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity.")
+			return
+		case s.revoked[strings.ToLower(g.user.UPN)]:
+			s.aadError(w, http.StatusBadRequest, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed.")
+			return
+		}
+		for _, sc := range strings.Fields(f.Get("scope")) {
+			if !slices.Contains(g.scopes, sc) && !slices.Contains(oidcScopes, sc) {
+				s.aadError(w, http.StatusBadRequest, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid.")
+				return
+			}
+		}
+		delete(s.refreshes, f.Get("refresh_token")) // rotation: each refresh token is used once
+		g.nonce = ""
+	default:
+		s.aadError(w, http.StatusBadRequest, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
+		return
+	}
+	s.issue(w, g)
+}
+
+// issue answers tokens for g as Entra does. s.mu is held.
+func (s *Server) issue(w http.ResponseWriter, g grant) {
+	now := s.now()
+	var graphScopes []string
+	for _, sc := range g.scopes {
+		if !slices.Contains(oidcScopes, sc) {
+			graphScopes = append(graphScopes, sc)
+		}
+	}
+	access, err := s.sign(jwt.MapClaims{
+		"aud": GraphAppID, "iss": s.AccessTokenIssuer(), "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(s.o.AccessTTL).Unix(),
+		"oid": g.user.ID, "tid": s.o.TenantID, "scp": strings.Join(graphScopes, " "), "upn": g.user.UPN, "name": g.user.Name,
+		"appid": s.o.ClientID, "ver": "1.0", "sub": g.user.ID,
+	})
+	if err != nil {
+		s.aadError(w, http.StatusInternalServerError, "server_error", 50000, "There was an error issuing a token.")
+		return
+	}
+	body := map[string]any{
+		"token_type": "Bearer", "scope": strings.Join(append(graphScopes, "openid", "profile", "email"), " "),
+		"expires_in": int(s.o.AccessTTL / time.Second), "ext_expires_in": int(s.o.AccessTTL / time.Second),
+		"access_token": access,
+	}
+	if slices.Contains(g.scopes, "offline_access") {
+		rt := randomToken()
+		s.refreshes[rt] = g
+		body["refresh_token"] = rt
+	}
+	if slices.Contains(g.scopes, "openid") {
+		claims := jwt.MapClaims{
+			"aud": s.o.ClientID, "iss": s.issuer, "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+			"name": g.user.Name, "oid": g.user.ID, "preferred_username": g.user.UPN, "sub": uuid.NewSHA1(uuid.NameSpaceOID, []byte(g.user.ID)).String(),
+			"tid": s.o.TenantID, "ver": "2.0",
+		}
+		if g.nonce != "" {
+			claims["nonce"] = g.nonce
+		}
+		if body["id_token"], err = s.sign(claims); err != nil {
+			s.aadError(w, http.StatusInternalServerError, "server_error", 50000, "There was an error issuing a token.")
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) sign(claims jwt.MapClaims) (string, error) {
+	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	t.Header["kid"], t.Header["x5t"] = s.kid, s.kid
+	return t.SignedString(s.key)
+}
+
+// logout returns the browser to a registered post_logout_redirect_uri.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	back := r.URL.Query().Get("post_logout_redirect_uri")
+	if !slices.Contains(s.o.RedirectURIs, back) {
+		s.errorPage(w, 50011, "The post logout redirect URI '"+back+"' is not registered for the application.")
+		return
+	}
+	s.mu.Lock()
+	s.logouts++
+	s.mu.Unlock()
+	http.Redirect(w, r, back, http.StatusFound)
+}
+
+// aadError answers the token endpoint's error body: Entra's fields.
+func (s *Server) aadError(w http.ResponseWriter, status int, code string, aadsts int, text string) {
+	writeJSON(w, status, map[string]any{
+		"error":             code,
+		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s", aadsts, text, uuid.NewString(), uuid.NewString(), s.now().UTC().Format("2006-01-02 15:04:05Z")),
+		"error_codes":       []int{aadsts},
+		"timestamp":         s.now().UTC().Format("2006-01-02 15:04:05Z"),
+		"trace_id":          uuid.NewString(),
+		"correlation_id":    uuid.NewString(),
+	})
+}
+
+// errorPage is what Entra shows in the browser when it cannot send the
+// browser back (an unknown app, an unregistered redirect URI).
+func (s *Server) errorPage(w http.ResponseWriter, aadsts int, text string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusBadRequest)
+	fmt.Fprintf(w, "<!doctype html><title>Sign in to your account</title><p>AADSTS%d: %s</p>", aadsts, text)
+}
+
+func challenge(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func randomToken() string {
+	var b [48]byte
+	rand.Read(b[:])
+	return "1.AQ" + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
