@@ -2,8 +2,21 @@ package server
 
 import "net/http"
 
+// routes is the whole surface. Only the routes that need a session load
+// it: static assets and health checks never read, extend or set the
+// session cookie, and keep answering while the session store is down.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := http.NewServeMux() // everything that needs the session
+	root := http.NewServeMux()
+	root.Handle("/", s.Sessions.LoadAndSave(mux))
+
+	// Health and static assets: no session.
+	root.HandleFunc("GET /healthz", s.healthz)
+	root.HandleFunc("GET /readyz", s.readyz)
+	root.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.allowEmbedder(w, r, false) // the widget's WebAssembly is fetched with CORS
+		s.Assets.ServeHTTP(w, r)
+	}))
 
 	// Pages and their form fallback.
 	mux.Handle("GET /{$}", s.page(s.editor))
@@ -24,10 +37,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /embed/cards", s.embedCards)
 	mux.HandleFunc("GET /embed/frame", s.embedFrame)
 
-	// Health.
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-
 	// The JSON API for the widget; s.api answers preflights, 405s and
 	// CSRF checks for every route in one place.
 	mux.Handle("/api/session", s.api(methods{"GET": s.apiSession}))
@@ -36,10 +45,5 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(base+"/languages/{id}", s.api(methods{"GET": s.apiGet, "PATCH": s.apiUpdate, "DELETE": s.apiDelete}))
 	}
 	mux.Handle("/api/", s.api(nil))
-
-	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.allowEmbedder(w, r, false) // the widget's WebAssembly is fetched with CORS
-		s.Assets.ServeHTTP(w, r)
-	}))
-	return mux
+	return root
 }

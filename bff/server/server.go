@@ -56,7 +56,7 @@ func New(o Options) *Server {
 	}
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
 	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
-	s.handler = s.logRequests(s.recoverPanics(s.securityHeaders(o.Sessions.LoadAndSave(s.routes()))))
+	s.handler = s.logRequests(s.recoverPanics(s.securityHeaders(s.routes())))
 	return s
 }
 
