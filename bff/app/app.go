@@ -109,7 +109,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	au, err := auth.New(auth.Options{
 		Provider: provider, ClientID: clientID, ClientSecret: secret, Scopes: scopes,
 		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
-		EmbedOrigins: cfg.EmbedOrigins, Logger: log,
+		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout,
 	})
 	if err != nil {
 		return nil, err

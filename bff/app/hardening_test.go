@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"langcard/bff/auth"
 	"langcard/bff/demo"
 )
 
@@ -42,5 +44,56 @@ func TestAssetsAndHealthLeaveTheSessionAlone(t *testing.T) {
 	}
 	if r := b.get("/readyz"); r.StatusCode != http.StatusServiceUnavailable || strings.Contains(r.body, "redis") {
 		t.Errorf("readyz answered %d %q", r.StatusCode, r.body)
+	}
+}
+
+// A person holds at most auth.MaxSessionsPerPerson sessions: signing in
+// once more ends the oldest, so sign-in floods do not grow the store.
+func TestSessionsPerPersonBounded(t *testing.T) {
+	h := newHarness(t)
+	var browsers []*browser
+	for range auth.MaxSessionsPerPerson + 1 {
+		browsers = append(browsers, h.signIn(demo.Megan.UPN))
+	}
+	if r := browsers[0].api("GET", "/api/me/languages", ""); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the oldest session answered %d, want 401", r.StatusCode)
+	}
+	for i, b := range browsers[1:] {
+		if r := b.api("GET", "/api/me/languages", ""); r.StatusCode != http.StatusOK {
+			t.Errorf("session %d answered %d, want 200", i+1, r.StatusCode)
+		}
+	}
+	// Other people are not affected.
+	if r := h.signIn(demo.Innocenty.UPN).api("GET", "/api/me/languages", ""); r.StatusCode != http.StatusOK {
+		t.Errorf("another person's session answered %d", r.StatusCode)
+	}
+}
+
+// A hung identity provider does not hang the session: a refresh is
+// bounded, a request that gives up does not cancel it for the others, and
+// while the access token is still valid the requests go on with it.
+func TestHungIdentityProvider(t *testing.T) {
+	h := newHarness(t, func(env map[string]string) { env["LANGCARD_IDP_TIMEOUT"] = "500ms" })
+	h.idp.SetAccessTTL(time.Minute) // inside the refresh margin
+	b := h.signIn(demo.Innocenty.UPN)
+	h.idp.SetTokenDelay(time.Hour)
+
+	impatient := &http.Client{Jar: b.jar, Timeout: 100 * time.Millisecond}
+	req, _ := http.NewRequest("GET", h.url+"/api/me/languages", nil)
+	if _, err := impatient.Do(req); err == nil {
+		t.Fatal("the impatient request did not give up")
+	}
+	start := time.Now()
+	patient := &http.Client{Jar: b.jar, Timeout: 5 * time.Second}
+	resp, err := patient.Get(h.url + "/api/me/languages")
+	if err != nil {
+		t.Fatalf("a request of the session hung with the identity provider: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("answered %d, want 200 with the still-valid token", resp.StatusCode)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
 	}
 }

@@ -229,3 +229,34 @@ func TestTenantSignInFailuresSayWhatToCheck(t *testing.T) {
 		}
 	})
 }
+
+// A slow request that saves the session (a form save setting its notice)
+// must not put back the tokens it read before another request refreshed
+// them: with rotating refresh tokens that would sign the person out
+// (security.md rule 18).
+func TestTenantSlowSaveKeepsRefreshedTokens(t *testing.T) {
+	tn := newTenant(t)
+	b, _ := tn.signIn(demo.Innocenty.UPN)
+	form := cardForm(t, b.get("/").body, demo.ExampleID)
+	form.Set("spoken", "elementary")
+	tn.graph.ResetRequests()
+	tn.graph.Inject(graphfake.Fault{Delay: time.Second})
+	done := make(chan response)
+	go func() { done <- b.post("/languages/"+demo.ExampleID, form) }()
+	for deadline := time.Now().Add(5 * time.Second); len(upstreamWrites(tn.harness)) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the slow save never reached Graph")
+		}
+	}
+	before := len(tn.entra.RefreshScopes())
+	wantStatus(t, b.api("GET", "/api/me/languages", ""), http.StatusOK) // refreshes while the save waits
+	if len(tn.entra.RefreshScopes()) == before {
+		t.Fatal("the interleaved request did not refresh")
+	}
+	if r := <-done; r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the slow save answered %d", r.StatusCode)
+	}
+	if r := b.api("GET", "/api/me/languages", ""); r.StatusCode != http.StatusOK {
+		t.Fatalf("after the slow save: %d %s (the refreshed tokens were written back over)", r.StatusCode, r.body)
+	}
+}

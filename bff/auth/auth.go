@@ -9,6 +9,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/gob"
@@ -39,16 +40,15 @@ type User struct {
 }
 
 // Session is what the server-side session holds for a signed-in person.
-// It never leaves the server.
+// It never leaves the server. Its tokens are kept apart (Tokens), under
+// TokenRef, which never changes during the session.
 type Session struct {
 	User          User
-	AccessToken   string
-	RefreshToken  string
-	Expiry        time.Time
 	CanEditOthers bool
 	// Scopes are the scopes the token response granted (space-separated),
 	// sent again on each refresh.
-	Scopes string
+	Scopes   string
+	TokenRef string
 }
 
 func init() { gob.Register(Session{}) }
@@ -64,12 +64,14 @@ type Auth struct {
 	verifier    *oidc.IDTokenVerifier
 	endSession  string
 	sessions    *scs.SessionManager
+	store       scs.Store // the session store, which also holds the tokens
 	login       *sessions.CookieStore
 	loginPrefix string
 	publicURL   *url.URL
 	origins     []string
 	log         *slog.Logger
 	refreshes   singleflight.Group
+	idp         *http.Client // to the token endpoint, with a timeout
 	now         func() time.Time
 }
 
@@ -95,6 +97,8 @@ type Options struct {
 	// EmbedOrigins may be returned to after login and logout.
 	EmbedOrigins []string
 	Logger       *slog.Logger
+	// IdPTimeout bounds each call to the token endpoint. Default 10s.
+	IdPTimeout time.Duration
 }
 
 // New returns an Auth.
@@ -131,11 +135,13 @@ func New(o Options) (*Auth, error) {
 		verifier:    o.Provider.Verifier(&oidc.Config{ClientID: o.ClientID}),
 		endSession:  claims.EndSession,
 		sessions:    o.Sessions,
+		store:       o.Sessions.Store,
 		login:       login,
 		loginPrefix: prefix,
 		publicURL:   o.PublicURL,
 		origins:     o.EmbedOrigins,
 		log:         o.Logger,
+		idp:         &http.Client{Timeout: cmp.Or(o.IdPTimeout, defaultIdPTimeout)},
 		now:         time.Now,
 	}, nil
 }
@@ -154,7 +160,7 @@ func (a *Auth) AuthURL() string { return a.oauth.Endpoint.AuthURL }
 // Current returns the signed-in person's session, if any.
 func (a *Auth) Current(ctx context.Context) (Session, bool) {
 	s, ok := a.sessions.Get(ctx, sessionKey).(Session)
-	return s, ok && s.AccessToken != ""
+	return s, ok && s.TokenRef != ""
 }
 
 // refreshMargin is how long before expiry an access token is refreshed.
@@ -169,19 +175,36 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 	if !ok {
 		return "", ErrSignedOut
 	}
-	if a.now().Add(refreshMargin).Before(s.Expiry) {
-		return s.AccessToken, nil
+	rec, ok := a.loadTokens(ctx, s.TokenRef)
+	if !ok {
+		// Ended elsewhere: signed out on another replica, or past the
+		// person's session limit.
+		a.sessions.Destroy(ctx)
+		return "", ErrSignedOut
 	}
-	if s.RefreshToken == "" {
-		return a.expired(ctx, s)
+	if a.now().Add(refreshMargin).Before(rec.Expiry) {
+		return rec.AccessToken, nil
 	}
-	key := sha256.Sum256([]byte(a.sessions.Token(ctx)))
+	if rec.RefreshToken == "" {
+		return a.expired(ctx, rec)
+	}
 	scopes := refreshScopes(s.Scopes, a.oauth.Scopes)
 	// Concurrent requests of the session share one refresh, which runs
 	// apart from any one request; a request that gives up stops waiting
 	// without cancelling it for the others.
-	ch := a.refreshes.DoChan(string(key[:]), func() (any, error) {
-		return a.refreshGrant(context.WithoutCancel(ctx), s.RefreshToken, scopes)
+	ch := a.refreshes.DoChan(s.TokenRef, func() (any, error) {
+		ctx := context.WithoutCancel(ctx)
+		tok, err := a.refreshGrant(ctx, rec.RefreshToken, scopes)
+		if err != nil {
+			return nil, err
+		}
+		next := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: rec.RefreshToken, Expiry: tok.expiry(a.now())}, Session: rec.Session}
+		if tok.RefreshToken != "" {
+			next.RefreshToken = tok.RefreshToken // rotation: the old one is spent
+		}
+		// Only this code writes tokens: no request's end-of-request save
+		// can put older ones back.
+		return next, a.saveTokens(ctx, s.TokenRef, next)
 	})
 	var res singleflight.Result
 	select {
@@ -193,34 +216,26 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 		var te *TokenError
 		if errors.As(err, &te) && te.Code == "invalid_grant" {
 			a.log.Info("refresh refused; session ended", "user", s.User.ID, "error_code", te.Code, "aadsts", te.AADSTS)
+			a.end(ctx, s.TokenRef)
 			a.sessions.Destroy(ctx)
 			return "", ErrSignedOut
 		}
 		a.log.Warn("token refresh failed", "user", s.User.ID, "error", scrub(err))
-		if a.now().Before(s.Expiry) {
-			return s.AccessToken, nil
+		if a.now().Before(rec.Expiry) {
+			return rec.AccessToken, nil
 		}
 		return "", ErrRefreshUnavailable
 	}
-	tok := res.Val.(tokenResponse)
-	s.AccessToken, s.Expiry = tok.AccessToken, tok.expiry(a.now())
-	if tok.RefreshToken != "" {
-		s.RefreshToken = tok.RefreshToken // rotation: the old one is spent
-	}
-	if tok.Scope != "" {
-		s.Scopes = tok.Scope
-	}
-	a.sessions.Put(ctx, sessionKey, s)
-	return s.AccessToken, nil
+	return res.Val.(tokenRecord).AccessToken, nil
 }
 
 // ErrRefreshUnavailable means the token expired and the identity provider
 // could not be reached to refresh it; the session is kept.
 var ErrRefreshUnavailable = errors.New("auth: the identity provider is unreachable and the access token has expired")
 
-func (a *Auth) expired(ctx context.Context, s Session) (string, error) {
-	if a.now().Before(s.Expiry) {
-		return s.AccessToken, nil
+func (a *Auth) expired(ctx context.Context, rec tokenRecord) (string, error) {
+	if a.now().Before(rec.Expiry) {
+		return rec.AccessToken, nil
 	}
 	a.sessions.Destroy(ctx)
 	return "", ErrSignedOut

@@ -95,7 +95,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	if code == "" {
 		return "", &LoginError{http.StatusBadRequest, "The identity provider sent no authorization code."}
 	}
-	exchangeCtx, cancel := context.WithTimeout(context.WithValue(r.Context(), oauth2.HTTPClient, idpClient), idpTimeout)
+	exchangeCtx, cancel := context.WithTimeout(context.WithValue(r.Context(), oauth2.HTTPClient, a.idp), a.idp.Timeout)
 	defer cancel()
 	tok, err := a.oauth.Exchange(exchangeCtx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
@@ -116,9 +116,14 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 		return "", err
 	}
 	granted, _ := tok.Extra("scope").(string)
+	ref := newRef()
+	rec := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, Session: a.sessions.Token(r.Context())}
+	if err := a.saveTokens(r.Context(), ref, rec); err != nil {
+		return "", err
+	}
+	a.register(r.Context(), user.ID, ref)
 	a.sessions.Put(r.Context(), sessionKey, Session{
-		User: user, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-		CanEditOthers: hasScope(granted, ScopeEditOthers), Scopes: granted,
+		User: user, CanEditOthers: hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
 	})
 	a.log.Info("signed in", "user", user.ID)
 	if returnTo == "" {
@@ -159,6 +164,9 @@ func (a *Auth) verifyIDToken(r *http.Request, tok *oauth2.Token, nonce string) (
 // endpoint, which comes back to returnTo, or returnTo itself.
 func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 	returnTo := SafeReturnTo(r.FormValue("returnTo"), a.origins)
+	if s, ok := a.Current(r.Context()); ok {
+		a.end(r.Context(), s.TokenRef)
+	}
 	if err := a.sessions.Destroy(r.Context()); err != nil {
 		return "", err
 	}

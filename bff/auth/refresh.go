@@ -12,12 +12,10 @@ import (
 	"time"
 )
 
-// idpTimeout bounds every call to the identity provider (code exchange,
-// refresh): a hung provider must not hang the requests waiting on it.
-const idpTimeout = 10 * time.Second
-
-// idpClient is the HTTP client for the identity provider's token endpoint.
-var idpClient = &http.Client{Timeout: idpTimeout}
+// defaultIdPTimeout bounds every call to the identity provider (code
+// exchange, refresh) unless Options.IdPTimeout says otherwise: a hung
+// provider must not hang the requests waiting on it.
+const defaultIdPTimeout = 10 * time.Second
 
 // tokenResponse is the token endpoint's answer (Entra's fields).
 type tokenResponse struct {
@@ -51,7 +49,7 @@ func (e *TokenError) Error() string {
 // refreshGrant redeems a refresh token, sending the scopes the session was
 // granted: Entra's v2.0 endpoint requires scope on a refresh grant.
 func (a *Auth) refreshGrant(ctx context.Context, refreshToken, scopes string) (tokenResponse, error) {
-	ctx, cancel := context.WithTimeout(ctx, idpTimeout)
+	ctx, cancel := context.WithTimeout(ctx, a.idp.Timeout)
 	defer cancel()
 	form := url.Values{
 		"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}, "scope": {scopes},
@@ -63,7 +61,7 @@ func (a *Auth) refreshGrant(ctx context.Context, refreshToken, scopes string) (t
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := idpClient.Do(req)
+	resp, err := a.idp.Do(req)
 	if err != nil {
 		return tokenResponse{}, err
 	}

@@ -53,6 +53,9 @@ type Config struct {
 	// GraphMaxWait bounds the time spent waiting on Graph's throttling
 	// before the person is told. LANGCARD_GRAPH_MAX_WAIT, default 8s.
 	GraphMaxWait time.Duration
+	// IdPTimeout bounds every call to the identity provider's token
+	// endpoint (code exchange, refresh). LANGCARD_IDP_TIMEOUT, default 10s.
+	IdPTimeout time.Duration
 	// LogLevel is debug, info, warn or error. LANGCARD_LOG_LEVEL, default info.
 	LogLevel slog.Level
 	// RedisURL, when set, keeps sessions in Redis so that several replicas
@@ -158,6 +161,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SessionLifetime = duration(getenv, "LANGCARD_SESSION_LIFETIME", 12*time.Hour, bad)
 	c.SessionIdle = duration(getenv, "LANGCARD_SESSION_IDLE", 2*time.Hour, bad)
 	c.GraphMaxWait = duration(getenv, "LANGCARD_GRAPH_MAX_WAIT", 8*time.Second, bad)
+	c.IdPTimeout = duration(getenv, "LANGCARD_IDP_TIMEOUT", 10*time.Second, bad)
 	if err := c.LogLevel.UnmarshalText([]byte(get("LANGCARD_LOG_LEVEL", "info"))); err != nil {
 		bad("LANGCARD_LOG_LEVEL", "must be debug, info, warn or error")
 	}

@@ -143,7 +143,11 @@ func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
 	idp.mu.Lock()
 	delay := idp.tokenDelay
 	idp.mu.Unlock()
-	time.Sleep(delay)
+	select {
+	case <-time.After(delay):
+	case <-r.Context().Done():
+		return
+	}
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
 	if idp.grants == nil {
