@@ -208,7 +208,7 @@ func readPatch(w http.ResponseWriter, r *http.Request, create bool) (langprof.Pa
 	}
 	b, ps := wire.Decode(data, wire.Person)
 	if len(ps) == 0 {
-		b.Patch, ps = b.Patch.Validate(create, bcp47.Check)
+		b.Patch, ps = b.Patch.Validate(create, bcp47.Checks)
 	}
 	if len(ps) == 0 && b.Patch.Empty() {
 		ps = langprof.Problems{{Code: langprof.CodeInvalidBody, Message: "The body names no property to change."}}

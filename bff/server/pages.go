@@ -113,7 +113,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
 	if diff.Empty() {
 		return s.done(w, r, c, "Nothing to save: no changes.")
 	}
-	diff, ps := diff.Validate(false, bcp47.Check)
+	diff, ps := diff.Validate(false, bcp47.Checks)
 	if len(ps) == 0 {
 		var lp langprof.LanguageProficiency
 		if lp, err = s.update(c, diff); err == nil {
@@ -148,7 +148,7 @@ func (s *Server) createForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	next := formValues(r, "")
-	p, ps := next.Patch().OmitUnset().Validate(true, bcp47.Check)
+	p, ps := next.Patch().OmitUnset().Validate(true, bcp47.Checks)
 	if len(ps) == 0 {
 		var lp langprof.LanguageProficiency
 		if lp, err = s.create(c, p); err == nil {

@@ -64,6 +64,8 @@ type Browser interface {
 	// Canonical returns the canonical form of a BCP 47 tag
 	// (Intl.getCanonicalLocales), and false when it is ill-formed.
 	Canonical(tag string) (string, bool)
+	// NFC returns s in Unicode Normalization Form C (String.normalize).
+	NFC(s string) string
 	// Known reports whether the browser knows a language, script or region
 	// code (Intl.DisplayNames with no fallback); kind is "language",
 	// "script" or "region".

@@ -69,7 +69,7 @@ func (c *Card) Dirty() bool { return c.Orig != c.Now }
 
 // Check validates the changes as the server will, returning them with the
 // tag in canonical form, and the problem to show beside each field.
-func (c *Card) Check(tc langprof.TagCheck) (langprof.Patch, map[string]string) {
+func (c *Card) Check(tc langprof.Checks) (langprof.Patch, map[string]string) {
 	p, ps := c.Changes().Validate(c.ID == "", tc)
 	shown := map[string]string{}
 	for _, pr := range ps {
@@ -91,7 +91,7 @@ func (c *Card) Check(tc langprof.TagCheck) (langprof.Patch, map[string]string) {
 
 // CanSave reports whether Save should be enabled: something changed and
 // nothing is wrong.
-func (c *Card) CanSave(tc langprof.TagCheck) bool {
+func (c *Card) CanSave(tc langprof.Checks) bool {
 	if !c.Dirty() && c.ID != "" {
 		return false
 	}

@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"golang.org/x/text/unicode/norm"
+
 	"encoding/json"
 	"sort"
 	"strings"
@@ -327,6 +329,8 @@ func (b *fakeBrowser) Canonical(tag string) (string, bool) {
 }
 
 var fakeKnown = map[string]bool{"language:zh": true, "script:Hant": true, "region:TW": true, "language:en": true, "language:nb": true, "language:no": true, "language:sv": true, "language:fr": true, "language:de": true, "language:he": true, "region:US": true, "region:NO": true, "region:SE": true}
+
+func (b *fakeBrowser) NFC(s string) string { return norm.NFC.String(s) }
 
 func (b *fakeBrowser) Known(kind, code string) bool { return fakeKnown[kind+":"+code] }
 

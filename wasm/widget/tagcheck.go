@@ -5,6 +5,12 @@ import (
 	"langcard/web/langprof"
 )
 
+// Checks are the browser's validation checks: TagCheck, and the
+// browser's own NFC.
+func Checks(b dom.Browser) langprof.Checks {
+	return langprof.Checks{Tag: TagCheck(b), NFC: b.NFC}
+}
+
 // TagCheck is the browser's BCP 47 check: Intl.getCanonicalLocales for
 // well-formedness and the canonical form, Intl.DisplayNames for whether the
 // language, script and region subtags exist. Its answers must agree with

@@ -21,7 +21,7 @@ var UndoWindow = 5000
 // Widget drives the cards of one editor.
 type Widget struct {
 	b     dom.Browser
-	check langprof.TagCheck
+	check langprof.Checks
 	root  dom.Node // the element holding the cards and the add form
 	api   string   // the API collection: /api/me/languages or /api/users/{user}/languages
 	login string   // where to sign in again
@@ -35,7 +35,7 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 	if cards == nil {
 		return nil
 	}
-	w := &Widget{b: b, check: TagCheck(b), root: root, cards: cards}
+	w := &Widget{b: b, check: Checks(b), root: root, cards: cards}
 	// On the BFF's own page the API is relative; embedded on an intranet
 	// page, the server gives absolute URLs (data-api, data-login).
 	w.api, w.login = cards.Attr("data-api"), cards.Attr("data-login")
@@ -137,7 +137,7 @@ func (v *view) edited(prop string, typed bool) {
 	value := v.fields[i].Value()
 	if prop == langprof.PropTag && !typed {
 		// Leaving the field: show the tag as it will be saved (en-us → en-US).
-		if canonical, problem := v.w.check(value); problem == "" && canonical != value {
+		if canonical, problem := v.w.check.Tag(value); problem == "" && canonical != value {
 			v.fields[i].SetValue(canonical)
 			value = canonical
 		}
@@ -161,7 +161,7 @@ func (v *view) edited(prop string, typed bool) {
 // suggestName fills in the display name for a new tag, in the person's
 // own language, unless they typed one themselves.
 func (v *view) suggestName() {
-	canonical, problem := v.w.check(strings.TrimSpace(v.card.Now.Get(langprof.PropTag)))
+	canonical, problem := v.w.check.Tag(strings.TrimSpace(v.card.Now.Get(langprof.PropTag)))
 	if problem != "" {
 		return
 	}

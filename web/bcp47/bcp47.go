@@ -9,9 +9,14 @@ import (
 	"errors"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
 
 	"langcard/web/langprof"
 )
+
+// Checks are the server's validation checks: Check for tags, x/text's
+// NFC for names.
+var Checks = langprof.Checks{Tag: Check, NFC: norm.NFC.String}
 
 // Check returns the canonical form of tag, or a message saying why it is
 // not a valid BCP 47 language tag (naming the unknown subtag when the tag

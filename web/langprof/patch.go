@@ -138,27 +138,43 @@ func (ps Problems) For(prop string) *Problem {
 	return nil
 }
 
+// Checks are the platform's parts of validation: the server passes
+// x/text's (package bcp47), the browser Intl's and String.normalize. The
+// rules themselves are langprof's, so both say the same.
+type Checks struct {
+	// Tag checks a BCP 47 tag.
+	Tag TagCheck
+	// NFC returns s in Unicode Normalization Form C.
+	NFC func(s string) string
+}
+
 // TagCheck checks a BCP 47 tag. It returns the tag's canonical form, or a
 // problem message (for example naming an unknown subtag) and no tag.
 type TagCheck func(tag string) (canonical, problem string)
 
 // Validate checks every property present in p and returns p with its tag
-// in canonical form, and a problem for each bad property. For a new entry
-// (create), tag and displayName are required.
-func (p Patch) Validate(create bool, check TagCheck) (Patch, Problems) {
+// in canonical form and its displayName in NFC, and a problem for each
+// bad property. For a new entry (create), tag and displayName are required.
+func (p Patch) Validate(create bool, check Checks) (Patch, Problems) {
 	var ps Problems
 	if p.AllowedAudiences != nil && !p.AllowedAudiences.Valid() {
 		ps = append(ps, enumProblem(PropAllowedAudiences, string(*p.AllowedAudiences), join(Audiences)))
 	}
 	if p.DisplayName != nil {
-		if code, msg := displayNameProblem(*p.DisplayName); msg != "" {
+		name := *p.DisplayName
+		if utf8.ValidString(name) {
+			name = check.NFC(name)
+		}
+		if code, msg := displayNameProblem(name); msg != "" {
 			ps = append(ps, Problem{Code: code, Target: PropDisplayName, Message: msg})
+		} else {
+			p.DisplayName = &name
 		}
 	} else if create {
 		ps = append(ps, Problem{Code: CodeRequired, Target: PropDisplayName, Message: "displayName is required"})
 	}
 	if p.Tag != nil {
-		canonical, msg := tagProblem(*p.Tag, check)
+		canonical, msg := tagProblem(*p.Tag, check.Tag)
 		if msg != "" {
 			ps = append(ps, Problem{Code: CodeInvalidTag, Target: PropTag, Message: msg})
 		} else {
@@ -190,6 +206,12 @@ func enumProblem(prop, got, allowed string) Problem {
 	return Problem{Code: CodeInvalidValue, Target: prop, Message: msg}
 }
 
+// displayNameProblem applies the rules for text people will read
+// elsewhere (security.md rule 19): valid UTF-8, no surrounding spaces, at
+// most MaxDisplayName characters, no control characters, no invisible or
+// reordering format characters (Unicode category Cf, such as U+200B or
+// U+202E) but the joiners that real scripts need inside words (ZWJ,
+// ZWNJ), and at least one visible character.
 func displayNameProblem(s string) (code, msg string) {
 	switch {
 	case !utf8.ValidString(s):
@@ -201,12 +223,46 @@ func displayNameProblem(s string) (code, msg string) {
 	case utf8.RuneCountInString(s) > MaxDisplayName:
 		return CodeTooLong, "displayName is " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters long; the limit is " + strconv.Itoa(MaxDisplayName)
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+	visible := false
+	var prev rune
+	for i, r := range s {
+		switch {
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
 			return CodeInvalidValue, "displayName must not contain control characters"
+		case (r == '\u200c' || r == '\u200d') && inWord(prev) && inWord(nextRune(s[i+utf8.RuneLen(r):])):
+			// A joiner inside a word, as Persian, Indic scripts and emoji use.
+		case unicode.Is(unicode.Cf, r):
+			return CodeInvalidValue, "displayName must not contain invisible or reordering characters (" + codePoint(r) + ")"
+		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+			visible = true
 		}
+		prev = r
+	}
+	if !visible {
+		return CodeInvalidValue, "displayName must have a visible character"
 	}
 	return "", ""
+}
+
+func inWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsSymbol(r) }
+
+func nextRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// codePoint writes r as U+XXXX.
+func codePoint(r rune) string {
+	const hex = "0123456789ABCDEF"
+	b := []byte("U+")
+	started := false
+	for shift := 20; shift >= 0; shift -= 4 {
+		d := (r >> shift) & 0xf
+		if d != 0 || started || shift < 16 {
+			b, started = append(b, hex[d]), true
+		}
+	}
+	return string(b)
 }
 
 func tagProblem(s string, check TagCheck) (string, string) {

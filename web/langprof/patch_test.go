@@ -35,6 +35,19 @@ func TestValidate(t *testing.T) {
 		{"display name bad utf8", langprof.Patch{DisplayName: ptr("Bokm\xe5l")}, false, "displayName", "UTF-8"},
 		{"display name replacement char", langprof.Patch{DisplayName: ptr("Bokm\uFFFDl")}, false, "displayName", "control"},
 		{"display name unicode", langprof.Patch{DisplayName: ptr("Norwegian Bokmål")}, false, "", ""},
+		{"display name only zero-width space", langprof.Patch{DisplayName: ptr("\u200b")}, false, "displayName", "invisible or reordering characters (U+200B)"},
+		{"display name right-to-left override", langprof.Patch{DisplayName: ptr("Fr\u202eench")}, false, "displayName", "U+202E"},
+		{"display name isolate", langprof.Patch{DisplayName: ptr("French\u2066")}, false, "displayName", "U+2066"},
+		{"display name soft hyphen", langprof.Patch{DisplayName: ptr("Fren\u00adch")}, false, "displayName", "U+00AD"},
+		{"display name word joiner", langprof.Patch{DisplayName: ptr("Fr\u2060ench")}, false, "displayName", "U+2060"},
+		{"display name BOM", langprof.Patch{DisplayName: ptr("\ufeffFrench")}, false, "displayName", "U+FEFF"},
+		{"display name tag character", langprof.Patch{DisplayName: ptr("French\U000E0041")}, false, "displayName", "U+E0041"},
+		{"display name ZWNJ inside a Persian word", langprof.Patch{DisplayName: ptr("فارسی\u200cها")}, false, "", ""},
+		{"display name ZWJ inside a Devanagari word", langprof.Patch{DisplayName: ptr("क्\u200dष")}, false, "", ""},
+		{"display name ZWJ in an emoji sequence", langprof.Patch{DisplayName: ptr("Sign 🧏\u200d♀️")}, false, "", ""},
+		{"display name ZWJ at the start", langprof.Patch{DisplayName: ptr("\u200dFrench")}, false, "displayName", "U+200D"},
+		{"display name ZWNJ between words", langprof.Patch{DisplayName: ptr("French \u200c German")}, false, "displayName", "U+200C"},
+		{"display name only marks", langprof.Patch{DisplayName: ptr("\u0301\u0301")}, false, "displayName", "visible"},
 		{"tag unknown region", langprof.Patch{Tag: ptr("no-NB")}, false, "tag", `"NB"`},
 		{"tag ill-formed", langprof.Patch{Tag: ptr("en--US")}, false, "tag", "well-formed"},
 		{"tag underscore", langprof.Patch{Tag: ptr("en_US")}, false, "tag", "only letters, digits and hyphens"},
@@ -48,7 +61,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, ps := tt.p.Validate(tt.create, bcp47.Check)
+			_, ps := tt.p.Validate(tt.create, bcp47.Checks)
 			if tt.wantTarget == "" {
 				if len(ps) != 0 {
 					t.Fatalf("got problems %v, want none", ps)
@@ -65,8 +78,15 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestValidateNormalisesNames(t *testing.T) {
+	p, ps := langprof.Patch{DisplayName: ptr("Norwegian Bokma\u030al")}.Validate(false, bcp47.Checks)
+	if len(ps) != 0 || p.DisplayName == nil || *p.DisplayName != "Norwegian Bokmål" {
+		t.Fatalf("got %q, problems %v; want the name in NFC", *p.DisplayName, ps)
+	}
+}
+
 func TestValidateCanonicalisesTag(t *testing.T) {
-	p, ps := langprof.Patch{Tag: ptr("EN-us")}.Validate(false, bcp47.Check)
+	p, ps := langprof.Patch{Tag: ptr("EN-us")}.Validate(false, bcp47.Checks)
 	if len(ps) != 0 || p.Tag == nil || *p.Tag != "en-US" {
 		t.Fatalf("got tag %v, problems %v; want en-US and none", p.Tag, ps)
 	}
@@ -74,7 +94,7 @@ func TestValidateCanonicalisesTag(t *testing.T) {
 
 func TestValidateReportsEveryProblem(t *testing.T) {
 	p := langprof.Patch{Tag: ptr("xx"), Spoken: ptr(langprof.Level("x")), Written: ptr(langprof.Level("y")), AllowedAudiences: ptr(langprof.Audience("z"))}
-	_, ps := p.Validate(true, bcp47.Check)
+	_, ps := p.Validate(true, bcp47.Checks)
 	for _, target := range []string{"tag", "spoken", "written", "allowedAudiences", "displayName"} {
 		if ps.For(target) == nil {
 			t.Errorf("no problem for %s in %v", target, ps)

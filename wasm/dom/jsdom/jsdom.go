@@ -173,6 +173,13 @@ func (b *Browser) Canonical(tag string) (canonical string, ok bool) {
 	return canonical, ok
 }
 
+// NFC runs String.prototype.normalize("NFC").
+func (b *Browser) NFC(s string) string {
+	out := s
+	try(func() { out = js.ValueOf(s).Call("normalize", "NFC").String() })
+	return out
+}
+
 // Known asks Intl.DisplayNames, with no fallback, whether a code exists.
 func (b *Browser) Known(kind, code string) bool {
 	dn, ok := b.known[kind]
