@@ -97,3 +97,26 @@ func TestHungIdentityProvider(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 }
+
+// A long path is not reflected: the sign-in page's return path goes
+// through the returnTo check, bounded, and the log keeps a bounded path.
+func TestLongPathsAreNotReflected(t *testing.T) {
+	h := newHarness(t)
+	long := "/users/" + strings.Repeat("a", 60<<10)
+	r := h.browser().get(long)
+	wantStatus(t, r, http.StatusOK)
+	if len(r.body) > 32<<10 || strings.Contains(r.body, strings.Repeat("a", 300)) {
+		t.Errorf("the sign-in page is %d bytes and reflects the path", len(r.body))
+	}
+	if !strings.Contains(r.body, "Sign in") {
+		t.Errorf("no sign-in page: %.300s", r.body)
+	}
+	if strings.Contains(h.logs.String(), strings.Repeat("a", 300)) {
+		t.Error("the log holds the whole path")
+	}
+	// A short path still comes back after sign-in.
+	r = h.browser().get("/users/megan.bowen@contoso.example")
+	if !strings.Contains(r.body, "returnTo=%2Fusers%2Fmegan.bowen%40contoso.example") {
+		t.Errorf("the return path was lost: %.2000s", r.body)
+	}
+}

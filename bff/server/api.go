@@ -121,7 +121,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 	}
 	b := listBody{Value: l.Value}
 	for _, u := range l.Unreadable {
-		s.Logger.Warn("unreadable entry", "path", r.URL.Path, "id", u.ID, "reason", u.Reason)
+		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
 		b.Unreadable = append(b.Unreadable, unreadableEntry{ID: u.ID, DisplayName: u.Name})
 	}
 	writeJSON(w, http.StatusOK, b)

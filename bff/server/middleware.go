@@ -45,8 +45,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
+		s.Logger.Info("request", "method", r.Method, "path", logPath(r), "status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
 	})
+}
+
+// logPath is the request's path for the log, bounded: a path is the
+// client's to choose.
+func logPath(r *http.Request) string {
+	const max = 256
+	if p := r.URL.Path; len(p) > max {
+		return p[:max] + "…"
+	}
+	return r.URL.Path
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
@@ -56,7 +66,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "path", r.URL.Path, "value", v, "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "path", logPath(r), "value", v, "stack", string(debug.Stack()))
 				http.Error(w, "Internal error.", http.StatusInternalServerError)
 			}
 		}()
@@ -212,7 +222,7 @@ func (s *Server) logError(r *http.Request, e *Error) {
 	if e.Status >= 500 {
 		level = slog.LevelError
 	}
-	s.Logger.Log(r.Context(), level, "request failed", "path", r.URL.Path, "status", e.Status, "error", e.Err)
+	s.Logger.Log(r.Context(), level, "request failed", "path", logPath(r), "status", e.Status, "error", e.Err)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -230,7 +240,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		s.Logger.Error("render", "path", r.URL.Path, "error", err)
+		s.Logger.Error("render", "path", logPath(r), "error", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}

@@ -30,7 +30,10 @@ func (s *Server) chrome(r *http.Request) templates.Chrome {
 // editor is GET / and GET /users/{user}: the cards, or the sign-in page.
 func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := s.Auth.Current(r.Context()); !ok {
-		s.render(w, r, http.StatusOK, templates.SignIn(s.chrome(r), url.QueryEscape(r.URL.EscapedPath()), s.DemoPeople))
+		// The path comes back after sign-in: checked and bounded like any
+		// returnTo before it is put in the page.
+		back := auth.SafeReturnTo(r.URL.EscapedPath(), nil)
+		s.render(w, r, http.StatusOK, templates.SignIn(s.chrome(r), url.QueryEscape(back), s.DemoPeople))
 		return nil
 	}
 	c, err := s.prepare(r)
@@ -69,7 +72,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 		e.Cards = append(e.Cards, templates.CardOf(lp))
 	}
 	for _, u := range l.Unreadable {
-		s.Logger.Warn("unreadable entry", "path", r.URL.Path, "id", u.ID, "reason", u.Reason)
+		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
 		e.Unreadable = append(e.Unreadable, u.Name)
 	}
 	if edit != nil {
