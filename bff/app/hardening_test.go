@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +120,51 @@ func TestLongPathsAreNotReflected(t *testing.T) {
 	r = h.browser().get("/users/megan.bowen@contoso.example")
 	if !strings.Contains(r.body, "returnTo=%2Fusers%2Fmegan.bowen%40contoso.example") {
 		t.Errorf("the return path was lost: %.2000s", r.body)
+	}
+}
+
+// Login cookies stay bounded without dropping sign-ins in flight: a fifth
+// tab's sign-in expires only the oldest, and a flood of login cookies gets
+// a bounded answer.
+func TestLoginCookiesExpireOnlyTheOldest(t *testing.T) {
+	h := newHarness(t)
+	b := h.browser()
+	var idp []string // where each tab's sign-in went
+	for range 5 {
+		r := b.get("/login?login_hint=" + url.QueryEscape(demo.Megan.UPN))
+		wantStatus(t, r, http.StatusFound)
+		idp = append(idp, r.Header.Get("Location"))
+		time.Sleep(2 * time.Millisecond)
+	}
+	u, _ := url.Parse(h.url)
+	n := 0
+	for _, c := range b.jar.Cookies(u) {
+		if strings.HasPrefix(c.Name, "langcard-login-") {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d login cookies after 5 sign-ins, want 4", n)
+	}
+	// The oldest is gone; the others finish.
+	finish := func(to string) int {
+		cb := b.get(to).Header.Get("Location")
+		return b.get(cb).StatusCode
+	}
+	if got := finish(idp[0]); got != http.StatusBadRequest {
+		t.Errorf("the oldest sign-in finished with %d, want 400 (its cookie was expired)", got)
+	}
+	if got := finish(idp[4]); got != http.StatusSeeOther {
+		t.Errorf("the newest sign-in finished with %d, want 303", got)
+	}
+
+	// A flood of forged login cookies: bounded work, bounded answer.
+	var cookies []string
+	for i := range 3000 {
+		cookies = append(cookies, "langcard-login-"+strconv.Itoa(i)+"=x")
+	}
+	r := h.browser().do("GET", "/login", nil, map[string]string{"Cookie": strings.Join(cookies, "; ")})
+	if sc := r.Header.Values("Set-Cookie"); len(sc) > 16+1 {
+		t.Errorf("%d Set-Cookie lines for a flood of login cookies, want at most 17", len(sc))
 	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,18 +42,9 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
 	verifier := oauth2.GenerateVerifier()
 	returnTo := SafeReturnTo(r.URL.Query().Get("returnTo"), a.origins)
 
-	var held []*http.Cookie
-	for _, c := range r.Cookies() {
-		if strings.HasPrefix(c.Name, a.loginPrefix) {
-			held = append(held, c)
-		}
-	}
-	if len(held) >= maxLogins {
-		for _, c := range held {
-			a.expireCookie(w, c.Name)
-		}
-	}
+	a.makeRoomForLogin(w, r)
 	sess, _ := a.login.New(r, a.loginPrefix+state)
+	sess.Values["started"] = a.now().UnixNano()
 	sess.Values["state"] = state
 	sess.Values["verifier"] = verifier
 	sess.Values["nonce"] = nonce
@@ -67,6 +60,42 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, a.oauth.AuthCodeURL(state, opts...), http.StatusFound)
+}
+
+// maxLoginCookiesRead bounds how many login cookies one request reads, so
+// a flood of them costs a bounded amount of work (and of Set-Cookie lines).
+const maxLoginCookiesRead = 16
+
+// makeRoomForLogin keeps the browser's login cookies (one per tab signing
+// in) under maxLogins: it expires only the oldest, so sign-ins still in
+// flight in other tabs go on. A cookie that cannot be read counts as the
+// oldest. It reads at most maxLoginCookiesRead of them.
+func (a *Auth) makeRoomForLogin(w http.ResponseWriter, r *http.Request) {
+	type held struct {
+		name    string
+		started int64
+	}
+	var logins []held
+	for _, c := range r.Cookies() {
+		if !strings.HasPrefix(c.Name, a.loginPrefix) {
+			continue
+		}
+		if len(logins) == maxLoginCookiesRead {
+			break
+		}
+		h := held{name: c.Name}
+		if sess, err := a.login.Get(r, c.Name); err == nil && !sess.IsNew {
+			h.started, _ = sess.Values["started"].(int64)
+		}
+		logins = append(logins, h)
+	}
+	if len(logins) < maxLogins {
+		return
+	}
+	slices.SortStableFunc(logins, func(x, y held) int { return cmp.Compare(x.started, y.started) })
+	for _, h := range logins[:len(logins)-(maxLogins-1)] {
+		a.expireCookie(w, h.name)
+	}
 }
 
 // Callback finishes a sign-in. On success it starts a fresh session (new
