@@ -113,7 +113,21 @@ type Editor struct {
 	Origin, API, Login string
 	// Compact asks for the compact layout (embedded cards).
 	Compact bool
+	// ReturnTo, in the embedded fragment, is the intranet page a form post
+	// returns to.
+	ReturnTo string
 }
+
+// Forms is where a card's forms post, and where they return.
+type Forms struct {
+	// Base prefixes the form actions: the BFF's origin (embedded) and
+	// the profile's path ("" or /users/{user}).
+	Base string
+	// ReturnTo is the intranet page to come back to ("" on the BFF's pages).
+	ReturnTo string
+}
+
+func (e Editor) forms() Forms { return Forms{Base: e.Origin + e.Base, ReturnTo: e.ReturnTo} }
 
 // Problems returns every problem on the page, for the summary at its top.
 func (e Editor) Problems() []PageProblem {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"langcard/bff/demo"
@@ -119,4 +120,45 @@ func TestBrowserEmbeddedAfterTheEditor(t *testing.T) {
 	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
 	waitFor(t, ctx, "both cards hydrated", `[...document.querySelectorAll("language-card")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
 	quietConsole(t, ctx)
+}
+
+// The forms of an embedded card work without the widget: posted from the
+// intranet's origin (trusted because it is an embedding origin), they
+// come back to the intranet page with the change made.
+func TestBrowserEmbeddedFormsWithoutTheWidget(t *testing.T) {
+	var bff string
+	host := intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	bff = h.url
+	ctx := startChromium(t)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/static/widget.*", Block: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	card := "#lang-" + demo.ExampleID
+	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
+	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
+	waitFor(t, ctx, "the cards, not hydrated", `location.origin === "`+host.URL+`" && !!document.querySelector("language-card").shadowRoot.querySelector("`+card+`")`)
+	if js(t, ctx, inCard(0, `String(!!c.querySelector(".langcard[data-hydrated]"))`)) != "false" {
+		t.Fatal("the widget ran although it was blocked")
+	}
+	step(t, ctx, "change and submit the plain form", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		window.__before = true;
+		c.querySelector("`+card+`-written").value = "elementary";
+		c.querySelector("`+card+` .card-form").requestSubmit();
+	})()`)))
+	waitFor(t, ctx, "a new page", `!window.__before && document.readyState === "complete"`)
+	if got := js(t, ctx, `location.href`); !strings.HasPrefix(got, host.URL) {
+		t.Fatalf("the form post ended on %s: %.500s", got, js(t, ctx, `document.body.innerText`))
+	}
+	waitFor(t, ctx, "back on the intranet page with the change", `location.origin === "`+host.URL+`" && (() => { const c = document.querySelector("language-card").shadowRoot; const s = c && c.querySelector("`+card+`-written"); return !!s && s.value === "elementary"; })()`)
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "elementary" {
+		t.Errorf("written on Graph %q", got)
+	}
+	if got := js(t, ctx, inCard(0, `c.querySelector(".notice") ? c.querySelector(".notice").textContent : ""`)); !strings.Contains(got, "Saved") {
+		t.Errorf("notice %q, want Saved", got)
+	}
 }

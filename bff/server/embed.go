@@ -42,6 +42,10 @@ func (s *Server) embedView(r *http.Request) (e templates.Editor, signIn, message
 		return e, "", ce.Message, ce.Status
 	}
 	e.Origin, e.Login = s.self, s.self+"/login"
+	if returnTo != s.self+"/" {
+		e.ReturnTo = returnTo // forms come back to the intranet page
+	}
+	e.Notice = s.Sessions.PopString(r.Context(), noticeKey)
 	e.API = s.self + "/api/me/languages"
 	if !c.target.IsMe() {
 		e.API = s.self + "/api" + e.Base + "/languages"

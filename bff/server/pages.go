@@ -183,6 +183,10 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, c *call, notice st
 	if !c.target.IsMe() {
 		to = userPath(c.target.String())
 	}
+	// A form of an embedded card goes back to its intranet page.
+	if back := auth.SafeReturnTo(r.PostForm.Get("returnTo"), s.EmbedOrigins); !strings.HasPrefix(back, "/") {
+		to = back
+	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }

@@ -53,6 +53,10 @@ func New(o Options) *Server {
 	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection()}
 	for _, origin := range o.EmbedOrigins {
 		s.embed[origin] = true
+		// The forms of embedded cards post from the intranet's origin.
+		if err := s.cop.AddTrustedOrigin(origin); err != nil {
+			o.Logger.Error("embedding origin not trusted for forms", "origin", origin, "error", err)
+		}
 	}
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
 	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
