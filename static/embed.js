@@ -26,6 +26,17 @@
     document.head.appendChild(s);
   }
 
+  // forgetDrafts removes the widget's unsaved edits from this origin's
+  // storage (they are kept per person while someone is signed in).
+  function forgetDrafts() {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && k.indexOf("langcard:draft:") === 0) localStorage.removeItem(k);
+      }
+    } catch (e) { /* storage unavailable: nothing kept either */ }
+  }
+
   function unreachable(shadow) {
     var p = document.createElement("p");
     var a = document.createElement("a");
@@ -50,7 +61,8 @@
           var root = shadow.querySelector(".langcard");
           if (!root) return unreachable(shadow);
           requestAnimationFrame(function () { performance.mark("langcard-visible"); });
-          if (!root.querySelector("section.cards")) return; // signed out
+          if (root.querySelector(".signin")) return forgetDrafts(); // signed out: no one's edits stay behind
+          if (!root.querySelector("section.cards")) return;
           if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
           loadWidget(root);
         })

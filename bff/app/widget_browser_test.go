@@ -296,3 +296,36 @@ func TestBrowserKeyboardAndExpiredSession(t *testing.T) {
 	}
 	quietConsole(t, ctx)
 }
+
+// Unsaved edits kept in the browser go at sign-out, on langcard's page and
+// on an intranet page (security.md rule 21).
+func TestBrowserDraftsGoAtSignOut(t *testing.T) {
+	requireWidget(t)
+	var bff string
+	host := intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	bff = h.url
+	ctx := startChromium(t)
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+	card := "#lang-" + demo.ExampleID
+	waitFor(t, ctx, "hydrated", `!!document.querySelector("[data-hydrated]")`)
+	typeText(t, ctx, card+"-displayName", "Bokmål, unsaved")
+	drafts := `String(Object.keys(localStorage).filter(k => k.startsWith("langcard:draft:")).length)`
+	if got := js(t, ctx, drafts); got != "1" {
+		t.Fatalf("%s drafts while editing, want 1", got)
+	}
+	step(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	waitFor(t, ctx, "signed out", `location.pathname === "/" && !!document.querySelector("a[href^='/login']")`)
+	if got := js(t, ctx, drafts); got != "0" {
+		t.Errorf("%s drafts after sign-out, want 0", got)
+	}
+
+	// On an intranet page, a signed-out card removes what someone left.
+	step(t, ctx, "leave a draft on the intranet origin", chromedp.Navigate(host.URL+"/"),
+		chromedp.Evaluate[chromedp.Void](`localStorage.setItem("langcard:draft:someone:/api/me/languages:x", "{}")`),
+		chromedp.Reload())
+	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
+	if got := js(t, ctx, drafts); got != "0" {
+		t.Errorf("%s drafts on the intranet page signed out, want 0", got)
+	}
+}

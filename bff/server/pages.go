@@ -244,6 +244,8 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	// Drafts the widget kept in this origin's storage go with the session.
+	w.Header().Set("Clear-Site-Data", `"storage"`)
 	to, err := s.Auth.Logout(w, r)
 	if err != nil {
 		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Sign-out failed. Try again.", Err: err}

@@ -76,9 +76,13 @@ type Browser interface {
 	Stringify(fields map[string]string) string
 	Parse(s string) Value
 	// Load, Store and Forget use localStorage; Load returns "" when absent.
+	// Keys lists its keys that start with prefix.
 	Load(key string) string
 	Store(key, value string)
 	Forget(key string)
+	Keys(prefix string) []string
+	// Now is Date.now(): milliseconds since 1970.
+	Now() int
 	// After calls fn once after ms milliseconds; the returned func cancels
 	// it. (Milliseconds, not time.Duration: package time costs the widget
 	// 37 KB.)

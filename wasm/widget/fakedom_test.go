@@ -355,6 +355,18 @@ func (b *fakeBrowser) Load(key string) string { return b.store[key] }
 func (b *fakeBrowser) Store(key, v string)    { b.store[key] = v }
 func (b *fakeBrowser) Forget(key string)      { delete(b.store, key) }
 
+func (b *fakeBrowser) Keys(prefix string) []string {
+	var keys []string
+	for k := range b.store {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func (b *fakeBrowser) Now() int { return b.now }
+
 func (b *fakeBrowser) After(ms int, fn func()) func() {
 	t := &timer{at: b.now + ms, fn: fn}
 	b.timers = append(b.timers, t)

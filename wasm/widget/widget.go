@@ -20,12 +20,13 @@ var UndoWindow = 5000
 
 // Widget drives the cards of one editor.
 type Widget struct {
-	b     dom.Browser
-	check langprof.Checks
-	root  dom.Node // the element holding the cards and the add form
-	api   string   // the API collection: /api/me/languages or /api/users/{user}/languages
-	login string   // where to sign in again
-	cards dom.Node // section.cards
+	b      dom.Browser
+	check  langprof.Checks
+	root   dom.Node // the element holding the cards and the add form
+	api    string   // the API collection: /api/me/languages or /api/users/{user}/languages
+	login  string   // where to sign in again
+	cards  dom.Node // section.cards
+	viewer string   // the signed-in person's object id
 }
 
 // Hydrate takes over the editor below root: every server-rendered card
@@ -47,6 +48,14 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 	}
 	if w.login == "" {
 		w.login = "/login"
+	}
+	w.viewer = cards.Attr("data-viewer")
+	w.sweepDrafts()
+	// Sign-out on langcard's own page removes every draft first.
+	if doc := b.Document(); doc != nil {
+		for _, f := range doc.QueryAll(`form[action="/logout"]`) {
+			f.On("submit", func(dom.Event) { w.forgetDrafts() })
+		}
 	}
 	first := true
 	bound := func() {

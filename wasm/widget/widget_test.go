@@ -3,6 +3,8 @@ package widget
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -408,5 +410,37 @@ func TestEmbeddedUsesTheBFFsURLs(t *testing.T) {
 	f.b.respond(401, "", "")
 	if want := "https://langcard.example/login?returnTo=https%3A//intranet.example/people/me%3Ftab%3D2"; f.b.went != want {
 		t.Errorf("went to %q, want %q", f.b.went, want)
+	}
+}
+
+// Drafts never outlive their use: another person's and old ones go when
+// the widget starts, and sign-out removes them all.
+func TestDraftsDoNotOutliveTheirUse(t *testing.T) {
+	b := newFakeBrowser(page(t, ""))
+	b.now = 100 * 60 * 60 * 1000
+	fresh := `{"at":"` + strconv.Itoa(b.now-60*1000) + `","orig.written":"nativeOrBilingual","now.written":"elementary"}`
+	old := `{"at":"` + strconv.Itoa(b.now-DraftTTL-1) + `","orig.written":"nativeOrBilingual","now.written":"elementary"}`
+	b.store = map[string]string{
+		"langcard:draft:db789417:/api/me/languages:" + nbID:      fresh,
+		"langcard:draft:db789417:/api/me/languages:new":          old,
+		"langcard:draft:someone-else:/api/me/languages:" + nbID:  fresh,
+		"langcard:draft:db789417:/api/users/x/languages:" + nbID: `{"orig.written":"a","now.written":"b"}`, // no time: from before
+		"unrelated": "kept",
+	}
+	f := hydrateIn(t, b)
+	if got := f.el(card + "-written").Value(); got != "elementary" {
+		t.Errorf("the person's fresh draft was not restored: %q", got)
+	}
+	var keys []string
+	for k := range b.store {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if want := []string{"langcard:draft:db789417:/api/me/languages:" + nbID, "unrelated"}; !slices.Equal(keys, want) {
+		t.Errorf("storage holds %q, want %q", keys, want)
+	}
+	f.b.doc.fire(f.el(`form[action="/logout"]`), "submit")
+	if _, ok := b.store["langcard:draft:db789417:/api/me/languages:"+nbID]; ok || b.store["unrelated"] != "kept" {
+		t.Errorf("after sign-out storage holds %v", b.store)
 	}
 }

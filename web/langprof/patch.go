@@ -233,8 +233,8 @@ func displayNameProblem(s string) (code, msg string) {
 			// A joiner inside a word, as Persian, Indic scripts and emoji use.
 		case unicode.Is(unicode.Cf, r):
 			return CodeInvalidValue, "displayName must not contain invisible or reordering characters (" + codePoint(r) + ")"
-		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
-			visible = true
+		case !unicode.IsSpace(r) && !unicode.Is(unicode.Mn, r):
+			visible = true // not a space, a format character or a mark alone
 		}
 		prev = r
 	}
@@ -244,7 +244,13 @@ func displayNameProblem(s string) (code, msg string) {
 	return "", ""
 }
 
-func inWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsSymbol(r) }
+// inWord reports whether r can stand beside a joiner inside a word:
+// anything but spaces, ASCII punctuation, control and format characters.
+// (Letter and symbol tables would cost the widget 16 KB.)
+func inWord(r rune) bool {
+	return r > ' ' && !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) &&
+		!(r < 0x80 && !('0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z'))
+}
 
 func nextRune(s string) rune {
 	r, _ := utf8.DecodeRuneInString(s)

@@ -4,6 +4,7 @@
 package jsdom
 
 import (
+	"strings"
 	"syscall/js"
 
 	"langcard/wasm/dom"
@@ -239,6 +240,23 @@ func (b *Browser) Store(key, value string) { try(func() { b.storage().Call("setI
 
 // Forget removes a localStorage key.
 func (b *Browser) Forget(key string) { try(func() { b.storage().Call("removeItem", key) }) }
+
+// Keys lists the localStorage keys that start with prefix.
+func (b *Browser) Keys(prefix string) []string {
+	var keys []string
+	try(func() {
+		st := b.storage()
+		for i := 0; i < st.Get("length").Int(); i++ {
+			if k := st.Call("key", i); k.Type() == js.TypeString && strings.HasPrefix(k.String(), prefix) {
+				keys = append(keys, k.String())
+			}
+		}
+	})
+	return keys
+}
+
+// Now is Date.now().
+func (b *Browser) Now() int { return global.Get("Date").Call("now").Int() }
 
 // After runs fn after d.
 func (b *Browser) After(ms int, fn func()) func() {
