@@ -168,3 +168,37 @@ func TestLoginCookiesExpireOnlyTheOldest(t *testing.T) {
 		t.Errorf("%d Set-Cookie lines for a flood of login cookies, want at most 17", len(sc))
 	}
 }
+
+// The demo identity provider validates before it acts: a malformed
+// authorize request does not shift who signs in next; sign-out returns
+// only to the BFF's exact origin; its sessions are bounded.
+func TestDemoIdentityProviderPeers(t *testing.T) {
+	h := newHarness(t)
+	authorize := h.idp.Issuer() + "/authorize"
+	// No state: mockoidc refuses it, and must not keep Adele queued.
+	r := h.browser().get(authorize + "?" + url.Values{"login_hint": {demo.Adele.UPN}, "client_id": {h.idp.ClientID()}, "response_type": {"code"}, "scope": {"openid"}, "redirect_uri": {h.url + "/auth/callback"}}.Encode())
+	if r.StatusCode/100 == 3 {
+		t.Fatalf("a malformed authorize request was answered %d", r.StatusCode)
+	}
+	b := h.signIn(demo.Megan.UPN)
+	if s := b.api("GET", "/api/session", "").body; !strings.Contains(s, demo.Megan.UPN) {
+		t.Errorf("signed in as %s, want Megan", s)
+	}
+
+	logout := h.idp.Issuer() + "/logout?post_logout_redirect_uri="
+	for _, to := range []string{h.url + ".evil.example/", "http://evil.example/" + h.url, strings.Replace(h.url, "http://", "http://user@", 1) + "/"} {
+		if r := h.browser().get(logout + url.QueryEscape(to)); r.StatusCode/100 == 3 {
+			t.Errorf("sign-out sent the browser to %s", r.Header.Get("Location"))
+		}
+	}
+	if r := h.browser().get(logout + url.QueryEscape(h.url+"/")); r.StatusCode != http.StatusFound {
+		t.Errorf("sign-out to the BFF answered %d", r.StatusCode)
+	}
+
+	for range 1010 {
+		h.browser().get(authorize + "?" + url.Values{"login_hint": {demo.Megan.UPN}, "client_id": {h.idp.ClientID()}, "response_type": {"code"}, "scope": {"openid"}, "state": {"s"}, "redirect_uri": {h.url + "/auth/callback"}}.Encode())
+	}
+	if n := h.idp.Sessions(); n != 1000 {
+		t.Errorf("the demo identity provider keeps %d sessions after 1010 sign-ins, want the latest 1000", n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -39,7 +40,9 @@ func StartWith(ctx context.Context, bffURL string, people []Person, seeded bool)
 		idpLn.Close()
 		return nil, err
 	}
-	idp.PostLogoutPrefix = bffURL
+	if u, err := url.Parse(bffURL); err == nil {
+		idp.PostLogoutOrigin = u.Scheme + "://" + u.Host
+	}
 	graphLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		idp.Close()

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -35,8 +36,12 @@ type IdP struct {
 	tokenErrors []string
 	tokenDelay  time.Duration
 	grants      map[string]int
-	// PostLogoutPrefix is the only prefix accepted for post_logout_redirect_uri.
-	PostLogoutPrefix string
+	// sessionAt and sessionOrder track mockoidc's sessions, oldest first.
+	sessionAt    map[string]time.Time
+	sessionOrder []string
+	// PostLogoutOrigin is the only origin post_logout_redirect_uri may
+	// name (the BFF's), compared exactly.
+	PostLogoutOrigin string
 }
 
 // StartIdP serves a demo identity provider on ln until ctx ends or Close.
@@ -120,8 +125,49 @@ func (idp *IdP) authorize(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		p = idp.people[0]
 	}
-	idp.m.QueueUser(oidcUser{p})
+	// mockoidc takes the next queued user only once it has validated the
+	// request: whatever it did not take must not sign in someone later.
+	q := idp.m.UserQueue
+	q.Lock()
+	q.Queue = []mockoidc.User{oidcUser{p}}
+	q.Unlock()
 	idp.m.Authorize(w, r)
+	q.Lock()
+	q.Queue = nil
+	q.Unlock()
+	idp.boundSessions()
+}
+
+// Sessions is how many sessions mockoidc holds.
+func (idp *IdP) Sessions() int {
+	idp.mu.Lock()
+	defer idp.mu.Unlock()
+	return len(idp.m.SessionStore.Store)
+}
+
+// maxSessions bounds the sessions mockoidc keeps (it never frees them):
+// past it, the oldest go, and with them their refresh tokens.
+const maxSessions = 1000
+
+// boundSessions forgets mockoidc's oldest sessions past maxSessions.
+// idp.mu is held.
+func (idp *IdP) boundSessions() {
+	store := idp.m.SessionStore.Store
+	if idp.sessionAt == nil {
+		idp.sessionAt = map[string]time.Time{}
+	}
+	for id := range store {
+		if _, ok := idp.sessionAt[id]; !ok {
+			idp.sessionAt[id] = time.Now()
+			idp.sessionOrder = append(idp.sessionOrder, id)
+		}
+	}
+	for len(idp.sessionOrder) > maxSessions {
+		id := idp.sessionOrder[0]
+		idp.sessionOrder = idp.sessionOrder[1:]
+		delete(store, id)
+		delete(idp.sessionAt, id)
+	}
 }
 
 // SetTokenDelay makes the token endpoint answer after d.
@@ -234,7 +280,8 @@ func (idp *IdP) discovery(w http.ResponseWriter, r *http.Request) {
 // post_logout_redirect_uri when it belongs to the registered client.
 func (idp *IdP) logout(w http.ResponseWriter, r *http.Request) {
 	to := r.FormValue("post_logout_redirect_uri")
-	if to == "" || idp.PostLogoutPrefix == "" || !strings.HasPrefix(to, idp.PostLogoutPrefix) {
+	u, err := url.Parse(to)
+	if to == "" || idp.PostLogoutOrigin == "" || err != nil || u.User != nil || u.Scheme+"://"+u.Host != idp.PostLogoutOrigin {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("You are signed out of the demo identity provider.\n"))
 		return
