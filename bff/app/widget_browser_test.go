@@ -228,6 +228,7 @@ func TestBrowserTagVectors(t *testing.T) {
 		Canonical     string `json:"canonical"`
 		UnknownSubtag string `json:"unknownSubtag"`
 		Invalid       bool   `json:"invalid"`
+		ReplacedBy    string `json:"replacedBy"`
 	}
 	if err := json.Unmarshal(data, &vectors); err != nil {
 		t.Fatal(err)
@@ -240,6 +241,10 @@ func TestBrowserTagVectors(t *testing.T) {
 		case v.Canonical != "":
 			if value != v.Canonical || problem != "" {
 				t.Errorf("%q: the browser made %q with problem %q; the server makes %q", v.In, value, problem, v.Canonical)
+			}
+		case v.ReplacedBy != "":
+			if !strings.Contains(problem, "use "+v.ReplacedBy) {
+				t.Errorf("%q: the browser said %q; the server points to %q", v.In, problem, v.ReplacedBy)
 			}
 		case v.UnknownSubtag != "":
 			if !strings.Contains(strings.ToLower(problem), strings.ToLower(`"`+v.UnknownSubtag+`"`)) {

@@ -146,7 +146,7 @@ func (v *view) edited(prop string, typed bool) {
 	value := v.fields[i].Value()
 	if prop == langprof.PropTag && !typed {
 		// Leaving the field: show the tag as it will be saved (en-us → en-US).
-		if canonical, problem := v.w.check.Tag(value); problem == "" && canonical != value {
+		if canonical, problem := langprof.CheckTag(value, v.w.check.Tag); problem == "" && canonical != value {
 			v.fields[i].SetValue(canonical)
 			value = canonical
 		}
@@ -170,7 +170,7 @@ func (v *view) edited(prop string, typed bool) {
 // suggestName fills in the display name for a new tag, in the person's
 // own language, unless they typed one themselves.
 func (v *view) suggestName() {
-	canonical, problem := v.w.check.Tag(strings.TrimSpace(v.card.Now.Get(langprof.PropTag)))
+	canonical, problem := langprof.CheckTag(strings.TrimSpace(v.card.Now.Get(langprof.PropTag)), v.w.check.Tag)
 	if problem != "" {
 		return
 	}

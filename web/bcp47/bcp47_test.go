@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"langcard/web/langprof"
 )
 
 // vector is one case that every BCP 47 check in langcard (this one and
@@ -14,6 +16,7 @@ type vector struct {
 	Canonical     string `json:"canonical"`
 	UnknownSubtag string `json:"unknownSubtag"`
 	Invalid       bool   `json:"invalid"`
+	ReplacedBy    string `json:"replacedBy"`
 }
 
 func TestCheckVectors(t *testing.T) {
@@ -30,7 +33,7 @@ func TestCheckVectors(t *testing.T) {
 	}
 	for _, v := range vs {
 		t.Run(v.In, func(t *testing.T) {
-			got, problem := Check(v.In)
+			got, problem := langprof.CheckTag(v.In, Check)
 			switch {
 			case v.Canonical != "":
 				if got != v.Canonical || problem != "" {
@@ -39,6 +42,10 @@ func TestCheckVectors(t *testing.T) {
 			case v.UnknownSubtag != "":
 				if got != "" || !strings.Contains(problem, `"`+v.UnknownSubtag+`"`) {
 					t.Errorf("Check(%q) = %q, %q; want a problem naming subtag %q", v.In, got, problem, v.UnknownSubtag)
+				}
+			case v.ReplacedBy != "":
+				if got != "" || !strings.Contains(problem, "use "+v.ReplacedBy) {
+					t.Errorf("Check(%q) = %q, %q; want a problem pointing to %q", v.In, got, problem, v.ReplacedBy)
 				}
 			case v.Invalid:
 				if got != "" || problem == "" {

@@ -284,7 +284,7 @@ func tagProblem(s string, check TagCheck) (string, string) {
 			return "", "tag " + Quote(s) + " is not a BCP 47 language tag: only letters, digits and hyphens are allowed"
 		}
 	}
-	canonical, msg := check(s)
+	canonical, msg := CheckTag(s, check)
 	if msg != "" {
 		return "", msg
 	}
