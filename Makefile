@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test build widget generate check-generated deps screenshots vet bench
+.PHONY: run test build widget generate check-generated deps screenshots vet bench fuzz
 
 run: widget
 	$(GO) run ./bff
@@ -54,6 +54,18 @@ vet:
 
 test: deps check-generated vet widget
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+# A short run of every fuzz target (their corpora in testdata/fuzz are
+# committed and also run by go test); FUZZTIME=5m for a longer one.
+FUZZTIME ?= 4s
+FUZZ := web/wire:FuzzDecode web/langprof:FuzzUnmarshal web/langprof:FuzzCheckTag bff/graph:FuzzSegments bff/auth:FuzzSafeReturnTo
+fuzz:
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; for t in $(FUZZ); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg >"$$log" 2>&1 || { cat "$$log"; echo "fuzz: $$name failed (the failing input is in $$pkg/testdata/fuzz/$$name: commit it with the fix)"; exit 1; }; \
+	  echo "fuzz: $$name ok ($(FUZZTIME))"; \
+	done
 
 # Retakes the README's screenshots from the browser tests.
 screenshots: deps widget

@@ -82,9 +82,10 @@ func text(raw json.RawMessage) string {
 	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
-		return string(raw)
+		b.Reset()
+		b.Write(raw)
 	}
-	return b.String()
+	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
 
 func dateTime(raw json.RawMessage) *DateTime {

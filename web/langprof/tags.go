@@ -36,20 +36,37 @@ func preferredFor(lower string) (preferred string, ok bool) {
 
 // CheckTag checks a language tag by langcard's own rules, then by the
 // platform's check, and returns its canonical form or a problem message.
+// The rules hold for the canonical form too (x/text makes "aa-qaa", an
+// extended language, into "qaa").
 func CheckTag(tag string, check TagCheck) (canonical, problem string) {
+	if _, problem := rules(tag); problem != "" {
+		return "", problem
+	}
+	canonical, problem = check(tag)
+	if problem != "" {
+		return "", problem
+	}
+	if _, problem := rules(canonical); problem != "" {
+		return "", problem
+	}
+	return canonical, ""
+}
+
+// rules applies langcard's own rules; ok means the platform decides.
+func rules(tag string) (ok bool, problem string) {
 	lower, ok := asciiLower(tag)
 	if !ok {
-		return check(tag) // not letters, digits and hyphens: the platform says why
+		return true, "" // not letters, digits and hyphens: the platform says why
 	}
 	if preferred, ok := preferredFor(lower); ok {
 		if preferred == "" {
-			return "", TagNoLanguage(tag)
+			return false, TagNoLanguage(tag)
 		}
-		return "", TagReplaced(tag, preferred)
+		return false, TagReplaced(tag, preferred)
 	}
 	lang, rest, _ := strings.Cut(lower, "-")
 	if lang == "und" || lang == "mis" || lang == "mul" || lang == "zxx" || len(lang) == 3 && lang >= "qaa" && lang <= "qtz" {
-		return "", TagNoLanguage(tag)
+		return false, TagNoLanguage(tag)
 	}
 	var variants []string
 	for start := len(lang) + 1; rest != ""; {
@@ -57,20 +74,20 @@ func CheckTag(tag string, check TagCheck) (canonical, problem string) {
 		sub, rest, _ = strings.Cut(rest, "-")
 		switch {
 		case len(sub) == 1:
-			return check(tag) // an extension or private use: what follows is not registry subtags
+			return true, "" // an extension or private use: what follows is not registry subtags
 		case len(sub) == 2 && isLetters(sub) && privateRegion(sub):
-			return "", TagPrivateUse(tag, tag[start:start+2])
+			return false, TagPrivateUse(tag, tag[start:start+2])
 		case isVariant(sub):
 			for _, v := range variants {
 				if v == sub {
-					return "", TagIllFormed(tag)
+					return false, TagIllFormed(tag)
 				}
 			}
 			variants = append(variants, sub)
 		}
 		start += len(sub) + 1
 	}
-	return check(tag)
+	return true, ""
 }
 
 // asciiLower lower-cases a tag of ASCII letters, digits and hyphens; ok
