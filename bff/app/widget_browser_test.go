@@ -334,3 +334,23 @@ func TestBrowserDraftsGoAtSignOut(t *testing.T) {
 		t.Errorf("%s drafts on the intranet page signed out, want 0", got)
 	}
 }
+
+// A save in the widget still shows after a reload while Graph's lists lag
+// behind the write.
+func TestBrowserWidgetSaveShowsWhileListsLag(t *testing.T) {
+	requireWidget(t)
+	h := newHarness(t)
+	h.graph.SetLag(time.Hour)
+	ctx := startChromium(t)
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+	card := "#lang-" + demo.ExampleID
+	pick(t, ctx, card+"-written", "limitedWorking")
+	step(t, ctx, "save", chromedp.Click(chromedp.CSS(card+` .card-form button[type=submit]`)))
+	waitFor(t, ctx, "saved", status(card)+` === "Saved."`)
+	step(t, ctx, "reload", chromedp.Reload())
+	waitFor(t, ctx, "the widget", `document.documentElement.hasAttribute("data-hydrated")`)
+	if got := js(t, ctx, `document.querySelector("`+card+`-written").value`); got != "limitedWorking" {
+		t.Errorf("after a reload the card shows %q, want the saved limitedWorking", got)
+	}
+	quietConsole(t, ctx)
+}
