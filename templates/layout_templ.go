@@ -265,7 +265,7 @@ func SignIn(c Chrome, returnTo string, people []DemoPerson) templ.Component {
 	})
 }
 
-func ErrorPage(c Chrome, status int, title, message string) templ.Component {
+func ErrorPage(c Chrome, title, message string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -29,10 +29,6 @@ type Widget struct {
 	Script, WASM string
 }
 
-// TemplateID stands for the id in the <template> of a new card; the
-// widget replaces it with the id Graph gave.
-const TemplateID = "__ID__"
-
 // Values are a card's form values, as strings, exactly as a person sent
 // them or as Graph holds them.
 type Values struct {

@@ -154,9 +154,6 @@ func withAuthStyle(e oauth2.Endpoint) oauth2.Endpoint {
 // EndSessionURL is the identity provider's end-session endpoint ("" if none).
 func (a *Auth) EndSessionURL() string { return a.endSession }
 
-// AuthURL is the identity provider's authorization endpoint.
-func (a *Auth) AuthURL() string { return a.oauth.Endpoint.AuthURL }
-
 // Current returns the signed-in person's session, if any.
 func (a *Auth) Current(ctx context.Context) (Session, bool) {
 	s, ok := a.sessions.Get(ctx, sessionKey).(Session)

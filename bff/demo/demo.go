@@ -26,11 +26,12 @@ type Env struct {
 // loopback listeners with free ports. bffURL is the BFF's public URL, the
 // only place the IdP sends a browser after sign-out.
 func Start(ctx context.Context, bffURL string) (*Env, error) {
-	return StartWith(ctx, bffURL, People, true)
+	return StartWith(ctx, bffURL, People)
 }
 
-// StartWith is Start with other people, and with or without the demo seed.
-func StartWith(ctx context.Context, bffURL string, people []Person, seeded bool) (*Env, error) {
+// StartWith is Start with other people (the demo seed still goes to the
+// demo people among them).
+func StartWith(ctx context.Context, bffURL string, people []Person) (*Env, error) {
 	idpLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -54,9 +55,7 @@ func StartWith(ctx context.Context, bffURL string, people []Person, seeded bool)
 		dir[i] = p.Person
 	}
 	g := graphfake.New(graphfake.Verifier(keys, idp.Issuer(), GraphAudience), dir...)
-	if seeded {
-		seed(g)
-	}
+	seed(g)
 	env := &Env{IdP: idp, Graph: g, GraphURL: "http://" + graphLn.Addr().String() + "/beta"}
 	env.graphSrv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
 	go env.graphSrv.Serve(graphLn)

@@ -44,7 +44,7 @@ type IdP struct {
 	PostLogoutOrigin string
 }
 
-// StartIdP serves a demo identity provider on ln until ctx ends or Close.
+// StartIdP serves a demo identity provider on ln until Close.
 func StartIdP(ln net.Listener, people []Person) (*IdP, error) {
 	m, err := mockoidc.NewServer(nil)
 	if err != nil {
@@ -77,13 +77,6 @@ func (idp *IdP) ClientSecret() string { return idp.m.ClientSecret }
 
 // JWKSURL is where the IdP publishes its signing keys.
 func (idp *IdP) JWKSURL() string { return idp.m.JWKSEndpoint() }
-
-// FastForward moves the IdP's clock, so tokens it issued expire.
-func (idp *IdP) FastForward(d time.Duration) {
-	idp.mu.Lock()
-	defer idp.mu.Unlock()
-	idp.m.FastForward(d)
-}
 
 // SetAccessTTL sets the lifetime of the access tokens it issues next.
 func (idp *IdP) SetAccessTTL(d time.Duration) {

@@ -26,29 +26,25 @@ import (
 	"langcard/web/wire"
 )
 
-// DefaultBaseURL is Graph's beta endpoint in the global cloud.
-const DefaultBaseURL = "https://graph.microsoft.com/beta"
-
 // maxResponse bounds how much of a Graph response the client reads.
 const maxResponse = 4 << 20
 
 // Client calls Graph. Its zero value is not usable; set BaseURL.
 type Client struct {
-	// BaseURL is Graph's versioned root, such as DefaultBaseURL.
+	// BaseURL is Graph's versioned root, such as
+	// https://graph.microsoft.com/beta.
 	BaseURL *url.URL
-	// HTTP sends the requests. Default: a client with a 30 s timeout.
-	HTTP *http.Client
-	// MaxRetries is how many times a 429, 503 or 504 is retried. Default 3.
-	MaxRetries int
 	// MaxWait bounds the total time spent waiting between attempts; when
 	// the next wait would pass it, the client gives up. Default 10 s.
 	MaxWait time.Duration
 	// BackoffBase is the first back-off when Graph sends no Retry-After;
 	// later ones double (plus jitter). Default 3 s, as the official SDK.
 	BackoffBase time.Duration
-	// Now tells the time (Retry-After dates). Default time.Now.
-	Now func() time.Time
 }
+
+// maxRetries is how many times a 429, 503 or 504 is retried, as the
+// official SDK does.
+const maxRetries = 3
 
 // Listing is a person's languages as Graph listed them: the entries
 // langcard can show, and the ones it cannot (so one bad entry never takes
@@ -171,7 +167,7 @@ func (c *Client) Create(ctx context.Context, token string, t Target, p langprof.
 	if err != nil {
 		return langprof.LanguageProficiency{}, err
 	}
-	start := c.now()
+	start := time.Now()
 	data, err := c.do(ctx, token, http.MethodPost, c.url(t.escapedPath()), body, throttled)
 	if err == nil {
 		lp, derr := entry(data)
@@ -314,7 +310,7 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 		if attempt > 0 {
 			req.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
 		}
-		resp, err := c.httpClient().Do(req)
+		resp, err := httpClient.Do(req)
 		if err != nil {
 			// The URL holds no secret, but url.Error repeats it; keep only the cause.
 			var ue *url.Error
@@ -331,9 +327,9 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 			}
 			return data, nil
 		}
-		gerr := responseError(resp, data, c.now())
+		gerr := responseError(resp, data, time.Now())
 		gerr.Attempts = attempt + 1
-		if !retry(resp.StatusCode) || attempt >= c.maxRetries() {
+		if !retry(resp.StatusCode) || attempt >= maxRetries {
 			return nil, gerr
 		}
 		wait := gerr.RetryAfter
@@ -381,21 +377,8 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d + rand.N(d/4+1)
 }
 
-func (c *Client) httpClient() *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
-	}
-	return defaultHTTP
-}
-
-var defaultHTTP = &http.Client{Timeout: 30 * time.Second}
-
-func (c *Client) maxRetries() int {
-	if c.MaxRetries > 0 {
-		return c.MaxRetries
-	}
-	return 3
-}
+// httpClient sends every request to Graph.
+var httpClient = &http.Client{Timeout: 30 * time.Second}
 
 func (c *Client) maxWait() time.Duration {
 	if c.MaxWait > 0 {
@@ -404,9 +387,3 @@ func (c *Client) maxWait() time.Duration {
 	return 10 * time.Second
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}

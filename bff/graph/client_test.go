@@ -28,7 +28,7 @@ type fixture struct {
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	env, err := demo.StartWith(ctx, "http://127.0.0.1:1", append(append([]demo.Person{}, demo.People...), dollar), true)
+	env, err := demo.StartWith(ctx, "http://127.0.0.1:1", append(append([]demo.Person{}, demo.People...), dollar))
 	if err != nil {
 		t.Fatal(err)
 	}

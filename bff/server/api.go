@@ -218,7 +218,3 @@ func readPatch(w http.ResponseWriter, r *http.Request, create bool) (langprof.Pa
 	}
 	return b.Patch, nil
 }
-
-func notFound(w http.ResponseWriter, r *http.Request) error {
-	return &Error{Status: http.StatusNotFound, Code: "notFound", Message: "There is no such route."}
-}

@@ -269,7 +269,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		title = "Signed out"
 	}
-	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), e.Status, title, e.Message))
+	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), title, e.Message))
 }
 
 // form serves a form post of the fallback page: it must pass

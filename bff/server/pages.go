@@ -233,7 +233,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
 	to, err := s.Auth.Callback(w, r)
 	var le *auth.LoginError
 	if errors.As(err, &le) {
-		s.render(w, r, le.Status, templates.ErrorPage(s.chrome(r), le.Status, "Sign-in failed", le.Message))
+		s.render(w, r, le.Status, templates.ErrorPage(s.chrome(r), "Sign-in failed", le.Message))
 		return nil
 	}
 	if err != nil {

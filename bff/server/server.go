@@ -48,7 +48,7 @@ type Server struct {
 	handler  http.Handler
 }
 
-// New returns the BFF's http.Handler.
+// New returns the BFF's handler.
 func New(o Options) *Server {
 	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection()}
 	for _, origin := range o.EmbedOrigins {

@@ -11,8 +11,6 @@ type Node interface {
 	Query(selector string) Node
 	// QueryAll returns every descendant matching a CSS selector.
 	QueryAll(selector string) []Node
-	// Closest returns the nearest ancestor-or-self matching selector, or nil.
-	Closest(selector string) Node
 	Attr(name string) string
 	SetAttr(name, value string)
 	RemoveAttr(name string)
@@ -32,7 +30,6 @@ type Node interface {
 // Event is a DOM event.
 type Event interface {
 	PreventDefault()
-	Target() Node
 }
 
 // Value is parsed JSON.

@@ -69,15 +69,6 @@ func (f fnode) QueryAll(sel string) []dom.Node {
 	return out
 }
 
-func (f fnode) Closest(sel string) dom.Node {
-	for n := f.n; n != nil; n = n.Parent {
-		if n.Type == html.ElementNode && matches(n, sel) {
-			return f.wrap(n)
-		}
-	}
-	return nil
-}
-
 func attr(n *html.Node, name string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == name {
@@ -186,8 +177,7 @@ type fevent struct {
 	prevented bool
 }
 
-func (e *fevent) PreventDefault()  { e.prevented = true }
-func (e *fevent) Target() dom.Node { return fnode{e.target, e.d} }
+func (e *fevent) PreventDefault() { e.prevented = true }
 
 // fire dispatches an event at n, bubbling to its ancestors; it returns
 // whether a handler prevented the default action.

@@ -214,7 +214,7 @@ func (w *Widget) added(id string, vals Values) *view {
 	rewrite := func(n dom.Node) {
 		for _, a := range []string{"id", "for", "aria-describedby", "aria-labelledby", "action", "data-id"} {
 			if s := n.Attr(a); s != "" {
-				if r := replaceAll(s, templateID, id); r != s {
+				if r := strings.ReplaceAll(s, langprof.TemplateID, id); r != s {
 					n.SetAttr(a, r)
 				}
 			}
@@ -250,24 +250,6 @@ func (v *view) focusFirstProblem() {
 			return
 		}
 	}
-}
-
-// templateID is templates.TemplateID (the widget does not import templ).
-const templateID = "__ID__"
-
-// replaceAll replaces every old in s with new.
-func replaceAll(s, old, new string) string {
-	out := ""
-	for i := 0; i < len(s); {
-		if i+len(old) <= len(s) && s[i:i+len(old)] == old {
-			out += new
-			i += len(old)
-		} else {
-			out += s[i : i+1]
-			i++
-		}
-	}
-	return out
 }
 
 // queryEscape percent-encodes s for a query component.

@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"strings"
+
 	"langcard/wasm/dom"
 	"langcard/web/langprof"
 )
@@ -25,7 +27,7 @@ func TagCheck(b dom.Browser) langprof.TagCheck {
 			}
 			return "", langprof.TagIllFormed(tag)
 		}
-		subtags := split(canonical)
+		subtags := strings.Split(canonical, "-")
 		lang := subtags[0]
 		if lang == "und" || lang == "root" {
 			return "", langprof.TagNoLanguage(tag)
@@ -49,19 +51,6 @@ func TagCheck(b dom.Browser) langprof.TagCheck {
 		}
 		return canonical, ""
 	}
-}
-
-// split cuts a tag at its hyphens.
-func split(tag string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(tag); i++ {
-		if i == len(tag) || tag[i] == '-' {
-			out = append(out, tag[start:i])
-			start = i + 1
-		}
-	}
-	return out
 }
 
 func isAlpha(s string) bool {

@@ -37,6 +37,10 @@ type LanguageProficiency struct {
 	Extra map[string][]byte `json:"-"`
 }
 
+// TemplateID stands for the id in the server-rendered <template> of a new
+// card; the widget puts the id Graph gave in its place.
+const TemplateID = "__ID__"
+
 // DateTime is a time as Graph writes it: RFC 3339 in UTC, such as
 // "2020-07-06T06:34:12.2294868Z". It is kept as Graph's text (the widget
 // must not import package time, which costs 37 KB of WebAssembly).
@@ -90,14 +94,3 @@ func (lp *LanguageProficiency) Apply(p Patch) {
 	}
 }
 
-// Editable returns a Patch holding every person-editable property of lp.
-func (lp LanguageProficiency) Editable() Patch {
-	return Patch{
-		AllowedAudiences: &lp.AllowedAudiences,
-		DisplayName:      &lp.DisplayName,
-		Tag:              &lp.Tag,
-		Spoken:           &lp.Spoken,
-		Written:          &lp.Written,
-		Reading:          &lp.Reading,
-	}
-}

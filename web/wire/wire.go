@@ -136,7 +136,6 @@ func bodyProblem(msg string) langprof.Problems {
 }
 
 type patchJSON struct {
-	ODataType        string             `json:"@odata.type,omitempty"`
 	AllowedAudiences *langprof.Audience `json:"allowedAudiences,omitempty"`
 	DisplayName      *string            `json:"displayName,omitempty"`
 	Tag              *string            `json:"tag,omitempty"`

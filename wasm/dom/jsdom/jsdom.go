@@ -30,8 +30,6 @@ func (n node) QueryAll(sel string) []dom.Node {
 	return out
 }
 
-func (n node) Closest(sel string) dom.Node { return wrap(n.v.Call("closest", sel)) }
-
 func (n node) Attr(name string) string {
 	v := n.v.Call("getAttribute", name)
 	if v.IsNull() {
@@ -62,8 +60,7 @@ func (n node) On(event string, fn func(dom.Event)) {
 
 type ev struct{ v js.Value }
 
-func (e ev) PreventDefault()  { e.v.Call("preventDefault") }
-func (e ev) Target() dom.Node { return wrap(e.v.Get("target")) }
+func (e ev) PreventDefault() { e.v.Call("preventDefault") }
 
 type value struct{ v js.Value }
 
