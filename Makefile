@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test build widget generate check-generated deps screenshots vet bench fuzz
+.PHONY: run test build widget generate check-generated deps screenshots vet lint bench fuzz
 
 run: widget
 	$(GO) run ./bff
@@ -52,7 +52,16 @@ deps:
 vet:
 	$(GO) vet ./...
 
-test: deps check-generated vet widget
+# Guards that keep the tree clean: staticcheck, go.mod tidy, no dead code
+# (deadcode -test), no tracked file over 1 MB that is not an image.
+lint:
+	$(GO) tool staticcheck ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod is not tidy: run go mod tidy"; exit 1; }
+	@dead=$$($(GO) tool deadcode -test ./...) && [ -z "$$dead" ] || { echo "dead code:"; echo "$$dead"; exit 1; }
+	@big=$$(git ls-files -z | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 1000000 && $$2 !~ /\.(png|jpe?g|webp)$$/ {print $$2}'); \
+	  [ -z "$$big" ] || { echo "tracked files over 1 MB (build outputs?): $$big"; exit 1; }
+
+test: deps check-generated vet lint widget
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 
