@@ -386,4 +386,3 @@ func (c *Client) maxWait() time.Duration {
 	}
 	return 10 * time.Second
 }
-

@@ -93,4 +93,3 @@ func (lp *LanguageProficiency) Apply(p Patch) {
 		lp.Reading = *p.Reading
 	}
 }
-

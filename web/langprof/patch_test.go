@@ -1,6 +1,8 @@
 package langprof_test
 
 import (
+	"github.com/google/go-cmp/cmp"
+
 	"strings"
 	"testing"
 
@@ -106,8 +108,8 @@ func TestDiff(t *testing.T) {
 	prev := langprof.Patch{Tag: ptr("fr"), Spoken: ptr(langprof.Elementary), Written: ptr(langprof.Elementary)}
 	next := langprof.Patch{Tag: ptr("fr"), Spoken: ptr(langprof.Conversational), Written: ptr(langprof.Elementary), Reading: ptr(langprof.Elementary)}
 	d := langprof.Diff(prev, next)
-	got := strings.Join(d.Present(), ",")
-	if want := "spoken,reading"; got != want {
-		t.Errorf("Diff present = %q, want %q", got, want)
+	want := langprof.Patch{Spoken: ptr(langprof.Conversational), Reading: ptr(langprof.Elementary)}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("Diff (-want +got)\n%s", diff)
 	}
 }
