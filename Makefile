@@ -15,7 +15,7 @@ build: widget
 # The WebAssembly widget, wasm_exec.js and their brotli / gzip variants,
 # into static/dist (embedded by the BFF; not committed).
 widget:
-	$(GO) run ./static/build
+	$(GO) run ./bff/dev/widgetbuild
 
 # Regenerate the templ views (the generated *_templ.go files are committed).
 generate:
@@ -68,7 +68,7 @@ test: deps check-generated vet lint widget
 # A short run of every fuzz target (their corpora in testdata/fuzz are
 # committed and also run by go test); FUZZTIME=5m for a longer one.
 FUZZTIME ?= 4s
-FUZZ := web/wire:FuzzDecode web/langprof:FuzzUnmarshal web/langprof:FuzzCheckTag bff/graph:FuzzSegments bff/auth:FuzzSafeReturnTo
+FUZZ := bff/wire:FuzzDecode web/langprof:FuzzUnmarshal web/langprof:FuzzCheckTag bff/graph:FuzzSegments bff/auth:FuzzSafeReturnTo
 fuzz:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; for t in $(FUZZ); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \
@@ -83,4 +83,4 @@ screenshots: deps widget
 # Times the editor page against a plain-JavaScript card in headless
 # Chromium, cold and warm, and prints the ratios and transfer sizes.
 bench: deps widget
-	$(GO) run ./bff/bench
+	$(GO) run ./bff/dev/bench

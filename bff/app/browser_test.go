@@ -12,8 +12,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"langcard/bff/chromium"
 	"langcard/bff/demo"
+	"langcard/bff/dev/chromium"
 )
 
 // chromium starts Debian's chromium headless, with the flags it needs as

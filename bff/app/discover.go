@@ -12,7 +12,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"langcard/bff/config"
-	"langcard/bff/graph"
+	"langcard/bff/ident"
 )
 
 // discoverTimeout bounds discovery of the identity provider at start-up.
@@ -26,7 +26,7 @@ func Discover(ctx context.Context, cfg config.Config) (*oidc.Provider, string, e
 	ctx, cancel := context.WithTimeout(ctx, discoverTimeout)
 	defer cancel()
 	issuer := cfg.Issuer()
-	if !graph.IsGUID(cfg.TenantID) {
+	if !ident.IsGUID(cfg.TenantID) {
 		var err error
 		if issuer, err = resolveTenant(ctx, cfg); err != nil {
 			return nil, "", err
@@ -63,7 +63,7 @@ func resolveTenant(ctx context.Context, cfg config.Config) (string, error) {
 	}
 	rest, ok := strings.CutPrefix(d.Issuer, cfg.Authority.String()+"/")
 	guid, version, _ := strings.Cut(rest, "/")
-	if !ok || version != "v2.0" || !graph.IsGUID(guid) {
+	if !ok || version != "v2.0" || !ident.IsGUID(guid) {
 		return "", fail(fmt.Sprintf("its discovery document names the issuer %q, which is not a tenant of %s", d.Issuer, cfg.Authority))
 	}
 	return d.Issuer, nil

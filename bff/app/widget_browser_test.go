@@ -219,7 +219,7 @@ func TestBrowserTagVectors(t *testing.T) {
 	h := newHarness(t)
 	ctx := startChromium(t)
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
-	data, err := os.ReadFile("../../web/bcp47/testdata/vectors.json")
+	data, err := os.ReadFile("../../bff/bcp47/testdata/vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"langcard/bff/ident"
+
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
-
-	"langcard/bff/graph"
 )
 
 // loginTTL is how long a login transaction may take.
@@ -55,7 +55,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
-	if hint := r.URL.Query().Get("login_hint"); graph.IsUPN(hint) {
+	if hint := r.URL.Query().Get("login_hint"); ident.IsUPN(hint) {
 		opts = append(opts, oauth2.SetAuthURLParam("login_hint", hint))
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -22,8 +22,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"langcard/bff/ident"
+	"langcard/bff/wire"
 	"langcard/web/langprof"
-	"langcard/web/wire"
 )
 
 // maxResponse bounds how much of a Graph response the client reads.
@@ -117,7 +118,7 @@ func entry(raw []byte) (langprof.LanguageProficiency, error) {
 	switch {
 	case lp.ID == "":
 		return lp, errors.New("the entry has no id")
-	case !ValidID(lp.ID):
+	case !ident.ValidID(lp.ID):
 		return lp, errors.New("the entry's id is not one langcard can address")
 	}
 	return lp, nil
@@ -128,7 +129,7 @@ func unreadable(lp langprof.LanguageProficiency, err error) Unreadable {
 	if u.Name == "" {
 		u.Name = lp.Tag
 	}
-	if ValidID(lp.ID) {
+	if ident.ValidID(lp.ID) {
 		u.ID = lp.ID
 	}
 	return u
@@ -275,7 +276,7 @@ func (c *Client) url(escapedPath string) string {
 }
 
 func (c *Client) item(t Target, id string) (string, error) {
-	if !ValidID(id) {
+	if !ident.ValidID(id) {
 		return "", ErrInvalidID
 	}
 	return c.url(t.escapedPath() + "/" + url.PathEscape(id)), nil

@@ -12,6 +12,7 @@ import (
 	"langcard/bff/demo"
 	"langcard/bff/graph"
 	"langcard/bff/graph/graphfake"
+	"langcard/bff/ident"
 	"langcard/web/langprof"
 )
 
@@ -68,7 +69,7 @@ func TestCRUDMe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !graph.ValidID(created.ID) || created.CreatedBy == nil || created.CreatedBy.User.ID != demo.Innocenty.ID || created.CreatedDateTime == nil {
+	if !ident.ValidID(created.ID) || created.CreatedBy == nil || created.CreatedBy.User.ID != demo.Innocenty.ID || created.CreatedDateTime == nil {
 		t.Fatalf("server-managed properties not set: %+v", created)
 	}
 	f.env.Graph.ResetRequests()

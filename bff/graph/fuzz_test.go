@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"langcard/bff/ident"
 )
 
 // FuzzSegments: a user or an id that passes validation makes exactly the
@@ -35,8 +37,8 @@ func FuzzSegments(f *testing.F) {
 				}
 			}
 		}
-		if ValidID(s) && (url.PathEscape(s) != s || s == "." || s == "..") {
-			t.Fatalf("ValidID(%q) but it needs escaping or is a dot segment", s)
+		if ident.ValidID(s) && (url.PathEscape(s) != s || s == "." || s == "..") {
+			t.Fatalf("ident.ValidID(%q) but it needs escaping or is a dot segment", s)
 		}
 	})
 }

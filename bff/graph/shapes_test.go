@@ -13,6 +13,7 @@ import (
 	"langcard/bff/demo"
 	"langcard/bff/graph"
 	"langcard/bff/graph/graphfake"
+	"langcard/bff/ident"
 	"langcard/web/langprof"
 )
 
@@ -112,7 +113,7 @@ func TestCreateNeverDuplicates(t *testing.T) {
 			f := setup(t)
 			f.env.Graph.Inject(fault)
 			lp, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
-			if err != nil || lp.Tag != "sv" || !graph.ValidID(lp.ID) {
+			if err != nil || lp.Tag != "sv" || !ident.ValidID(lp.ID) {
 				t.Fatalf("got %+v, %v; want the stored entry", lp, err)
 			}
 			if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {

@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"langcard/bff/auth"
+	"langcard/bff/bcp47"
 	"langcard/bff/graph"
-	"langcard/web/bcp47"
+	"langcard/bff/ident"
+	"langcard/bff/wire"
 	"langcard/web/langprof"
-	"langcard/web/wire"
 )
 
 // maxBody bounds request bodies, JSON and forms alike.
@@ -83,7 +84,7 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 		c.target = t
 	}
 	if id != nil {
-		if !graph.ValidID(*id) {
+		if !ident.ValidID(*id) {
 			return nil, badSegment("id", "id "+langprof.Quote(*id)+" is not a language id")
 		}
 		c.id = *id

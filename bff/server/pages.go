@@ -7,10 +7,10 @@ import (
 	"strings"
 
 	"langcard/bff/auth"
+	"langcard/bff/bcp47"
 	"langcard/bff/graph"
 	"langcard/static"
 	"langcard/templates"
-	"langcard/web/bcp47"
 	"langcard/web/langprof"
 )
 

@@ -16,7 +16,7 @@ func Checks(b dom.Browser) langprof.Checks {
 // TagCheck is the browser's BCP 47 check: Intl.getCanonicalLocales for
 // well-formedness and the canonical form, Intl.DisplayNames for whether the
 // language, script and region subtags exist. Its answers must agree with
-// the server's (x/text) on web/bcp47/testdata/vectors.json; the server
+// the server's (x/text) on bff/bcp47/testdata/vectors.json; the server
 // stays the authority.
 func TagCheck(b dom.Browser) langprof.TagCheck {
 	return func(tag string) (string, string) {

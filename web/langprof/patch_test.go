@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"langcard/web/bcp47"
+	"langcard/bff/bcp47"
 	"langcard/web/langprof"
 )
 

@@ -17,8 +17,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"langcard/bff/wire"
 	"langcard/web/langprof"
-	"langcard/web/wire"
 )
 
 const maxBody = 1 << 20

@@ -3,7 +3,7 @@
 // script (Go's own wasm_exec.js, taken from the installed Go and never
 // vendored, followed by the loader static/langcard.js), and brotli and gzip
 // variants of every asset the widget sends. It prints the
-// transfer sizes. Run it from the module root: go run ./static/build.
+// transfer sizes. Run it from the module root: go run ./bff/dev/widgetbuild.
 package main
 
 import (

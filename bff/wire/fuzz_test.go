@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"langcard/web/wire"
+	"langcard/bff/wire"
 )
 
 // FuzzDecode: no body panics the decoder, and a body it accepts

@@ -1,7 +1,7 @@
 // Package wire reads and writes languageProficiency JSON strictly: one JSON
 // object, UTF-8, no unknown, duplicated or server-managed properties, each
-// value of the right type. The BFF and the Graph emulator both decode with
-// it, so they refuse the same bodies with the same messages.
+// value of the right type: how the BFF reads what browsers send. (What
+// Graph sends is read tolerantly, by langprof's codec.)
 package wire
 
 import (

@@ -29,9 +29,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"langcard/bff/app"
-	"langcard/bff/chromium"
 	"langcard/bff/config"
 	"langcard/bff/demo"
+	"langcard/bff/dev/chromium"
 	"langcard/static"
 )
 
