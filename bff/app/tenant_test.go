@@ -79,7 +79,7 @@ func newTenant(t *testing.T, opts ...tenantOption) *tenant {
 		dir[i] = p.Person
 	}
 	keys := oidc.NewRemoteKeySet(ctx, entra.JWKSURL())
-	g := graphfake.New(graphfake.Verifier(keys, entra.AccessTokenIssuer(), entrafake.GraphAppID), dir...)
+	g := graphfake.New(graphfake.Signed(keys, entra.AccessTokenIssuer(), entrafake.GraphAppID), dir...)
 	g.Seed(demo.Innocenty.ID, demo.Example())
 	g.SetPageSize(1)
 	gsrv := httptest.NewServer(g)

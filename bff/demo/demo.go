@@ -54,8 +54,8 @@ func StartWith(ctx context.Context, bffURL string, people []Person) (*Env, error
 	for i, p := range people {
 		dir[i] = p.Person
 	}
-	g := graphfake.New(graphfake.Verifier(keys, idp.Issuer(), GraphAudience), dir...)
-	seed(g)
+	g := graphfake.New(graphfake.Signed(keys, idp.Issuer(), GraphAudience), dir...)
+	Seed(g)
 	env := &Env{IdP: idp, Graph: g, GraphURL: "http://" + graphLn.Addr().String() + "/beta"}
 	env.graphSrv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
 	go env.graphSrv.Serve(graphLn)

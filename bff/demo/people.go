@@ -48,7 +48,8 @@ func Example() langprof.LanguageProficiency {
 	}
 }
 
-func seed(g *graphfake.Server) {
+// Seed stores the demo people's languages in g.
+func Seed(g *graphfake.Server) {
 	g.Seed(Innocenty.ID, Example())
 	at := langprof.DateTime("2024-03-18T09:12:40Z")
 	by := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: Innocenty.DisplayName, ID: Innocenty.ID}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -19,34 +20,34 @@ import (
 var dollar = demo.Person{Person: graphfake.Person{ID: "2f1a0c6e-0000-4000-8000-00000000d011", DisplayName: "Service Account", UPN: "$svc#1@contoso.example"}}
 
 type fixture struct {
-	env    *demo.Env
+	graph  *graphfake.Server
 	client *graph.Client
 	me     string // Innocenty's token
 	admin  string // Adele's token
 	megan  string
+	lee    string // User.ReadWrite.All without the role
 }
 
+// setup serves the Graph emulator, seeded with the demo people, with fixed
+// tokens: the client's tests need no identity provider.
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	env, err := demo.StartWith(ctx, "http://127.0.0.1:1", append(append([]demo.Person{}, demo.People...), dollar))
-	if err != nil {
-		t.Fatal(err)
+	people := append(append([]demo.Person{}, demo.People...), dollar)
+	dir := make([]graphfake.Person, len(people))
+	for i, p := range people {
+		dir[i] = p.Person
 	}
-	t.Cleanup(func() { env.Close() })
-	base, _ := url.Parse(env.GraphURL)
-	f := &fixture{env: env, client: &graph.Client{BaseURL: base, BackoffBase: 10 * time.Millisecond, MaxWait: 2 * time.Second}}
-	for _, x := range []struct {
-		upn string
-		tok *string
-	}{{demo.Innocenty.UPN, &f.me}, {demo.Adele.UPN, &f.admin}, {demo.Megan.UPN, &f.megan}} {
-		tok, err := env.IdP.Login(ctx, x.upn, "User.ReadWrite", "User.ReadWrite.All")
-		if err != nil {
-			t.Fatal(err)
-		}
-		*x.tok = tok.AccessToken
-	}
-	return f
+	own, all := []string{"User.ReadWrite"}, []string{"User.ReadWrite", "User.ReadWrite.All"}
+	g := graphfake.New(graphfake.Tokens{
+		"me": {OID: demo.Innocenty.ID, Scopes: own}, "megan": {OID: demo.Megan.ID, Scopes: own},
+		"admin": {OID: demo.Adele.ID, Scopes: all}, "lee": {OID: demo.Lee.ID, Scopes: all},
+	}, dir...)
+	demo.Seed(g)
+	srv := httptest.NewServer(g)
+	t.Cleanup(srv.Close)
+	base, _ := url.Parse(srv.URL + "/beta")
+	return &fixture{graph: g, client: &graph.Client{BaseURL: base, BackoffBase: 10 * time.Millisecond, MaxWait: 2 * time.Second},
+		me: "me", admin: "admin", megan: "megan", lee: "lee"}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -72,7 +73,7 @@ func TestCRUDMe(t *testing.T) {
 	if !ident.ValidID(created.ID) || created.CreatedBy == nil || created.CreatedBy.User.ID != demo.Innocenty.ID || created.CreatedDateTime == nil {
 		t.Fatalf("server-managed properties not set: %+v", created)
 	}
-	f.env.Graph.ResetRequests()
+	f.graph.ResetRequests()
 	updated, err := f.client.Update(ctx, f.me, graph.Me, created.ID, langprof.Patch{Spoken: ptr(langprof.FullProfessional)})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func TestCRUDMe(t *testing.T) {
 	if updated.Spoken != langprof.FullProfessional || updated.Written != langprof.Elementary || updated.Tag != "fr-CA" {
 		t.Errorf("got %+v, want spoken changed and the rest kept", updated)
 	}
-	reqs := f.env.Graph.Requests()
+	reqs := f.graph.Requests()
 	if len(reqs) != 1 || reqs[0].Method != http.MethodPatch || string(reqs[0].Body) != `{"spoken":"fullProfessional"}` {
 		t.Fatalf("upstream got %+v, want one PATCH with only spoken", reqs)
 	}
@@ -120,10 +121,10 @@ func TestOtherUsers(t *testing.T) {
 		t.Fatalf("Megan listing Adele's: got %v, want 403", err)
 	}
 	// The $ UPN travels in the key form, with # escaped.
-	f.env.Graph.ResetRequests()
+	f.graph.ResetRequests()
 	target, _ = graph.User(dollar.UPN)
 	f.client.List(ctx, f.admin, target)
-	if reqs := f.env.Graph.Requests(); len(reqs) != 1 || reqs[0].EscapedPath != "/beta/users('$svc%231@contoso.example')/profile/languages" {
+	if reqs := f.graph.Requests(); len(reqs) != 1 || reqs[0].EscapedPath != "/beta/users('$svc%231@contoso.example')/profile/languages" {
 		t.Errorf("got %+v, want the /users('$x') form with %%23", reqs)
 	}
 }
@@ -147,7 +148,7 @@ func TestInvalidSegmentsSendNothing(t *testing.T) {
 			t.Errorf("Delete(%q) = %v, want ErrInvalidID", id, err)
 		}
 	}
-	if n := len(f.env.Graph.Requests()); n != 0 {
+	if n := len(f.graph.Requests()); n != 0 {
 		t.Errorf("emulator received %d requests, want 0", n)
 	}
 }
@@ -176,11 +177,11 @@ func TestRetries(t *testing.T) {
 			if tt.fault.RetryAfter == "date+2s" {
 				tt.fault.RetryAfter = time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
 			}
-			f.env.Graph.Inject(tt.fault)
+			f.graph.Inject(tt.fault)
 			start := time.Now()
 			_, err := f.client.Update(context.Background(), f.me, graph.Me, demo.ExampleID, langprof.Patch{Written: ptr(langprof.FullProfessional)})
 			elapsed := time.Since(start)
-			reqs := f.env.Graph.Requests()
+			reqs := f.graph.Requests()
 			if len(reqs) != tt.wantAttempts {
 				t.Errorf("got %d attempts, want %d", len(reqs), tt.wantAttempts)
 			}
@@ -217,7 +218,7 @@ func TestRetries(t *testing.T) {
 
 func TestSlowGraphHonoursContext(t *testing.T) {
 	f := setup(t)
-	f.env.Graph.Inject(graphfake.Fault{Delay: 10 * time.Second})
+	f.graph.Inject(graphfake.Fault{Delay: 10 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := f.client.List(ctx, f.me, graph.Me)

@@ -85,18 +85,18 @@ func TestReadsRealShapes(t *testing.T) {
 // Paging runs in every list against the emulator when its pages are small.
 func TestListFollowsPages(t *testing.T) {
 	f := setup(t)
-	f.env.Graph.SetPageSize(1)
+	f.graph.SetPageSize(1)
 	for _, tag := range []string{"sv", "da", "fi"} {
 		if _, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr(tag), DisplayName: ptr(tag)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f.env.Graph.ResetRequests()
+	f.graph.ResetRequests()
 	l, err := f.client.List(context.Background(), f.me, graph.Me)
 	if err != nil || len(l.Value) != 5 {
 		t.Fatalf("got %d entries, %v; want 5", len(l.Value), err)
 	}
-	if n := len(f.env.Graph.Requests()); n != 5 {
+	if n := len(f.graph.Requests()); n != 5 {
 		t.Errorf("%d requests, want one per page", n)
 	}
 }
@@ -111,36 +111,36 @@ func TestCreateNeverDuplicates(t *testing.T) {
 	} {
 		t.Run(string(fault.Body)+http.StatusText(fault.Status), func(t *testing.T) {
 			f := setup(t)
-			f.env.Graph.Inject(fault)
+			f.graph.Inject(fault)
 			lp, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
 			if err != nil || lp.Tag != "sv" || !ident.ValidID(lp.ID) {
 				t.Fatalf("got %+v, %v; want the stored entry", lp, err)
 			}
-			if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
+			if n := count(f.graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
 				t.Errorf("%d Swedish entries, want 1", n)
 			}
 		})
 	}
 	t.Run("lagging list: unconfirmed, not repeated", func(t *testing.T) {
 		f := setup(t)
-		f.env.Graph.SetLag(time.Minute)
-		f.env.Graph.Inject(graphfake.Fault{Status: 504, AfterStoring: true})
+		f.graph.SetLag(time.Minute)
+		f.graph.Inject(graphfake.Fault{Status: 504, AfterStoring: true})
 		_, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
 		var ue *graph.UnconfirmedError
 		if !errors.As(err, &ue) || ue.Op != "create" {
 			t.Fatalf("got %v, want an *UnconfirmedError", err)
 		}
-		if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
+		if n := count(f.graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
 			t.Errorf("%d Swedish entries, want 1", n)
 		}
 	})
 	t.Run("429 is retried: Graph did nothing", func(t *testing.T) {
 		f := setup(t)
-		f.env.Graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "0.01"})
+		f.graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "0.01"})
 		if _, err := f.client.Create(context.Background(), f.me, graph.Me, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")}); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(f.env.Graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
+		if n := count(f.graph.Languages(demo.Innocenty.ID), "sv"); n != 1 {
 			t.Errorf("%d Swedish entries, want 1", n)
 		}
 	})
@@ -160,7 +160,7 @@ func count(langs []langprof.LanguageProficiency, tag string) int {
 // read back, not reported as failed.
 func TestUpdateReadsBackAnUnreadableAnswer(t *testing.T) {
 	f := setup(t)
-	f.env.Graph.Inject(graphfake.Fault{Body: []byte(`{"truncated":`)})
+	f.graph.Inject(graphfake.Fault{Body: []byte(`{"truncated":`)})
 	lp, err := f.client.Update(context.Background(), f.me, graph.Me, demo.ExampleID, langprof.Patch{Written: ptr(langprof.Elementary)})
 	if err != nil || lp.Written != langprof.Elementary || lp.ID != demo.ExampleID {
 		t.Fatalf("got %+v, %v; want the entry as stored", lp, err)
@@ -171,7 +171,7 @@ func TestUpdateReadsBackAnUnreadableAnswer(t *testing.T) {
 func TestWriteNotFoundIsConfirmed(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
-	f.env.Graph.Inject(graphfake.Fault{Status: 404, Code: "UnknownError"})
+	f.graph.Inject(graphfake.Fault{Status: 404, Code: "UnknownError"})
 	_, err := f.client.Update(ctx, f.me, graph.Me, demo.ExampleID, langprof.Patch{Written: ptr(langprof.Elementary)})
 	var ge *graph.Error
 	if !errors.As(err, &ge) || ge.Status != 404 || ge.Missing {
@@ -190,15 +190,11 @@ func TestWriteNotFoundIsConfirmed(t *testing.T) {
 // comes back with its code, for the BFF to explain.
 func TestScopeWithoutRole(t *testing.T) {
 	f := setup(t)
-	tok, err := f.env.IdP.Login(context.Background(), demo.Lee.UPN, "User.ReadWrite", "User.ReadWrite.All")
-	if err != nil {
-		t.Fatal(err)
-	}
 	target, _ := graph.User(demo.Megan.UPN)
-	if _, err := f.client.List(context.Background(), tok.AccessToken, target); err != nil {
+	if _, err := f.client.List(context.Background(), f.lee, target); err != nil {
 		t.Fatalf("reading: %v", err)
 	}
-	_, err = f.client.Create(context.Background(), tok.AccessToken, target, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
+	_, err := f.client.Create(context.Background(), f.lee, target, langprof.Patch{Tag: ptr("sv"), DisplayName: ptr("Swedish")})
 	var ge *graph.Error
 	if !errors.As(err, &ge) || ge.Status != 403 || ge.Code != "ErrorAccessDeniedForRole" {
 		t.Fatalf("got %v, want 403 ErrorAccessDeniedForRole", err)

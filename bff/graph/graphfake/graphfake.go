@@ -20,6 +20,7 @@ package graphfake
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ type Request struct {
 // Server is the emulator; it is an http.Handler serving Graph's beta
 // endpoint under /beta.
 type Server struct {
-	verifier *oidc.IDTokenVerifier
+	tokens TokenVerifier
 
 	mu       sync.Mutex
 	people   map[string]*profile // by object id
@@ -145,18 +146,61 @@ func (p *profile) list(now time.Time, lag time.Duration) []langprof.LanguageProf
 // New returns an emulator whose directory holds people and that accepts
 // bearer tokens verify accepts. Tokens must carry the caller's object id
 // ("oid") and the granted scopes ("scp", space-separated), as Entra's do.
-func New(verify *oidc.IDTokenVerifier, people ...Person) *Server {
-	s := &Server{verifier: verify, people: map[string]*profile{}, now: time.Now, pageSize: DefaultPageSize}
+func New(tokens TokenVerifier, people ...Person) *Server {
+	s := &Server{tokens: tokens, people: map[string]*profile{}, now: time.Now, pageSize: DefaultPageSize}
 	for _, p := range people {
 		s.people[strings.ToLower(p.ID)] = &profile{Person: p}
 	}
 	return s
 }
 
-// Verifier returns a token verifier for the emulator: RS256 tokens signed
-// by keys, from issuer, for audience.
-func Verifier(keys oidc.KeySet, issuer, audience string) *oidc.IDTokenVerifier {
-	return oidc.NewVerifier(issuer, keys, &oidc.Config{ClientID: audience})
+// TokenVerifier checks a bearer token and says who calls (their object
+// id) and with which delegated scopes.
+type TokenVerifier interface {
+	VerifyToken(ctx context.Context, raw string) (oid string, scopes []string, err error)
+}
+
+// Signed verifies access tokens as Graph does: RS256, signed by keys,
+// from issuer, for audience, carrying the caller's "oid" and the granted
+// scopes in "scp" (space-separated), as Entra's do.
+func Signed(keys oidc.KeySet, issuer, audience string) TokenVerifier {
+	return signed{oidc.NewVerifier(issuer, keys, &oidc.Config{ClientID: audience})}
+}
+
+type signed struct{ v *oidc.IDTokenVerifier }
+
+func (s signed) VerifyToken(ctx context.Context, raw string) (string, []string, error) {
+	tok, err := s.v.Verify(ctx, raw)
+	if err != nil {
+		return "", nil, err
+	}
+	var claims struct {
+		OID string `json:"oid"`
+		Scp string `json:"scp"`
+	}
+	if err := tok.Claims(&claims); err != nil {
+		return "", nil, err
+	}
+	return claims.OID, strings.Fields(claims.Scp), nil
+}
+
+// Tokens are fixed bearer tokens and their callers, for tests that need
+// no identity provider.
+type Tokens map[string]Caller
+
+// Caller is who presents a token: an object id and the granted scopes.
+type Caller struct {
+	OID    string
+	Scopes []string
+}
+
+// VerifyToken looks the token up.
+func (t Tokens) VerifyToken(_ context.Context, raw string) (string, []string, error) {
+	c, ok := t[raw]
+	if !ok {
+		return "", nil, errors.New("graphfake: unknown token")
+	}
+	return c.OID, c.Scopes, nil
 }
 
 // Seed stores lp on the profile of the person with object id userID, as

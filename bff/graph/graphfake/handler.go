@@ -380,19 +380,12 @@ func (s *Server) authenticate(r *http.Request) (caller, bool) {
 	if !ok || raw == "" {
 		return caller{}, false
 	}
-	tok, err := s.verifier.Verify(r.Context(), raw)
-	if err != nil {
+	oid, scopes, err := s.tokens.VerifyToken(r.Context(), raw)
+	if err != nil || oid == "" || s.lookup(oid) == nil {
 		return caller{}, false
 	}
-	var claims struct {
-		OID string `json:"oid"`
-		Scp string `json:"scp"`
-	}
-	if tok.Claims(&claims) != nil || claims.OID == "" || s.lookup(claims.OID) == nil {
-		return caller{}, false
-	}
-	c := caller{id: claims.OID, scopes: map[string]bool{}}
-	for _, sc := range strings.Fields(claims.Scp) {
+	c := caller{id: oid, scopes: map[string]bool{}}
+	for _, sc := range scopes {
 		c.scopes[sc] = true
 	}
 	return c, true
