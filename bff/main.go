@@ -50,8 +50,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			if err != nil {
 				return fmt.Errorf("configuration:\n%w", err)
 			}
-			fmt.Fprintf(stdout, "identity provider: %s\n", issuer)
+			cfg = cfg.WithIssuer(issuer)
 		}
+		fmt.Fprint(stdout, cfg.Describe())
 		fmt.Fprintf(stdout, "configuration is valid (demo mode: %v, public URL: %s)\n", cfg.Demo, cfg.PublicURL)
 		return nil
 	}
@@ -62,20 +63,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer ln.Close()
-	if cfg.Demo && getenv("LANGCARD_PUBLIC_URL") == "" {
-		// The default public URL follows the port actually bound (":0" in tests).
-		cfg.PublicURL.Host = ln.Addr().String()
-	}
 	var intranet net.Listener
+	var intranetAddr net.Addr
 	if cfg.Demo && cfg.DemoIntranetAddr != "" {
 		if intranet, err = net.Listen("tcp", cfg.DemoIntranetAddr); err != nil {
 			return fmt.Errorf("the demo intranet page: %w", err)
 		}
 		defer intranet.Close()
-		if len(cfg.EmbedOrigins) == 0 {
-			cfg.EmbedOrigins = []string{"http://" + intranet.Addr().String()}
-		}
+		intranetAddr = intranet.Addr()
 	}
+	cfg = cfg.Listening(ln.Addr(), intranetAddr)
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -119,7 +119,7 @@ func TestCheckResolvesTheTenant(t *testing.T) {
 	defer srv.Close()
 	entra.SetAuthority(srv.URL)
 	for _, tt := range []struct{ tenant, want string }{
-		{"contoso.onmicrosoft.com", "identity provider: " + srv.URL + "/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0\nconfiguration is valid"},
+		{"contoso.onmicrosoft.com", "issuer:                    " + srv.URL + "/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0\n"},
 		{"fabrikam.onmicrosoft.com", `LANGCARD_TENANT_ID "fabrikam.onmicrosoft.com": the identity provider does not know this tenant`},
 	} {
 		env := map[string]string{

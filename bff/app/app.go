@@ -6,7 +6,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -45,7 +44,6 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // as another replica of the same deployment (env nil: start one).
 func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *demo.Env) (*App, error) {
 	a := &App{}
-	issuer, clientID, secret, graphURL, scopes := "", cfg.ClientID, cfg.ClientSecret, cfg.GraphBaseURL, cfg.Scopes
 	var people []templates.DemoPerson
 	if cfg.Demo {
 		if env == nil {
@@ -56,12 +54,10 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 			a.owned = true
 		}
 		a.Demo = env
-		issuer, clientID, secret = env.IdP.Issuer(), env.IdP.ClientID(), env.IdP.ClientSecret()
 		var err error
-		if graphURL, err = graphURL.Parse(env.GraphURL); err != nil {
+		if cfg, err = cfg.WithDemoPeers(env.IdP.Issuer(), env.IdP.ClientID(), env.IdP.ClientSecret(), env.GraphURL); err != nil {
 			return nil, err
 		}
-		scopes = []string{"User.ReadWrite", auth.ScopeEditOthers}
 		for _, p := range demo.People {
 			note := ""
 			switch {
@@ -72,18 +68,14 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 			}
 			people = append(people, templates.DemoPerson{DisplayName: p.DisplayName, UPN: p.UPN, Note: note})
 		}
-		if cfg.CookieKey == nil {
-			cfg.CookieKey = make([]byte, 32)
-			rand.Read(cfg.CookieKey)
-		}
 	}
 	var provider *oidc.Provider
 	var err error
 	if cfg.Demo {
 		discoverCtx, cancel := context.WithTimeout(ctx, discoverTimeout)
 		defer cancel()
-		if provider, err = oidc.NewProvider(discoverCtx, issuer); err != nil {
-			return nil, fmt.Errorf("discovering the identity provider at %s: %w", issuer, err)
+		if provider, err = oidc.NewProvider(discoverCtx, cfg.Issuer()); err != nil {
+			return nil, fmt.Errorf("discovering the identity provider at %s: %w", cfg.Issuer(), err)
 		}
 	} else if provider, _, err = Discover(ctx, cfg); err != nil {
 		return nil, err
@@ -107,7 +99,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	a.Sessions = sm
 
 	au, err := auth.New(auth.Options{
-		Provider: provider, ClientID: clientID, ClientSecret: secret, Scopes: scopes,
+		Provider: provider, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: cfg.Scopes,
 		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
 		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout,
 	})
@@ -120,7 +112,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	}
 	a.Handler = server.New(server.Options{
 		Logger: log, Auth: au, Sessions: sm,
-		Graph:     &graph.Client{BaseURL: graphURL, MaxWait: cfg.GraphMaxWait},
+		Graph:     &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait},
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {
 			if st, ok := sm.Store.(scs.CtxStore); ok {

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -25,8 +26,13 @@ type Config struct {
 	// identity provider and Graph emulator on loopback.
 	Demo bool
 	// TenantID, ClientID, ClientSecret identify the Entra ID app.
-	// LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID, LANGCARD_CLIENT_SECRET.
+	// LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID, LANGCARD_CLIENT_SECRET. In
+	// demo mode the client is the demo identity provider's (WithDemoPeers).
 	TenantID, ClientID, ClientSecret string
+	// issuer, once known, is the issuer tokens are verified against: the
+	// demo identity provider's (WithDemoPeers), or a domain tenant's GUID
+	// issuer (WithIssuer).
+	issuer string
 	// Authority is Entra ID's login host. LANGCARD_AUTHORITY, default
 	// https://login.microsoftonline.com (national clouds differ).
 	Authority *url.URL
@@ -35,12 +41,19 @@ type Config struct {
 	GraphBaseURL *url.URL
 	// Scopes are the Graph scopes requested at sign-in. LANGCARD_SCOPES
 	// (space-separated), default "User.ReadWrite"; add User.ReadWrite.All
-	// to let administrators edit other people's profiles.
+	// to let administrators edit other people's profiles. Demo mode asks
+	// for both, as its people include administrators.
 	Scopes []string
 	// CookieKey signs and encrypts the login cookie; every replica needs the
 	// same one. LANGCARD_COOKIE_KEY (base64, at least 32 bytes); required
 	// with a tenant, random per start in demo mode.
 	CookieKey []byte
+	// publicURLSet records that LANGCARD_PUBLIC_URL was given (else, in
+	// demo mode, the public URL follows the address bound: Listening).
+	publicURLSet bool
+	// embedOriginsSet records that LANGCARD_EMBED_ORIGINS was given (else,
+	// in demo mode, the demo intranet page is the embedding origin).
+	embedOriginsSet bool
 	// EmbedOrigins are the exact origins of intranet pages allowed to embed
 	// the widget (CORS, frame-ancestors, returnTo). LANGCARD_EMBED_ORIGINS,
 	// comma-separated, default none.
@@ -69,9 +82,47 @@ type Config struct {
 	DemoIntranetAddr string
 }
 
-// Issuer returns the OIDC issuer of the configured tenant.
+// Issuer returns the OIDC issuer: the configured tenant's (a domain
+// tenant is resolved to its GUID issuer at start-up), or the demo's.
 func (c Config) Issuer() string {
+	if c.issuer != "" || c.Demo {
+		return c.issuer
+	}
 	return c.Authority.JoinPath(c.TenantID, "v2.0").String()
+}
+
+// WithIssuer records the issuer the tenant's discovery named (a domain
+// tenant's GUID issuer).
+func (c Config) WithIssuer(issuer string) Config {
+	c.issuer = issuer
+	return c
+}
+
+// Listening finishes the configuration with the addresses actually bound
+// (":0" picks a free port): in demo mode, an unset public URL follows the
+// BFF's address, and the demo intranet page is the embedding origin
+// unless LANGCARD_EMBED_ORIGINS names others. intranet may be nil.
+func (c Config) Listening(bff, intranet net.Addr) Config {
+	if c.Demo && !c.publicURLSet {
+		u := *c.PublicURL
+		u.Host = bff.String()
+		c.PublicURL = &u
+	}
+	if c.Demo && intranet != nil && !c.embedOriginsSet {
+		c.EmbedOrigins = []string{"http://" + intranet.String()}
+	}
+	return c
+}
+
+// WithDemoPeers finishes a demo configuration with its identity provider
+// (issuer and client) and Graph emulator, once they listen.
+func (c Config) WithDemoPeers(issuer, clientID, clientSecret, graphBaseURL string) (Config, error) {
+	g, err := parseURL(graphBaseURL)
+	if err != nil {
+		return c, err
+	}
+	c.issuer, c.ClientID, c.ClientSecret, c.GraphBaseURL = issuer, clientID, clientSecret, g
+	return c, nil
 }
 
 // Secure reports whether cookies must be Secure with the __Host- prefix:
@@ -95,9 +146,13 @@ func Load(getenv func(string) string) (Config, error) {
 		TenantID:     get("LANGCARD_TENANT_ID", ""),
 		ClientID:     get("LANGCARD_CLIENT_ID", ""),
 		ClientSecret: getenv("LANGCARD_CLIENT_SECRET"),
-		Scopes:       strings.Fields(get("LANGCARD_SCOPES", "User.ReadWrite")),
 	}
 	c.Demo = c.TenantID == "" && c.ClientID == "" && c.ClientSecret == ""
+	defScopes := "User.ReadWrite"
+	if c.Demo {
+		defScopes = "User.ReadWrite User.ReadWrite.All"
+	}
+	c.Scopes = strings.Fields(get("LANGCARD_SCOPES", defScopes))
 	if c.Demo {
 		if c.DemoIntranetAddr = get("LANGCARD_DEMO_INTRANET_ADDR", "127.0.0.1:8081"); c.DemoIntranetAddr == "off" {
 			c.DemoIntranetAddr = ""
@@ -109,9 +164,9 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("LANGCARD_ADDR", "%q is not host:port", c.Addr)
 	}
 	if !c.Demo {
-		for name, v := range map[string]string{"LANGCARD_TENANT_ID": c.TenantID, "LANGCARD_CLIENT_ID": c.ClientID, "LANGCARD_CLIENT_SECRET": c.ClientSecret} {
-			if v == "" {
-				bad(name, "is required with a tenant (set all three of LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID and LANGCARD_CLIENT_SECRET, or none for demo mode)")
+		for _, v := range []struct{ name, value string }{{"LANGCARD_TENANT_ID", c.TenantID}, {"LANGCARD_CLIENT_ID", c.ClientID}, {"LANGCARD_CLIENT_SECRET", c.ClientSecret}} {
+			if v.value == "" {
+				bad(v.name, "is required with a tenant (set all three of LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID and LANGCARD_CLIENT_SECRET, or none for demo mode)")
 			}
 		}
 		if c.TenantID != "" && !isTenant(c.TenantID) {
@@ -124,6 +179,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Demo {
 		defPublic = "http://" + c.Addr
 	}
+	c.publicURLSet = strings.TrimSpace(getenv("LANGCARD_PUBLIC_URL")) != ""
 	if c.PublicURL, err = parseOrigin(get("LANGCARD_PUBLIC_URL", defPublic)); err != nil {
 		bad("LANGCARD_PUBLIC_URL", "%v", err)
 	} else if c.PublicURL.Scheme != "https" && !(c.Demo && isLoopback(c.PublicURL.Hostname())) {
@@ -141,6 +197,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	} else if !c.Demo {
 		bad("LANGCARD_COOKIE_KEY", "is required with a tenant: base64 of at least 32 random bytes, the same on every replica (openssl rand -base64 32)")
+	} else {
+		c.CookieKey = make([]byte, 32)
+		rand.Read(c.CookieKey) // demo mode: a fresh key each start
 	}
 	for _, o := range strings.Split(getenv("LANGCARD_EMBED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o == "" {
@@ -152,6 +211,10 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.EmbedOrigins = append(c.EmbedOrigins, o)
+	}
+	c.embedOriginsSet = len(c.EmbedOrigins) > 0
+	if c.Demo && !c.embedOriginsSet && c.DemoIntranetAddr != "" {
+		c.EmbedOrigins = []string{"http://" + c.DemoIntranetAddr}
 	}
 	if c.RedisURL = getenv("LANGCARD_REDIS_URL"); c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {

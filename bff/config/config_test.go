@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,59 @@ func TestPlainHTTPOnlyForDemoOnLoopback(t *testing.T) {
 		if _, err := Load(env(map[string]string{"LANGCARD_PUBLIC_URL": public})); err == nil || !strings.Contains(err.Error(), "must be https") {
 			t.Errorf("public URL %s: got %v, want must be https", public, err)
 		}
+	}
+}
+
+// -check prints what will run: every setting, secrets masked.
+func TestDescribeMasksSecrets(t *testing.T) {
+	env := map[string]string{
+		"LANGCARD_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "LANGCARD_CLIENT_ID": "client", "LANGCARD_CLIENT_SECRET": "s3cr3t-value",
+		"LANGCARD_PUBLIC_URL": "https://langcard.example", "LANGCARD_COOKIE_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
+		"LANGCARD_REDIS_URL": "redis://:hunter2@redis.example:6379/0",
+	}
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.Describe()
+	for _, secret := range []string{"s3cr3t-value", "hunter2", "kkkk"} {
+		if strings.Contains(d, secret) {
+			t.Errorf("Describe shows a secret: %s", d)
+		}
+	}
+	for _, want := range []string{"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", "redis://…@redis.example:6379/0", "User.ReadWrite\n"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Describe lacks %q:\n%s", want, d)
+		}
+	}
+}
+
+// Problems come in a stable order, so -check says the same thing twice.
+func TestProblemsInStableOrder(t *testing.T) {
+	env := map[string]string{"LANGCARD_TENANT_ID": "x", "LANGCARD_SESSION_IDLE": "soon"}
+	_, first := Load(func(k string) string { return env[k] })
+	for range 20 {
+		if _, err := Load(func(k string) string { return env[k] }); err == nil || err.Error() != first.Error() {
+			t.Fatalf("problems changed order:\n%v\n%v", first, err)
+		}
+	}
+}
+
+// The demo's defaults follow the addresses actually bound.
+func TestListeningFinishesDemoDefaults(t *testing.T) {
+	c, err := Load(func(k string) string { return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "127.0.0.1:0"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	bff, intranet := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4321}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4322}
+	c = c.Listening(bff, intranet)
+	if c.PublicURL.String() != "http://127.0.0.1:4321" || len(c.EmbedOrigins) != 1 || c.EmbedOrigins[0] != "http://127.0.0.1:4322" {
+		t.Errorf("got %s and %v", c.PublicURL, c.EmbedOrigins)
+	}
+	set, _ := Load(func(k string) string {
+		return map[string]string{"LANGCARD_PUBLIC_URL": "http://localhost:9000", "LANGCARD_EMBED_ORIGINS": "http://localhost:9001"}[k]
+	})
+	if set = set.Listening(bff, intranet); set.PublicURL.String() != "http://localhost:9000" || set.EmbedOrigins[0] != "http://localhost:9001" {
+		t.Errorf("configured values were replaced: %s %v", set.PublicURL, set.EmbedOrigins)
 	}
 }

@@ -1,0 +1,73 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Describe lists every setting that will run, one a line, in a fixed
+// order, with secrets masked: what -check prints.
+func (c Config) Describe() string {
+	mode := "tenant"
+	if c.Demo {
+		mode = "demo (its identity provider and Graph emulator start with it, on loopback ports of their own)"
+	}
+	or := func(s, none string) string {
+		if s == "" {
+			return none
+		}
+		return s
+	}
+	issuer, client, graph := c.Issuer(), c.ClientID, ""
+	if c.GraphBaseURL != nil {
+		graph = c.GraphBaseURL.String()
+	}
+	secret := mask(c.ClientSecret)
+	if c.Demo && c.issuer == "" {
+		issuer, client, secret = "the demo identity provider's", "the demo identity provider's", "the demo identity provider's"
+		graph = "the demo Graph emulator's"
+	}
+	lines := []struct{ name, value string }{
+		{"mode", mode},
+		{"listen", c.Addr},
+		{"public URL", c.PublicURL.String()},
+		{"issuer", issuer},
+		{"client id", client},
+		{"client secret", secret},
+		{"Graph", graph},
+		{"scopes", strings.Join(c.Scopes, " ")},
+		{"cookie key", mask(string(c.CookieKey))},
+		{"embedding origins", or(strings.Join(c.EmbedOrigins, ", "), "none")},
+		{"sessions", or(maskURL(c.RedisURL), "in memory")},
+		{"session lifetime", c.SessionLifetime.String()},
+		{"session idle timeout", c.SessionIdle.String()},
+		{"Graph throttling wait", c.GraphMaxWait.String()},
+		{"identity provider timeout", c.IdPTimeout.String()},
+		{"log level", c.LogLevel.String()},
+	}
+	if c.Demo {
+		lines = append(lines, struct{ name, value string }{"demo intranet page", or(c.DemoIntranetAddr, "off")})
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%-26s %s\n", l.name+":", l.value)
+	}
+	return b.String()
+}
+
+func mask(secret string) string {
+	if secret == "" {
+		return "(none)"
+	}
+	return "(set, " + fmt.Sprint(len(secret)) + " bytes, not shown)"
+}
+
+// maskURL hides a password in a Redis URL.
+func maskURL(u string) string {
+	if i := strings.Index(u, "@"); i >= 0 {
+		if j := strings.Index(u, "://"); j >= 0 && j < i {
+			return u[:j+3] + "…@" + u[i+1:]
+		}
+	}
+	return u
+}
