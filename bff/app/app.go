@@ -92,10 +92,6 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		sm.Cookie.Name = "__Host-langcard"
 	}
 	sm.Cookie.HttpOnly, sm.Cookie.Secure, sm.Cookie.SameSite, sm.Cookie.Path = true, cfg.Secure(), http.SameSiteLaxMode, "/"
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		log.Error("session store", "path", r.URL.Path, "error", err)
-		http.Error(w, "The session store is unavailable. Try again shortly.", http.StatusServiceUnavailable)
-	}
 	a.Sessions = sm
 
 	au, err := auth.New(auth.Options{

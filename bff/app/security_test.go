@@ -77,6 +77,9 @@ func TestCSRFOnEveryWriteRoute(t *testing.T) {
 				}
 				r := b.do("POST", path, strings.NewReader(form.Encode()), hdr)
 				wantStatus(t, r, http.StatusForbidden)
+				if !strings.Contains(r.body, "sent from another site") || strings.Contains(r.body, "cross-origin request detected") {
+					t.Errorf("the refusal is not langcard's own page: %.300s", r.body)
+				}
 				if n := len(h.graph.Requests()); n != 0 {
 					t.Errorf("%d requests reached Graph", n)
 				}

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,7 +38,7 @@ func (e *LoginError) Error() string { return e.Message }
 
 // Login starts a sign-in: it records the transaction in a login cookie
 // keyed by a fresh state and sends the browser to the identity provider.
-func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
+func (a *Auth) Login(w http.ResponseWriter, r *http.Request) error {
 	state, nonce := randomString(), randomString()
 	verifier := oauth2.GenerateVerifier()
 	returnTo := SafeReturnTo(r.URL.Query().Get("returnTo"), a.origins)
@@ -50,9 +51,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
 	sess.Values["nonce"] = nonce
 	sess.Values["returnTo"] = returnTo
 	if err := sess.Save(r, w); err != nil {
-		a.log.Error("saving login cookie", "error", err)
-		http.Error(w, "Sign-in could not start.", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("auth: saving the login cookie: %w", err)
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
 	if hint := r.URL.Query().Get("login_hint"); ident.IsUPN(hint) {
@@ -60,6 +59,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, a.oauth.AuthCodeURL(state, opts...), http.StatusFound)
+	return nil
 }
 
 // maxLoginCookiesRead bounds how many login cookies one request reads, so

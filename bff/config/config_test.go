@@ -95,7 +95,9 @@ func TestProblemsInStableOrder(t *testing.T) {
 
 // The demo's defaults follow the addresses actually bound.
 func TestListeningFinishesDemoDefaults(t *testing.T) {
-	c, err := Load(func(k string) string { return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "127.0.0.1:0"}[k] })
+	c, err := Load(func(k string) string {
+		return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "127.0.0.1:0"}[k]
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

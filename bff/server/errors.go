@@ -26,7 +26,9 @@ type Error struct {
 	RetryAfter time.Duration
 	// RequestID is Graph's request-id, a reference for the helpdesk.
 	RequestID string
-	Err       error
+	// Title heads the error page ("": the status's text).
+	Title string
+	Err   error
 }
 
 func (e *Error) Error() string {
@@ -73,7 +75,10 @@ func classify(err error) *Error {
 		unconfirmed *graph.UnconfirmedError
 		unreadable  *graph.UnreadableError
 	)
+	var le *auth.LoginError
 	switch {
+	case errors.As(err, &le):
+		return &Error{Status: le.Status, Code: "signInFailed", Title: "Sign-in failed", Message: le.Message}
 	case errors.Is(err, auth.ErrSignedOut):
 		return errSignedOut
 	case errors.Is(err, auth.ErrRefreshUnavailable):

@@ -1,19 +1,13 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/a-h/templ"
-
-	"langcard/templates"
 )
 
 // statusWriter remembers the status for the request log.
@@ -66,8 +60,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "path", logPath(r), "value", v, "stack", string(debug.Stack()))
-				http.Error(w, "Internal error.", http.StatusInternalServerError)
+				s.respond(w, r, &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong in langcard. Try again.",
+					Err: fmt.Errorf("panic: %v\n%s", v, debug.Stack())})
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -102,7 +96,7 @@ func (s *Server) api(ms methods) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.allowEmbedder(w, r, true)
 		if ms == nil {
-			s.writeError(w, r, &Error{Status: http.StatusNotFound, Code: "notFound", Message: "There is no such API route."})
+			s.respond(w, r, &Error{Status: http.StatusNotFound, Code: "notFound", Message: "There is no such API route."})
 			return
 		}
 		if r.Method == http.MethodOptions {
@@ -112,17 +106,17 @@ func (s *Server) api(ms methods) http.Handler {
 		h, ok := ms[r.Method]
 		if !ok {
 			w.Header().Set("Allow", allow(ms))
-			s.writeError(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: "methodNotAllowed", Message: r.Method + " is not allowed here; use " + allow(ms) + "."})
+			s.respond(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: "methodNotAllowed", Message: r.Method + " is not allowed here; use " + allow(ms) + "."})
 			return
 		}
 		if r.Method != http.MethodGet {
 			if e := s.checkCSRF(r); e != nil {
-				s.writeError(w, r, e)
+				s.respond(w, r, e)
 				return
 			}
 		}
 		if err := h(w, r); err != nil {
-			s.writeError(w, r, err)
+			s.respond(w, r, err)
 		}
 	})
 }
@@ -140,7 +134,7 @@ func allow(ms methods) string {
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request, ms methods) {
 	want := r.Header.Get("Access-Control-Request-Method")
 	if _, ok := ms[want]; !ok || !s.embed[r.Header.Get("Origin")] {
-		s.writeError(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Message: "This origin may not call the langcard API."})
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Message: "This origin may not call the langcard API."})
 		return
 	}
 	h := w.Header()
@@ -173,103 +167,6 @@ func (s *Server) checkCSRF(r *http.Request) *Error {
 		}
 	}
 	return nil
-}
-
-type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Target  string `json:"target,omitempty"`
-}
-
-type errorBody struct {
-	Error struct {
-		Code       string        `json:"code"`
-		Message    string        `json:"message"`
-		Target     string        `json:"target,omitempty"`
-		Details    []errorDetail `json:"details,omitempty"`
-		InnerError *innerError   `json:"innerError,omitempty"`
-	} `json:"error"`
-}
-
-// innerError carries Graph's request id, as Graph's own errors do.
-type innerError struct {
-	RequestID string `json:"request-id"`
-}
-
-// writeError answers err in Graph's error shape, logging what is not sent.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := classify(err)
-	s.logError(r, e)
-	var b errorBody
-	b.Error.Code, b.Error.Message, b.Error.Target = e.Code, e.Message, e.Target
-	for _, d := range e.Details {
-		b.Error.Details = append(b.Error.Details, errorDetail(d))
-	}
-	if e.RequestID != "" {
-		b.Error.InnerError = &innerError{RequestID: e.RequestID}
-	}
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", e.Header())
-	}
-	writeJSON(w, e.Status, b)
-}
-
-func (s *Server) logError(r *http.Request, e *Error) {
-	if e.Err == nil {
-		return
-	}
-	level := slog.LevelWarn
-	if e.Status >= 500 {
-		level = slog.LevelError
-	}
-	s.Logger.Log(r.Context(), level, "request failed", "path", logPath(r), "status", e.Status, "error", e.Err)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		status, data = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(data)
-}
-
-// render renders c into a buffer first, so a failing component never
-// sends half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
-		s.Logger.Error("render", "path", logPath(r), "error", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-}
-
-// page serves a page; an error becomes the error page.
-func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.errorPage(w, r, err)
-		}
-	})
-}
-
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	e := classify(err)
-	s.logError(r, e)
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", e.Header())
-	}
-	title := http.StatusText(e.Status)
-	if e.Status == http.StatusUnauthorized {
-		title = "Signed out"
-	}
-	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), title, e.Message))
 }
 
 // form serves a form post of the fallback page: it must pass

@@ -18,6 +18,9 @@ const noticeKey = "notice"
 
 func (s *Server) chrome(r *http.Request) templates.Chrome {
 	c := templates.Chrome{CSS: s.Assets.URL(static.CSS)}
+	if !hasSession(r) {
+		return c // the session store failed: an error page names no one
+	}
 	if sess, ok := s.Auth.Current(r.Context()); ok {
 		c.Viewer, c.ViewerUPN, c.ViewerID = sess.User.DisplayName, sess.User.UserPrincipalName, sess.User.ID
 	}
@@ -232,12 +235,11 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *call, ps lang
 func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
 	to, err := s.Auth.Callback(w, r)
 	var le *auth.LoginError
-	if errors.As(err, &le) {
-		s.render(w, r, le.Status, templates.ErrorPage(s.chrome(r), "Sign-in failed", le.Message))
-		return nil
+	if err != nil && !errors.As(err, &le) {
+		err = &Error{Status: http.StatusInternalServerError, Code: "internal", Title: "Sign-in failed", Message: "Sign-in failed. Start again.", Err: err}
 	}
 	if err != nil {
-		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Sign-in failed. Start again.", Err: err}
+		return err
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

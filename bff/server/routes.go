@@ -1,6 +1,22 @@
 package server
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
+
+// sessionLoaded marks a request whose session was loaded.
+type sessionLoaded struct{}
+
+func withSession(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionLoaded{}, true)))
+	})
+}
+
+// hasSession reports whether r's session was loaded (it is not on static
+// assets, health checks, or when the session store failed).
+func hasSession(r *http.Request) bool { return r.Context().Value(sessionLoaded{}) != nil }
 
 // routes is the whole surface. Only the routes that need a session load
 // it: static assets and health checks never read, extend or set the
@@ -8,7 +24,7 @@ import "net/http"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux() // everything that needs the session
 	root := http.NewServeMux()
-	root.Handle("/", s.Sessions.LoadAndSave(mux))
+	root.Handle("/", s.Sessions.LoadAndSave(withSession(mux)))
 
 	// Health and static assets: no session.
 	root.HandleFunc("GET /healthz", s.healthz)
@@ -29,7 +45,7 @@ func (s *Server) routes() http.Handler {
 	}
 
 	// Sign-in and sign-out.
-	mux.HandleFunc("GET /login", s.Auth.Login)
+	mux.Handle("GET /login", s.page(s.Auth.Login))
 	mux.Handle("GET /auth/callback", s.page(s.callback))
 	mux.Handle("POST /logout", s.form(s.logout))
 

@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -57,6 +58,16 @@ func New(o Options) *Server {
 		if err := s.cop.AddTrustedOrigin(origin); err != nil {
 			o.Logger.Error("embedding origin not trusted for forms", "origin", origin, "error", err)
 		}
+	}
+	// Refusals of the form CSRF check and of the session store answer as
+	// every other error does.
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "csrfRejected",
+			Message: "langcard refused this form because it was sent from another site. Go back to langcard and try again."})
+	}))
+	o.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.respond(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", Err: fmt.Errorf("session store: %w", err),
+			Message: "langcard cannot reach its session store. Try again shortly."})
 	}
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
 	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"langcard/templates"
+)
+
+// Handlers return errors; respond is the one place that turns an error
+// into an answer (pkgsite's shape): Graph's JSON error shape for the API,
+// the error page for everything else. It logs the error once, and sends
+// only what classify made fit for a person: never upstream text.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
+	e := classify(err)
+	s.logError(r, e)
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", e.Header())
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, e.Status, bodyOf(e))
+		return
+	}
+	title := e.Title
+	switch {
+	case title != "":
+	case e.Status == http.StatusUnauthorized:
+		title = "Signed out"
+	default:
+		title = http.StatusText(e.Status)
+	}
+	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), title, e.Message))
+}
+
+// page serves a page or a form post; its error becomes the error page.
+func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.respond(w, r, err)
+		}
+	})
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+type errorBody struct {
+	Error struct {
+		Code       string        `json:"code"`
+		Message    string        `json:"message"`
+		Target     string        `json:"target,omitempty"`
+		Details    []errorDetail `json:"details,omitempty"`
+		InnerError *innerError   `json:"innerError,omitempty"`
+	} `json:"error"`
+}
+
+// innerError carries Graph's request id, as Graph's own errors do.
+type innerError struct {
+	RequestID string `json:"request-id"`
+}
+
+// bodyOf is e in Graph's error shape.
+func bodyOf(e *Error) errorBody {
+	var b errorBody
+	b.Error.Code, b.Error.Message, b.Error.Target = e.Code, e.Message, e.Target
+	for _, d := range e.Details {
+		b.Error.Details = append(b.Error.Details, errorDetail(d))
+	}
+	if e.RequestID != "" {
+		b.Error.InnerError = &innerError{RequestID: e.RequestID}
+	}
+	return b
+}
+
+// logError logs what an answer does not say: the cause behind it.
+func (s *Server) logError(r *http.Request, e *Error) {
+	if e.Err == nil {
+		return
+	}
+	level := slog.LevelWarn
+	if e.Status >= 500 {
+		level = slog.LevelError
+	}
+	s.Logger.Log(r.Context(), level, "request failed", "path", logPath(r), "status", e.Status, "error", e.Err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+// render renders c into a buffer first, so a failing component never
+// sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.Logger.Error("render", "path", logPath(r), "error", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("Internal error.\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
