@@ -29,23 +29,9 @@ type Widget struct {
 	Script, WASM string
 }
 
-// Values are a card's form values, as strings, exactly as a person sent
-// them or as Graph holds them.
-type Values struct {
-	Tag, DisplayName, Spoken, Written, Reading, AllowedAudiences string
-}
-
-// ValuesOf returns the values of a languageProficiency.
-func ValuesOf(lp langprof.LanguageProficiency) Values {
-	return Values{
-		Tag: lp.Tag, DisplayName: lp.DisplayName, Spoken: string(lp.Spoken), Written: string(lp.Written),
-		Reading: string(lp.Reading), AllowedAudiences: string(lp.AllowedAudiences),
-	}
-}
-
 // CardOf returns the card of a saved language.
 func CardOf(lp langprof.LanguageProficiency) Card {
-	v := ValuesOf(lp)
+	v := langprof.ValuesOf(lp)
 	heading := lp.DisplayName
 	if heading == "" {
 		heading = lp.Tag
@@ -56,19 +42,14 @@ func CardOf(lp langprof.LanguageProficiency) Card {
 	return Card{ID: lp.ID, Values: v, Orig: v, Heading: heading}
 }
 
-// Patch returns the values as a Patch with every property present.
-func (v Values) Patch() langprof.Patch {
-	return langprof.Full(v.Tag, v.DisplayName, v.Spoken, v.Written, v.Reading, v.AllowedAudiences)
-}
-
 // Card is one language card: a form to save, and one to delete. The card
 // for a new language has no ID.
 type Card struct {
 	ID     string
-	Values Values
+	Values langprof.Values
 	// Orig are the values the form was rendered with; the server sends
 	// Graph only what differs from them.
-	Orig Values
+	Orig langprof.Values
 	// Problems maps a property name to what is wrong with it.
 	Problems map[string]string
 	// Heading is the card's title: the saved display name.
@@ -129,7 +110,7 @@ func (e Editor) forms() Forms { return Forms{Base: e.Origin + e.Base, ReturnTo: 
 func (e Editor) Problems() []PageProblem {
 	var out []PageProblem
 	for _, c := range append(append([]Card{}, e.Cards...), e.New) {
-		for _, prop := range props {
+		for _, prop := range langprof.Props {
 			if msg := c.Problems[prop]; msg != "" {
 				out = append(out, PageProblem{Field: c.Prefix() + "-" + prop, Message: msg})
 			}
@@ -141,7 +122,6 @@ func (e Editor) Problems() []PageProblem {
 // PageProblem links a problem to its field.
 type PageProblem struct{ Field, Message string }
 
-var props = []string{langprof.PropTag, langprof.PropDisplayName, langprof.PropSpoken, langprof.PropWritten, langprof.PropReading, langprof.PropAllowedAudiences}
 
 // DemoPerson is a person one can sign in as in demo mode.
 type DemoPerson struct {

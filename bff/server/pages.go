@@ -59,7 +59,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	sess, _ := s.Auth.Current(r.Context())
 	e := templates.Editor{
 		Chrome: s.chrome(r), Subject: sess.User.DisplayName, CanEditOthers: sess.CanEditOthers,
-		New: templates.Card{Values: templates.Values{AllowedAudiences: string(langprof.Organization)}},
+		New: newCard(),
 	}
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
@@ -97,13 +97,25 @@ func (s *Server) openUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func formValues(r *http.Request, prefix string) templates.Values {
-	get := func(name string) string { return r.PostForm.Get(prefix + name) }
-	return templates.Values{
-		Tag: strings.TrimSpace(get(langprof.PropTag)), DisplayName: strings.TrimSpace(get(langprof.PropDisplayName)),
-		Spoken: get(langprof.PropSpoken), Written: get(langprof.PropWritten), Reading: get(langprof.PropReading),
-		AllowedAudiences: get(langprof.PropAllowedAudiences),
+// newCard is the card that adds a language: shared with the organization
+// unless the person chooses otherwise.
+func newCard() templates.Card {
+	var c templates.Card
+	c.Values.Set(langprof.PropAllowedAudiences, string(langprof.Organization))
+	return c
+}
+
+// formValues reads a card's form (prefix "orig." for the values it was
+// rendered with); names and tags are trimmed.
+func formValues(r *http.Request, prefix string) langprof.Values {
+	var v langprof.Values
+	for i, prop := range langprof.Props {
+		v[i] = r.PostForm.Get(prefix + prop)
+		if prop == langprof.PropTag || prop == langprof.PropDisplayName {
+			v[i] = strings.TrimSpace(v[i])
+		}
 	}
+	return v
 }
 
 // saveForm is POST [/users/{user}]/languages/{id}: it sends Graph only
@@ -132,7 +144,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
 			e.Error = "This language is no longer on the profile; your changes were not saved. " + msg
 			return
 		}
-		posted := templates.Card{ID: c.id, Values: next, Orig: orig, Problems: problems, Heading: orig.DisplayName}
+		posted := templates.Card{ID: c.id, Values: next, Orig: orig, Problems: problems, Heading: orig.Get(langprof.PropDisplayName)}
 		for i := range e.Cards {
 			if e.Cards[i].ID == c.id {
 				posted.Heading = e.Cards[i].Heading

@@ -83,24 +83,15 @@ func Decode(data []byte, mode Mode) (Body, langprof.Problems) {
 }
 
 func (b *Body) set(name string, raw json.RawMessage, mode Mode) *langprof.Problem {
+	if langprof.PropIndex(name) >= 0 {
+		return str(name, raw, func(s string) { b.Patch.Set(name, s) })
+	}
 	switch name {
 	case "@odata.type":
 		var s string
 		if json.Unmarshal(raw, &s) != nil || s != ODataType {
 			return &langprof.Problem{Code: langprof.CodeInvalidValue, Target: name, Message: "@odata.type must be " + ODataType}
 		}
-	case langprof.PropAllowedAudiences:
-		return str(name, raw, func(s string) { a := langprof.Audience(s); b.AllowedAudiences = &a })
-	case langprof.PropDisplayName:
-		return str(name, raw, func(s string) { b.DisplayName = &s })
-	case langprof.PropTag:
-		return str(name, raw, func(s string) { b.Tag = &s })
-	case langprof.PropSpoken:
-		return str(name, raw, func(s string) { l := langprof.Level(s); b.Spoken = &l })
-	case langprof.PropWritten:
-		return str(name, raw, func(s string) { l := langprof.Level(s); b.Written = &l })
-	case langprof.PropReading:
-		return str(name, raw, func(s string) { l := langprof.Level(s); b.Reading = &l })
 	case "inference", "source":
 		if mode != Application {
 			return &langprof.Problem{Code: langprof.CodeReadOnly, Target: name, Message: name + " is written by the application that inferred or synced the entry, not through langcard"}
@@ -135,22 +126,27 @@ func bodyProblem(msg string) langprof.Problems {
 	return langprof.Problems{{Code: langprof.CodeInvalidBody, Message: msg}}
 }
 
-type patchJSON struct {
-	AllowedAudiences *langprof.Audience `json:"allowedAudiences,omitempty"`
-	DisplayName      *string            `json:"displayName,omitempty"`
-	Tag              *string            `json:"tag,omitempty"`
-	Spoken           *langprof.Level    `json:"spoken,omitempty"`
-	Written          *langprof.Level    `json:"written,omitempty"`
-	Reading          *langprof.Level    `json:"reading,omitempty"`
-}
-
-// Encode returns p as a JSON object holding exactly the properties present in p.
+// Encode returns p as a JSON object holding exactly the properties present
+// in p, in the order of langprof.Props.
 func Encode(p langprof.Patch) ([]byte, error) {
 	if p.Empty() {
 		return nil, errors.New("wire: empty patch")
 	}
-	return json.Marshal(patchJSON{
-		AllowedAudiences: p.AllowedAudiences, DisplayName: p.DisplayName, Tag: p.Tag,
-		Spoken: p.Spoken, Written: p.Written, Reading: p.Reading,
-	})
+	b := []byte{'{'}
+	for _, prop := range langprof.Props {
+		v, ok := p.Get(prop)
+		if !ok {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		k, _ := json.Marshal(prop)
+		s, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, k...), ':'), s...)
+	}
+	return append(b, '}'), nil
 }

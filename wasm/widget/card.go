@@ -4,53 +4,18 @@ import (
 	"langcard/web/langprof"
 )
 
-// props are the person-editable properties, in the order of the form.
-var props = [...]string{langprof.PropTag, langprof.PropDisplayName, langprof.PropSpoken, langprof.PropWritten, langprof.PropReading, langprof.PropAllowedAudiences}
-
-// Values are a card's six editable values, as the form holds them.
-type Values [len(props)]string
-
-func propIndex(prop string) int {
-	for i, p := range props {
-		if p == prop {
-			return i
-		}
-	}
-	return -1
-}
-
-// Get returns the value of prop.
-func (v *Values) Get(prop string) string {
-	if i := propIndex(prop); i >= 0 {
-		return v[i]
-	}
-	return ""
-}
-
-// Set sets prop.
-func (v *Values) Set(prop, value string) {
-	if i := propIndex(prop); i >= 0 {
-		v[i] = value
-	}
-}
-
-// Patch returns the values as a Patch with every property present.
-func (v Values) Patch() langprof.Patch {
-	return langprof.Full(v[0], v[1], v[2], v[3], v[4], v[5])
-}
-
 // Card is the state of one card: what it was rendered with (Orig), what
 // the form holds now, and what the server said was wrong.
 type Card struct {
 	// ID is the language's id; "" for the card that adds a new one.
 	ID        string
-	Orig, Now Values
+	Orig, Now langprof.Values
 	// NameTouched is set once the person types a display name, after
 	// which a tag change no longer suggests one.
 	NameTouched bool
 	// Touched are the fields the person changed (problems show only there
 	// on the new card, so an empty form is not a wall of errors).
-	Touched [len(props)]bool
+	Touched [len(langprof.Props)]bool
 	// Server holds the server's message for a property until it changes.
 	Server map[string]string
 }
@@ -73,7 +38,7 @@ func (c *Card) Check(tc langprof.Checks) (langprof.Patch, map[string]string) {
 	p, ps := c.Changes().Validate(c.ID == "", tc)
 	shown := map[string]string{}
 	for _, pr := range ps {
-		if i := propIndex(pr.Target); i >= 0 && (c.ID != "" || c.Touched[i]) && shown[pr.Target] == "" {
+		if i := langprof.PropIndex(pr.Target); i >= 0 && (c.ID != "" || c.Touched[i]) && shown[pr.Target] == "" {
 			shown[pr.Target] = pr.Message
 		}
 	}
@@ -102,7 +67,7 @@ func (c *Card) CanSave(tc langprof.Checks) bool {
 // Edit records the person's new value for prop.
 func (c *Card) Edit(prop, value string) {
 	c.Now.Set(prop, value)
-	if i := propIndex(prop); i >= 0 {
+	if i := langprof.PropIndex(prop); i >= 0 {
 		c.Touched[i] = true
 	}
 	delete(c.Server, prop)

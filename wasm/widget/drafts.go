@@ -3,6 +3,8 @@ package widget
 import (
 	"strconv"
 	"strings"
+
+	"langcard/web/langprof"
 )
 
 // Drafts keep unsaved edits in localStorage, per signed-in person, editor
@@ -73,7 +75,7 @@ func (v *view) saveDraft() {
 		return
 	}
 	m := map[string]string{"at": strconv.Itoa(v.w.b.Now())}
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		m["orig."+p] = v.card.Orig[i]
 		m["now."+p] = v.card.Now[i]
 	}
@@ -91,7 +93,7 @@ func (v *view) restoreDraft() {
 		return
 	}
 	restored := false
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		orig, now := d.Get("orig."+p).String(), d.Get("now."+p).String()
 		if orig != now && now != v.card.Now[i] {
 			v.fields[i].SetValue(now)

@@ -45,17 +45,11 @@ func (v *view) submit() {
 
 func fields(p langprof.Patch) map[string]string {
 	m := map[string]string{}
-	add := func(name string, s *string) {
-		if s != nil {
-			m[name] = *s
+	for _, prop := range langprof.Props {
+		if v, ok := p.Get(prop); ok {
+			m[prop] = v
 		}
 	}
-	add(langprof.PropTag, p.Tag)
-	add(langprof.PropDisplayName, p.DisplayName)
-	add(langprof.PropSpoken, (*string)(p.Spoken))
-	add(langprof.PropWritten, (*string)(p.Written))
-	add(langprof.PropReading, (*string)(p.Reading))
-	add(langprof.PropAllowedAudiences, (*string)(p.AllowedAudiences))
 	return m
 }
 
@@ -88,13 +82,13 @@ func (v *view) answered(r dom.Response) {
 				}
 			}
 			v.card.Server = map[string]string{}
-			if t := e.Get("target").String(); propIndex(t) >= 0 {
+			if t := e.Get("target").String(); langprof.PropIndex(t) >= 0 {
 				v.card.Server[t] = e.Get("message").String()
 			}
 			details := e.Get("details")
 			for i := 0; i < details.Len(); i++ {
 				d := details.Index(i)
-				if t := d.Get("target").String(); propIndex(t) >= 0 {
+				if t := d.Get("target").String(); langprof.PropIndex(t) >= 0 {
 					v.card.Server[t] = d.Get("message").String()
 				}
 			}
@@ -158,7 +152,7 @@ func retryAfter(h string) int {
 func (v *view) saved(body dom.Value, created bool) {
 	vals := valuesOf(body)
 	v.w.b.Forget(v.draftKey())
-	v.card.Server, v.card.Touched = nil, [len(props)]bool{}
+	v.card.Server, v.card.Touched = nil, [len(langprof.Props)]bool{}
 	if created {
 		name := vals.Get(langprof.PropDisplayName)
 		if nv := v.w.added(body.Get("id").String(), vals); nv != nil {
@@ -185,19 +179,19 @@ func (v *view) showSaved() {
 	if t := v.el.Query("h2 .tag"); t != nil {
 		t.SetText(v.card.Orig.Get(langprof.PropTag))
 	}
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		if o := v.form.Query(`[name="orig.` + p + `"]`); o != nil {
 			o.SetValue(v.card.Orig[i])
 		}
 	}
 }
 
-func valuesOf(body dom.Value) Values {
-	var vals Values
+func valuesOf(body dom.Value) langprof.Values {
+	var vals langprof.Values
 	if body == nil {
 		return vals
 	}
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		vals[i] = body.Get(p).String()
 	}
 	return vals
@@ -205,7 +199,7 @@ func valuesOf(body dom.Value) Values {
 
 // added makes a card for a new language from the page's <template> (the
 // server's own markup), fills it and hydrates it.
-func (w *Widget) added(id string, vals Values) *view {
+func (w *Widget) added(id string, vals langprof.Values) *view {
 	tmpl := w.root.Query("#card-template")
 	if tmpl == nil || id == "" {
 		return nil
@@ -224,7 +218,7 @@ func (w *Widget) added(id string, vals Values) *view {
 	for _, n := range el.QueryAll("[id],[for],[aria-describedby],[aria-labelledby],[action],[data-id]") {
 		rewrite(n)
 	}
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		if f := el.Query(`[name="` + p + `"]`); f != nil {
 			f.SetValue(vals[i])
 		}
@@ -244,7 +238,7 @@ func (w *Widget) added(id string, vals Values) *view {
 }
 
 func (v *view) focusFirstProblem() {
-	for i := range props {
+	for i := range langprof.Props {
 		if v.fields[i].Attr("aria-invalid") == "true" {
 			v.fields[i].Focus()
 			return

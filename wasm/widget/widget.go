@@ -83,8 +83,8 @@ type view struct {
 	card    Card
 	el      dom.Node // the article (or the add form)
 	form    dom.Node
-	fields  [len(props)]dom.Node
-	errors  [len(props)]dom.Node
+	fields  [len(langprof.Props)]dom.Node
+	errors  [len(langprof.Props)]dom.Node
 	save    dom.Node
 	status  dom.Node
 	retry   dom.Node
@@ -99,7 +99,7 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 		v.form = el.Query("form.card-form")
 	}
 	v.card.ID = id
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		v.fields[i] = v.form.Query(`[name="` + p + `"]`)
 		v.errors[i] = v.form.Query(`.error[data-for="` + p + `"]`)
 		if v.fields[i] == nil || v.errors[i] == nil {
@@ -119,7 +119,7 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 	v.restoreDraft()
 
 	for i, f := range v.fields {
-		prop := props[i]
+		prop := langprof.Props[i]
 		f.On("input", func(dom.Event) { v.edited(prop, true) })
 		f.On("change", func(dom.Event) { v.edited(prop, false) })
 	}
@@ -142,7 +142,7 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 
 // edited reads a field the person changed.
 func (v *view) edited(prop string, typed bool) {
-	i := propIndex(prop)
+	i := langprof.PropIndex(prop)
 	value := v.fields[i].Value()
 	if prop == langprof.PropTag && !typed {
 		// Leaving the field: show the tag as it will be saved (en-us → en-US).
@@ -175,7 +175,7 @@ func (v *view) suggestName() {
 		return
 	}
 	if name := v.w.b.LanguageName(canonical); name != "" {
-		i := propIndex(langprof.PropDisplayName)
+		i := langprof.PropIndex(langprof.PropDisplayName)
 		v.fields[i].SetValue(name)
 		v.card.Edit(langprof.PropDisplayName, name)
 	}
@@ -185,7 +185,7 @@ func (v *view) suggestName() {
 // something changed and all is valid.
 func (v *view) render() {
 	_, shown := v.card.Check(v.w.check)
-	for i, p := range props {
+	for i, p := range langprof.Props {
 		msg := shown[p]
 		v.errors[i].SetText(msg)
 		if msg == "" {
@@ -229,8 +229,8 @@ func setHidden(n dom.Node, hidden bool) {
 }
 
 // setValues puts values into the form.
-func (v *view) setValues(vals Values) {
-	for i := range props {
+func (v *view) setValues(vals langprof.Values) {
+	for i := range langprof.Props {
 		v.fields[i].SetValue(vals[i])
 	}
 	v.card.Now = vals
@@ -239,7 +239,7 @@ func (v *view) setValues(vals Values) {
 func (v *view) discardEdits() {
 	v.stopCountdown()
 	v.setValues(v.card.Orig)
-	v.card.Server, v.card.Touched = nil, [len(props)]bool{}
+	v.card.Server, v.card.Touched = nil, [len(langprof.Props)]bool{}
 	v.card.NameTouched = v.card.Now.Get(langprof.PropDisplayName) != ""
 	v.w.b.Forget(v.draftKey())
 	setHidden(v.retry, true)

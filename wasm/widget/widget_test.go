@@ -10,11 +10,15 @@ import (
 
 	"langcard/templates"
 	"langcard/wasm/dom"
+	"langcard/web/langprof"
 )
 
 const nbID = "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"
 
-var nb = templates.Values{Tag: "nb-NO", DisplayName: "Norwegian Bokmål", Spoken: "nativeOrBilingual", Written: "nativeOrBilingual", Reading: "nativeOrBilingual", AllowedAudiences: "organization"}
+var nb = langprof.ValuesOf(langprof.LanguageProficiency{Tag: "nb-NO", DisplayName: "Norwegian Bokmål", Spoken: langprof.NativeOrBilingual,
+	Written: langprof.NativeOrBilingual, Reading: langprof.NativeOrBilingual, AllowedAudiences: langprof.Organization})
+
+const nbName = "Norwegian Bokmål"
 
 // page renders the real editor page, as the server does.
 func page(t *testing.T, base string) string {
@@ -22,8 +26,8 @@ func page(t *testing.T, base string) string {
 	var b strings.Builder
 	e := templates.Editor{
 		Chrome: templates.Chrome{Viewer: "Innocenty Popov", ViewerID: "db789417"}, Subject: "Innocenty Popov", Base: base,
-		Cards: []templates.Card{{ID: nbID, Values: nb, Orig: nb, Heading: nb.DisplayName}},
-		New:   templates.Card{Values: templates.Values{AllowedAudiences: "organization"}},
+		Cards: []templates.Card{{ID: nbID, Values: nb, Orig: nb, Heading: nbName}},
+		New:   templates.Card{Values: langprof.ValuesOf(langprof.LanguageProficiency{AllowedAudiences: langprof.Organization})},
 	}
 	if err := templates.EditorPage(e).Render(context.Background(), &b); err != nil {
 		t.Fatal(err)
@@ -392,7 +396,7 @@ func TestEmbeddedUsesTheBFFsURLs(t *testing.T) {
 	e := templates.Editor{
 		Chrome: templates.Chrome{ViewerID: "db789417"}, Origin: "https://langcard.example",
 		API: "https://langcard.example/api/me/languages", Login: "https://langcard.example/login",
-		Cards: []templates.Card{{ID: nbID, Values: nb, Orig: nb, Heading: nb.DisplayName}},
+		Cards: []templates.Card{{ID: nbID, Values: nb, Orig: nb, Heading: nbName}},
 	}
 	if err := templates.EmbedFragment(e, "", "").Render(context.Background(), &b); err != nil {
 		t.Fatal(err)

@@ -74,22 +74,9 @@ type Identity struct {
 
 // Apply sets every property present in p on lp. It does not validate.
 func (lp *LanguageProficiency) Apply(p Patch) {
-	if p.AllowedAudiences != nil {
-		lp.AllowedAudiences = *p.AllowedAudiences
-	}
-	if p.DisplayName != nil {
-		lp.DisplayName = *p.DisplayName
-	}
-	if p.Tag != nil {
-		lp.Tag = *p.Tag
-	}
-	if p.Spoken != nil {
-		lp.Spoken = *p.Spoken
-	}
-	if p.Written != nil {
-		lp.Written = *p.Written
-	}
-	if p.Reading != nil {
-		lp.Reading = *p.Reading
+	for _, prop := range Props {
+		if v, ok := p.Get(prop); ok {
+			lp.Set(prop, v)
+		}
 	}
 }

@@ -35,13 +35,6 @@ type Patch struct {
 	Reading          *Level
 }
 
-// Full returns a Patch with every editable property present, from the
-// strings a form holds.
-func Full(tag, displayName, spoken, written, reading, allowedAudiences string) Patch {
-	s, w, r, a := Level(spoken), Level(written), Level(reading), Audience(allowedAudiences)
-	return Patch{Tag: &tag, DisplayName: &displayName, Spoken: &s, Written: &w, Reading: &r, AllowedAudiences: &a}
-}
-
 // OmitUnset returns p without the levels and audience a form left unset
 // (""): a new entry needs a language and a name, and its levels may wait.
 func (p Patch) OmitUnset() Patch {
@@ -56,20 +49,15 @@ func (p Patch) OmitUnset() Patch {
 	return p
 }
 
-// Present returns the names of the properties present in p, in Graph's order.
+// Present returns the names of the properties present in p, in the
+// order of Props.
 func (p Patch) Present() []string {
 	var names []string
-	add := func(present bool, name string) {
-		if present {
-			names = append(names, name)
+	for _, prop := range Props {
+		if _, ok := p.Get(prop); ok {
+			names = append(names, prop)
 		}
 	}
-	add(p.AllowedAudiences != nil, PropAllowedAudiences)
-	add(p.DisplayName != nil, PropDisplayName)
-	add(p.Tag != nil, PropTag)
-	add(p.Spoken != nil, PropSpoken)
-	add(p.Written != nil, PropWritten)
-	add(p.Reading != nil, PropReading)
 	return names
 }
 
@@ -80,20 +68,13 @@ func (p Patch) Empty() bool { return len(p.Present()) == 0 }
 // person changed, and so all that a partial PATCH should carry.
 func Diff(prev, next Patch) Patch {
 	var d Patch
-	d.AllowedAudiences = changed(prev.AllowedAudiences, next.AllowedAudiences)
-	d.DisplayName = changed(prev.DisplayName, next.DisplayName)
-	d.Tag = changed(prev.Tag, next.Tag)
-	d.Spoken = changed(prev.Spoken, next.Spoken)
-	d.Written = changed(prev.Written, next.Written)
-	d.Reading = changed(prev.Reading, next.Reading)
-	return d
-}
-
-func changed[T comparable](prev, next *T) *T {
-	if next == nil || (prev != nil && *prev == *next) {
-		return nil
+	for _, prop := range Props {
+		nv, present := next.Get(prop)
+		if pv, was := prev.Get(prop); present && (!was || pv != nv) {
+			d.Set(prop, nv)
+		}
 	}
-	return next
+	return d
 }
 
 // Problem is one thing wrong with a request, in the shape of one detail
