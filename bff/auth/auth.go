@@ -32,6 +32,10 @@ import (
 // other people's profiles.
 const ScopeEditOthers = "User.ReadWrite.All"
 
+// ScopeReadOthers is the least-privileged delegated permission Graph
+// documents for reading other people's profiles (no admin consent needed).
+const ScopeReadOthers = "User.ReadBasic.All"
+
 // User is the signed-in person, from the verified ID token.
 type User struct {
 	ID                string `json:"id"`
@@ -45,6 +49,8 @@ type User struct {
 type Session struct {
 	User          User
 	CanEditOthers bool
+	// CanReadOthers says the token may read colleagues' profiles.
+	CanReadOthers bool
 	// Scopes are the scopes the token response granted (space-separated),
 	// sent again on each refresh.
 	Scopes   string

@@ -153,6 +153,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	a.register(r.Context(), user.ID, ref)
 	a.sessions.Put(r.Context(), sessionKey, Session{
 		User: user, CanEditOthers: hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
+		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, "User.Read.All") || hasScope(granted, ScopeEditOthers),
 	})
 	a.log.Info("signed in", "user", user.ID)
 	if returnTo == "" {

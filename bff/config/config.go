@@ -40,9 +40,10 @@ type Config struct {
 	// https://graph.microsoft.com/beta.
 	GraphBaseURL *url.URL
 	// Scopes are the Graph scopes requested at sign-in. LANGCARD_SCOPES
-	// (space-separated), default "User.ReadWrite"; add User.ReadWrite.All
-	// to let administrators edit other people's profiles. Demo mode asks
-	// for both, as its people include administrators.
+	// (space-separated), default "User.ReadWrite User.ReadBasic.All" (your
+	// own languages; colleagues' read-only); add User.ReadWrite.All to let
+	// administrators edit other people's profiles. Demo mode asks for all
+	// three, as its people include administrators.
 	Scopes []string
 	// CookieKey signs and encrypts the login cookie; every replica needs the
 	// same one. LANGCARD_COOKIE_KEY (base64, at least 32 bytes); required
@@ -148,9 +149,9 @@ func Load(getenv func(string) string) (Config, error) {
 		ClientSecret: getenv("LANGCARD_CLIENT_SECRET"),
 	}
 	c.Demo = c.TenantID == "" && c.ClientID == "" && c.ClientSecret == ""
-	defScopes := "User.ReadWrite"
+	defScopes := "User.ReadWrite User.ReadBasic.All"
 	if c.Demo {
-		defScopes = "User.ReadWrite User.ReadWrite.All"
+		defScopes = "User.ReadWrite User.ReadBasic.All User.ReadWrite.All"
 	}
 	c.Scopes = strings.Fields(get("LANGCARD_SCOPES", defScopes))
 	if c.Demo {

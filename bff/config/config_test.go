@@ -75,7 +75,7 @@ func TestDescribeMasksSecrets(t *testing.T) {
 			t.Errorf("Describe shows a secret: %s", d)
 		}
 	}
-	for _, want := range []string{"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", "redis://…@redis.example:6379/0", "User.ReadWrite\n"} {
+	for _, want := range []string{"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", "redis://…@redis.example:6379/0", "User.ReadWrite User.ReadBasic.All\n"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("Describe lacks %q:\n%s", want, d)
 		}

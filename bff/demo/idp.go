@@ -244,7 +244,9 @@ func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
 func grantedScopes(requested []string, admin bool) []string {
 	var out []string
 	for _, s := range requested {
-		if strings.HasSuffix(s, ".All") && !admin {
+		// Anyone may consent to reading colleagues' basic profiles; the
+		// other .All scopes need an administrator (admin consent).
+		if strings.HasSuffix(s, ".All") && s != "User.ReadBasic.All" && !admin {
 			continue
 		}
 		if s != "" && !slices.Contains(out, s) {

@@ -74,7 +74,11 @@ type listBody struct {
 // List returns every language on t's profile, following @odata.nextLink
 // when Graph sends one (only to Graph's own base URL).
 func (c *Client) List(ctx context.Context, token string, t Target) (Listing, error) {
-	u := c.url(t.escapedPath())
+	return c.listFrom(ctx, token, c.url(t.escapedPath()))
+}
+
+// listFrom lists from u, page after page.
+func (c *Client) listFrom(ctx context.Context, token, u string) (Listing, error) {
 	all := Listing{Value: []langprof.LanguageProficiency{}}
 	for page := 0; u != ""; page++ {
 		if page == 100 {
@@ -84,28 +88,37 @@ func (c *Client) List(ctx context.Context, token string, t Target) (Listing, err
 		if err != nil {
 			return Listing{}, err
 		}
-		var b listBody
-		if err := json.Unmarshal(data, &b); err != nil {
-			return Listing{}, &UnreadableError{Op: "list", Err: err}
+		l, next, err := listPage(data)
+		if err != nil {
+			return Listing{}, err
 		}
-		for _, raw := range b.Value {
-			lp, err := entry(raw)
-			if err != nil {
-				all.Unreadable = append(all.Unreadable, unreadable(lp, err))
-				continue
-			}
-			all.Value = append(all.Value, lp)
-		}
+		all.Value, all.Unreadable = append(all.Value, l.Value...), append(all.Unreadable, l.Unreadable...)
 		u = ""
-		if b.NextLink != "" {
-			next, err := c.sameOrigin(b.NextLink)
-			if err != nil {
+		if next != "" {
+			if u, err = c.sameOrigin(next); err != nil {
 				return Listing{}, err
 			}
-			u = next
 		}
 	}
 	return all, nil
+}
+
+// listPage reads one page of a list, and the link to the next.
+func listPage(data []byte) (Listing, string, error) {
+	var b listBody
+	if err := json.Unmarshal(data, &b); err != nil {
+		return Listing{}, "", &UnreadableError{Op: "list", Err: err}
+	}
+	l := Listing{Value: []langprof.LanguageProficiency{}}
+	for _, raw := range b.Value {
+		lp, err := entry(raw)
+		if err != nil {
+			l.Unreadable = append(l.Unreadable, unreadable(lp, err))
+			continue
+		}
+		l.Value = append(l.Value, lp)
+	}
+	return l, b.NextLink, nil
 }
 
 // entry decodes one entry Graph sent; it fails only when the entry is not

@@ -200,3 +200,48 @@ func TestScopeWithoutRole(t *testing.T) {
 		t.Fatalf("got %v, want 403 ErrorAccessDeniedForRole", err)
 	}
 }
+
+// ListMany reads many people with JSON batches of at most 20, one result
+// each: a person who does not exist fails alone, and a request throttled
+// inside a batch is sent again.
+func TestListManyBatches(t *testing.T) {
+	f := setup(t)
+	var targets []graph.Target
+	for i := range 25 {
+		who := []string{demo.Megan.UPN, demo.Innocenty.ID, demo.Lee.UPN}[i%3]
+		if i == 7 {
+			who = "nobody@contoso.example"
+		}
+		tg, err := graph.User(who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, tg)
+	}
+	f.graph.ResetRequests()
+	f.graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "0.05"})
+	results := f.client.ListMany(context.Background(), f.admin, targets)
+	for i, r := range results {
+		switch {
+		case i == 7:
+			var ge *graph.Error
+			if !errors.As(r.Err, &ge) || ge.Status != 404 {
+				t.Errorf("result %d: got %v, want 404", i, r.Err)
+			}
+		case r.Err != nil:
+			t.Errorf("result %d: %v", i, r.Err)
+		case i%3 == 0 && len(r.Listing.Value) != 2:
+			t.Errorf("result %d: %d of Megan's languages, want 2", i, len(r.Listing.Value))
+		}
+	}
+	var batches int
+	for _, r := range f.graph.Requests() {
+		if r.EscapedPath != "/beta/$batch" {
+			t.Errorf("a request outside a batch: %s %s", r.Method, r.EscapedPath)
+		}
+		batches++
+	}
+	if batches != 3 { // 20 + 5, and the throttled one again
+		t.Errorf("%d batches, want 3", batches)
+	}
+}

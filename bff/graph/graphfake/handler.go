@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -40,6 +41,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	s.mu.Lock()
 	s.record(r, body)
+	s.mu.Unlock()
+	if r.Method == http.MethodPost && r.URL.EscapedPath() == "/beta/$batch" {
+		s.serveBatch(w, r, e, body, err)
+		return
+	}
+	s.serveOne(w, r, e, body, err)
+}
+
+// serveOne answers one request, or applies the next fault to it.
+func (s *Server) serveOne(w http.ResponseWriter, r *http.Request, e errorWriter, body []byte, err error) {
+	s.mu.Lock()
 	fault, faulted := s.nextFault()
 	s.mu.Unlock()
 
@@ -53,7 +65,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if faulted && (fault.AfterStoring || fault.Body != nil) {
 		// Carry the operation out, then lose (or garble) its answer.
 		cw := &captureWriter{header: http.Header{}}
-		s.answer(cw, r, errorWriter{w: cw, requestID: requestID}, body, err)
+		s.answer(cw, r, errorWriter{w: cw, requestID: e.requestID}, body, err)
 		if fault.Status != 0 {
 			s.fail(e, fault)
 			return
@@ -63,6 +75,66 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.answer(w, r, e, body, err)
+}
+
+// maxBatch is how many requests Graph takes in one JSON batch.
+const maxBatch = 20
+
+// serveBatch answers a JSON batch ($batch): each request in it is served
+// as if sent alone, with the batch's token, and its faults (a throttled
+// request inside a batch answers 429 with Retry-After in its headers).
+// The batch itself consumes no fault.
+func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, e errorWriter, body []byte, err error) {
+	if _, ok := s.authenticate(r); !ok {
+		e.write(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience, signature or expired token.")
+		return
+	}
+	var batch struct {
+		Requests []struct {
+			ID     string `json:"id"`
+			Method string `json:"method"`
+			URL    string `json:"url"`
+		} `json:"requests"`
+	}
+	if err != nil || json.Unmarshal(body, &batch) != nil || len(batch.Requests) == 0 {
+		e.write(http.StatusBadRequest, "BadRequest", "Invalid batch payload format.")
+		return
+	}
+	if len(batch.Requests) > maxBatch {
+		e.write(http.StatusBadRequest, "BadRequest", "The number of requests in the batch exceeds 20.")
+		return
+	}
+	type answer struct {
+		ID      string            `json:"id"`
+		Status  int               `json:"status"`
+		Headers map[string]string `json:"headers,omitempty"`
+		Body    json.RawMessage   `json:"body,omitempty"`
+	}
+	var answers []answer
+	for _, sub := range batch.Requests {
+		u := sub.URL
+		if !strings.HasPrefix(u, "/") {
+			u = "/" + u
+		}
+		req, err := http.NewRequestWithContext(r.Context(), sub.Method, "http://"+r.Host+"/beta"+u, nil)
+		if err != nil || sub.Method != http.MethodGet {
+			answers = append(answers, answer{ID: sub.ID, Status: http.StatusBadRequest})
+			continue
+		}
+		req.Host = r.Host
+		req.Header.Set("Authorization", r.Header.Get("Authorization"))
+		rec := httptest.NewRecorder()
+		s.serveOne(rec, req, errorWriter{w: rec, requestID: uuid.NewString()}, nil, nil)
+		a := answer{ID: sub.ID, Status: rec.Code, Headers: map[string]string{"Content-Type": rec.Header().Get("Content-Type")}}
+		if ra := rec.Header().Get("Retry-After"); ra != "" {
+			a.Headers["Retry-After"] = ra
+		}
+		if json.Valid(rec.Body.Bytes()) {
+			a.Body = rec.Body.Bytes()
+		}
+		answers = append(answers, a)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"responses": answers})
 }
 
 func (s *Server) fail(e errorWriter, fault Fault) {
@@ -394,7 +466,7 @@ func (s *Server) authenticate(r *http.Request) (caller, bool) {
 // allowed applies Graph's delegated permissions: a person's own profile
 // needs User.ReadWrite (or User.Read to read); another's, the .All ones.
 func (c caller) allowed(targetID string, write bool) bool {
-	if c.scopes[ScopeReadWriteAll] || (!write && c.scopes["User.Read.All"]) {
+	if c.scopes[ScopeReadWriteAll] || (!write && (c.scopes["User.Read.All"] || c.scopes["User.ReadBasic.All"])) {
 		return true
 	}
 	if !strings.EqualFold(targetID, c.id) {
