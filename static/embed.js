@@ -2,12 +2,14 @@
 //
 //   <script src="https://langcard.contoso.com/static/embed.js" async></script>
 //   <language-card></language-card>            your languages
-//   <language-card user="adele@contoso.com"></language-card>   (administrators)
+//   <language-card user="adele@contoso.com"></language-card>   a colleague's, read-only
+//                                              (editable for administrators)
 //   <language-card layout="compact"></language-card>
 //
 // Each element gets a shadow root (its styles and ids stay its own), filled
-// at once with the cards the BFF renders; then the widget loads, once per
-// page however many elements there are, and hydrates every one.
+// with the cards the BFF renders (one request for all the elements on the
+// page); then the widget loads, once per page however many elements there
+// are, and hydrates every editable one.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -47,26 +49,47 @@
     shadow.replaceChildren(p);
   }
 
+  // fill puts one card's markup in its shadow root and hydrates it.
+  function fill(shadow, html) {
+    shadow.innerHTML = html; // the BFF's own markup: no script runs from it
+    var root = shadow.querySelector(".langcard");
+    if (!root) return unreachable(shadow);
+    requestAnimationFrame(function () { performance.mark("langcard-visible"); });
+    if (root.querySelector(".signin")) return forgetDrafts(); // signed out: no one's edits stay behind
+    if (!root.querySelector("section.cards")) return; // a message, or a colleague's read-only cards
+    if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
+    loadWidget(root);
+  }
+
+  // Every card that connects in the same task is fetched with the others:
+  // one request for the page, however many people it shows.
+  var pending = [];
+  function flush() {
+    var batch = pending;
+    pending = [];
+    var q = new URLSearchParams({ returnTo: location.href });
+    batch.forEach(function (c) {
+      q.append("el", (c.el.getAttribute("layout") === "compact" ? "compact" : "full") + ":" + (c.el.getAttribute("user") || ""));
+    });
+    fetch(bff + "/embed/cards?" + q, { credentials: "include" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var t = document.createElement("template");
+        t.innerHTML = html;
+        batch.forEach(function (c, i) {
+          var part = t.content.querySelector('template[data-el="' + i + '"]');
+          if (part) fill(c.shadow, part.innerHTML); else unreachable(c.shadow);
+        });
+      })
+      .catch(function () { batch.forEach(function (c) { unreachable(c.shadow); }); });
+  }
+
   class LanguageCard extends HTMLElement {
     connectedCallback() {
       if (this.shadowRoot) return;
       var shadow = this.attachShadow({ mode: "open" });
-      var q = new URLSearchParams({ returnTo: location.href });
-      if (this.hasAttribute("user")) q.set("user", this.getAttribute("user"));
-      if (this.hasAttribute("layout")) q.set("layout", this.getAttribute("layout"));
-      fetch(bff + "/embed/cards?" + q, { credentials: "include" })
-        .then(function (r) { return r.text(); })
-        .then(function (html) {
-          shadow.innerHTML = html; // the BFF's own markup: no script runs from it
-          var root = shadow.querySelector(".langcard");
-          if (!root) return unreachable(shadow);
-          requestAnimationFrame(function () { performance.mark("langcard-visible"); });
-          if (root.querySelector(".signin")) return forgetDrafts(); // signed out: no one's edits stay behind
-          if (!root.querySelector("section.cards")) return;
-          if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
-          loadWidget(root);
-        })
-        .catch(function () { unreachable(shadow); });
+      if (pending.length === 0) queueMicrotask(flush);
+      pending.push({ el: this, shadow: shadow });
     }
   }
   if (!customElements.get("language-card")) customElements.define("language-card", LanguageCard);

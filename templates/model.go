@@ -5,6 +5,8 @@
 package templates
 
 import (
+	"strconv"
+
 	"langcard/web/langprof"
 )
 
@@ -93,6 +95,41 @@ type Editor struct {
 	// ReturnTo, in the embedded fragment, is the intranet page a form post
 	// returns to.
 	ReturnTo string
+	// ReadOnly shows a colleague's languages: summaries, no forms.
+	// NotShared counts their entries not shared with the viewer.
+	ReadOnly  bool
+	NotShared int
+}
+
+// levelText is a level in words: "Not set" when Graph has none, "Other: …"
+// for a value langcard does not know.
+func levelText(l langprof.Level) string {
+	switch {
+	case l == "":
+		return "Not set"
+	case !l.Valid():
+		return OtherLabel(string(l))
+	}
+	return l.Label()
+}
+
+// audienceText is who can see an entry, in words.
+func audienceText(a langprof.Audience) string {
+	switch {
+	case a == "":
+		return "Not set"
+	case !a.Valid():
+		return OtherLabel(string(a))
+	}
+	return a.Label()
+}
+
+// notSharedText says how many entries are not shown, without naming them.
+func notSharedText(n int) string {
+	if n == 1 {
+		return "1 more language on this profile is not shared with you."
+	}
+	return strconv.Itoa(n) + " more languages on this profile are not shared with you."
 }
 
 // Forms is where a card's forms post, and where they return.
@@ -121,7 +158,6 @@ func (e Editor) Problems() []PageProblem {
 
 // PageProblem links a problem to its field.
 type PageProblem struct{ Field, Message string }
-
 
 // DemoPerson is a person one can sign in as in demo mode.
 type DemoPerson struct {

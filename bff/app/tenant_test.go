@@ -50,7 +50,7 @@ func newTenant(t *testing.T, opts ...tenantOption) *tenant {
 	eo := entrafake.Options{
 		TenantID: tenantGUID, Domain: tenantDomain, ClientID: clientID, ClientSecret: clientSecret,
 		RedirectURIs: []string{public + "/auth/callback", public + "/"},
-		Consented:    []string{"User.ReadWrite", "User.ReadWrite.All"},
+		Consented:    []string{"User.ReadWrite", "User.ReadBasic.All", "User.ReadWrite.All"},
 		AccessTTL:    time.Minute, // inside the refresh margin: every request refreshes
 	}
 	for _, p := range demo.People {

@@ -352,7 +352,7 @@ func (idp *IdP) Login(ctx context.Context, upn string, scopes ...string) (*oauth
 // mockoidc refuses scopes outside its ScopesSupported list; the demo IdP
 // also issues the ones langcard asks Entra for.
 func init() {
-	for _, s := range []string{"offline_access", "User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All"} {
+	for _, s := range []string{"offline_access", "User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"} {
 		if !slices.Contains(mockoidc.ScopesSupported, s) {
 			mockoidc.ScopesSupported = append(mockoidc.ScopesSupported, s)
 		}

@@ -7,7 +7,8 @@ import (
 
 // Intranet serves a sample intranet page, on an origin of its own, that
 // embeds langcard the way a page author would: one script tag and the
-// <language-card> element (here twice, in both layouts). Its own styles
+// <language-card> element (here twice, in both layouts), and a team
+// section with three colleagues' cards, read-only. Its own styles
 // are deliberately loud, to show that they do not reach the cards.
 func Intranet(bffURL string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -38,6 +39,8 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
   .card { border: 4px dotted orange; }
   input, select { background: #ffffcc; }
   aside { background: #efe6f7; padding: 16px; border-radius: 6px; }
+  .team { grid-column: 1 / -1; }
+  .team-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; }
 </style>
 </head>
 <body>
@@ -54,6 +57,16 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
     <h2>Compact layout</h2>
     <language-card layout="compact"></language-card>
   </aside>
+  <section class="team">
+    <h2>Team</h2>
+    <p>Your colleagues' languages, as they chose to share them: each card shows only what its owner
+    shares with the organization, and says how many more are not shared with you.</p>
+    <div class="team-cards">
+      <language-card user="megan.bowen@contoso.example" layout="compact"></language-card>
+      <language-card user="adele.vance@contoso.example" layout="compact"></language-card>
+      <language-card user="lee.gu@contoso.example" layout="compact"></language-card>
+    </div>
+  </section>
 </main>
 </body>
 </html>

@@ -70,6 +70,27 @@ func Seed(g *graphfake.Server) {
 		Spoken: langprof.Conversational, Written: langprof.Elementary, Reading: langprof.LimitedWorking,
 		Source: src, Extra: extra,
 	})
+	// Colleagues with a mix of audiences: what a colleague is shown and
+	// what is kept from them.
+	for _, x := range []struct {
+		who                   Person
+		id, tag, name         string
+		audience              langprof.Audience
+		spoken, written, read langprof.Level
+	}{
+		{Adele, "e1a2b3c4-0000-4000-8000-00000000ad01", "es", "Spanish", langprof.Everyone, langprof.FullProfessional, langprof.ProfessionalWorking, langprof.FullProfessional},
+		{Adele, "e1a2b3c4-0000-4000-8000-00000000ad02", "pt-BR", "Portuguese (Brazil)", langprof.Family, langprof.Conversational, langprof.Elementary, langprof.Conversational},
+		{Adele, "e1a2b3c4-0000-4000-8000-00000000ad03", "fi", "Finnish", langprof.Me, langprof.Elementary, "", langprof.Elementary},
+		{Lee, "e1a2b3c4-0000-4000-8000-00000000ee01", "ko", "Korean", langprof.Organization, langprof.NativeOrBilingual, langprof.NativeOrBilingual, langprof.NativeOrBilingual},
+		{Lee, "e1a2b3c4-0000-4000-8000-00000000ee02", "ja", "Japanese", langprof.Contacts, langprof.LimitedWorking, langprof.Elementary, langprof.LimitedWorking},
+	} {
+		by := &langprof.IdentitySet{User: &langprof.Identity{DisplayName: x.who.DisplayName, ID: x.who.ID}}
+		src, extra := graphfake.APIWritten()
+		g.Seed(x.who.ID, langprof.LanguageProficiency{
+			ID: x.id, Tag: x.tag, DisplayName: x.name, AllowedAudiences: x.audience, Spoken: x.spoken, Written: x.written, Reading: x.read,
+			CreatedDateTime: &at, CreatedBy: by, LastModifiedDateTime: &at, LastModifiedBy: by, Source: src, Extra: extra,
+		})
+	}
 	// Synced by a Microsoft service, as the real service returns such
 	// entries (graph.md): written by an application with no user, a
 	// source collection, searchable, and levels never set (null).

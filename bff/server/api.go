@@ -47,6 +47,11 @@ type call struct {
 	token  string
 	target graph.Target
 	id     string
+	// viewer is the signed-in person's object id.
+	viewer string
+	// colleague is set when the viewer reads someone else's profile
+	// without the right to edit it: read-only, and only what is shared.
+	colleague bool
 }
 
 // prepare checks the route's {user} and {id}, and the session, and gets
@@ -71,15 +76,19 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 	if !ok {
 		return nil, errSignedOut
 	}
-	c := &call{target: graph.Me}
-	if user != nil {
+	c := &call{target: graph.Me, viewer: sess.User.ID}
+	if user != nil && !self(sess.User, *user) {
 		t, err := graph.User(*user)
 		if err != nil {
 			return nil, badSegment("user", "user "+langprof.Quote(*user)+" is not an object id or a userPrincipalName")
 		}
-		if !sess.CanEditOthers {
+		switch {
+		case sess.CanEditOthers:
+		case sess.CanReadOthers:
+			c.colleague = true
+		default:
 			return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Target: "user",
-				Message: "You may edit only your own languages: editing other people's needs the " + auth.ScopeEditOthers + " permission."}
+				Message: "Your sign-in does not let langcard show colleagues' languages. Sign out and sign in again; if it keeps happening, ask your administrator to allow langcard to read colleagues' basic profiles."}
 		}
 		c.target = t
 	}
@@ -102,6 +111,8 @@ type listBody struct {
 	Value []langprof.LanguageProficiency `json:"value"`
 	// Unreadable are the entries Graph sent that cannot be shown.
 	Unreadable []unreadableEntry `json:"unreadable,omitempty"`
+	// NotShared counts a colleague's entries not shared with the viewer.
+	NotShared int `json:"notShared,omitempty"`
 }
 
 // unreadableEntry names an entry Graph sent that langcard cannot show.
@@ -120,7 +131,7 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b := listBody{Value: l.Value}
+	b := listBody{Value: l.Value, NotShared: l.NotShared}
 	for _, u := range l.Unreadable {
 		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
 		b.Unreadable = append(b.Unreadable, unreadableEntry{ID: u.ID, DisplayName: u.Name})
@@ -136,6 +147,9 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	lp, err := s.Graph.Get(c.ctx, c.token, c.target, c.id)
+	if err == nil && c.colleague && !shared(lp.AllowedAudiences) {
+		err = &graph.Error{Status: http.StatusNotFound, Missing: true} // not shared: as if not there
+	}
 	if err != nil {
 		return err
 	}

@@ -3,55 +3,137 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"langcard/bff/auth"
+	"langcard/bff/graph"
 	"langcard/templates"
 )
 
-// embedView builds the embedded cards for <language-card> and the frame:
-// the cards as the editor renders them, with absolute URLs (they run on
-// the intranet's origin), or a sign-in link that returns to the host page.
-func (s *Server) embedView(r *http.Request) (e templates.Editor, signIn, message string, status int) {
-	defer func() { e.Chrome = s.absolute(e.Chrome) }()
+// embedded is one <language-card> asked for: whose (nil: the viewer's own)
+// and in which layout.
+type embedded struct {
+	user    *string
+	compact bool
+}
+
+// embedPart is what one <language-card> shows: the cards, a sign-in link,
+// or a message.
+type embedPart struct {
+	e               templates.Editor
+	signIn, message string
+	status          int
+}
+
+// embedView builds the embedded cards for one <language-card> or the
+// frame, from the query's user and layout.
+func (s *Server) embedView(r *http.Request) embedPart {
 	q := r.URL.Query()
-	returnTo := auth.SafeReturnTo(q.Get("returnTo"), s.EmbedOrigins)
+	el := embedded{compact: q.Get("layout") == "compact"}
+	if q.Has("user") {
+		u := q.Get("user")
+		el.user = &u
+	}
+	return s.embedViews(r, []embedded{el})[0]
+}
+
+// embedViews builds the embedded cards of several <language-card>s: the
+// cards as the editor renders them, with absolute URLs (they run on the
+// intranet's origin), or a sign-in link that returns to the host page.
+// Colleagues' languages are read first, all together, in Graph JSON
+// batches; one who cannot be read gets a message and the others show.
+func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
+	parts := make([]embedPart, len(els))
+	returnTo := auth.SafeReturnTo(r.URL.Query().Get("returnTo"), s.EmbedOrigins)
 	if returnTo == "/" {
 		returnTo = s.self + "/"
 	}
 	if _, ok := s.Auth.Current(r.Context()); !ok {
-		e.Chrome = s.chrome(r)
-		return e, s.self + "/login?returnTo=" + url.QueryEscape(returnTo), "", http.StatusOK
+		for i := range parts {
+			parts[i] = embedPart{e: templates.Editor{Chrome: s.absolute(s.chrome(r))}, signIn: s.self + "/login?returnTo=" + url.QueryEscape(returnTo), status: http.StatusOK}
+		}
+		return parts
 	}
-	var user *string
-	if q.Has("user") {
-		u := q.Get("user")
-		user = &u
+	calls := make([]*call, len(els))
+	for i, el := range els {
+		c, err := s.prepareFor(r.Context(), el.user, nil)
+		if err != nil {
+			parts[i] = s.embedFailure(r, err)
+			continue
+		}
+		defer c.cancel()
+		calls[i] = c
 	}
-	c, err := s.prepareFor(r.Context(), user, nil)
-	if err != nil {
-		e.Chrome = s.chrome(r)
-		ce := classify(err)
-		s.logError(r, ce)
-		return e, "", ce.Message, ce.Status
+	// Read every colleague at once (the cache then serves each card).
+	failed := s.prefetchColleagues(calls)
+	notice := s.Sessions.PopString(r.Context(), noticeKey)
+	for i, c := range calls {
+		if c == nil {
+			continue
+		}
+		if err := failed[c.target.String()]; err != nil {
+			parts[i] = s.embedFailure(r, err)
+			continue
+		}
+		e, err := s.editorView(r, c, nil)
+		if err != nil {
+			parts[i] = s.embedFailure(r, err)
+			continue
+		}
+		e.Chrome = s.absolute(e.Chrome)
+		e.Origin, e.Login = s.self, s.self+"/login"
+		if returnTo != s.self+"/" {
+			e.ReturnTo = returnTo // forms come back to the intranet page
+		}
+		e.Notice = notice
+		e.API = s.self + "/api/me/languages"
+		if !c.target.IsMe() {
+			e.API = s.self + "/api" + e.Base + "/languages"
+		}
+		e.Compact = els[i].compact
+		parts[i] = embedPart{e: e, status: http.StatusOK}
 	}
-	defer c.cancel()
-	e, err = s.editorView(r, c, nil)
-	if err != nil {
-		ce := classify(err)
-		s.logError(r, ce)
-		return e, "", ce.Message, ce.Status
+	return parts
+}
+
+// prefetchColleagues reads the colleagues among calls in Graph JSON
+// batches, into the cache; it returns who could not be read.
+func (s *Server) prefetchColleagues(calls []*call) map[string]error {
+	var lead *call
+	var targets []graph.Target
+	seen := map[string]bool{}
+	for _, c := range calls {
+		if c == nil || !c.colleague || seen[c.target.String()] {
+			continue
+		}
+		if _, ok := s.colleagues.get(c.viewer, c.target); ok {
+			continue
+		}
+		seen[c.target.String()] = true
+		lead = c
+		targets = append(targets, c.target)
 	}
-	e.Origin, e.Login = s.self, s.self+"/login"
-	if returnTo != s.self+"/" {
-		e.ReturnTo = returnTo // forms come back to the intranet page
+	failed := map[string]error{}
+	if len(targets) == 0 {
+		return failed
 	}
-	e.Notice = s.Sessions.PopString(r.Context(), noticeKey)
-	e.API = s.self + "/api/me/languages"
-	if !c.target.IsMe() {
-		e.API = s.self + "/api" + e.Base + "/languages"
+	for i, r := range s.colleagueLists(lead, targets) {
+		if r.Err != nil {
+			failed[targets[i].String()] = r.Err
+		}
 	}
-	e.Compact = q.Get("layout") == "compact"
-	return e, "", "", http.StatusOK
+	return failed
+}
+
+// embedFailure is the message a card shows when it cannot show languages.
+func (s *Server) embedFailure(r *http.Request, err error) embedPart {
+	ce := classify(err)
+	s.logError(r, ce)
+	msg := ce.Message
+	if ce.Code == "notFound" || ce.Status == http.StatusNotFound {
+		msg = "This person's languages could not be found: check the name or id on this card."
+	}
+	return embedPart{e: templates.Editor{Chrome: s.absolute(s.chrome(r))}, message: msg, status: ce.Status}
 }
 
 // absolute makes the asset URLs absolute: embedded, they load from the
@@ -68,18 +150,52 @@ func (s *Server) absolute(c templates.Chrome) templates.Chrome {
 // embedCards is GET /embed/cards: the HTML fragment embed.js puts in each
 // <language-card>'s shadow root. Only the embedding origins may read it
 // (CORS, with credentials).
+//
+// With el parameters (layout, a colon, then the user or nothing for the
+// viewer: "compact:megan@contoso.com"), it answers every card of a page
+// at once, each in a <template data-el="i">: one request from the page,
+// and one Graph batch for the colleagues on it.
 func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	s.allowEmbedder(w, r, true)
-	e, signIn, msg, status := s.embedView(r)
-	s.render(w, r, status, templates.EmbedFragment(e, signIn, msg))
+	if origin := r.Header.Get("Origin"); origin != "" && origin != s.self && !s.embed[origin] {
+		// The browser would hide the answer anyway: read nothing for it.
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Message: "This page may not show langcard's cards."})
+		return
+	}
+	q := r.URL.Query()
+	if !q.Has("el") {
+		p := s.embedView(r)
+		s.render(w, r, p.status, templates.EmbedFragment(p.e, p.signIn, p.message))
+		return
+	}
+	var els []embedded
+	for _, v := range q["el"] {
+		if len(els) == maxEmbedded {
+			break
+		}
+		layout, user, _ := strings.Cut(v, ":")
+		el := embedded{compact: layout == "compact"}
+		if user != "" {
+			el.user = &user
+		}
+		els = append(els, el)
+	}
+	var frags []templates.Fragment
+	for _, p := range s.embedViews(r, els) {
+		frags = append(frags, templates.Fragment{Editor: p.e, SignIn: p.signIn, Message: p.message})
+	}
+	s.render(w, r, http.StatusOK, templates.EmbedFragments(frags))
 }
+
+// maxEmbedded bounds the cards one request may ask for.
+const maxEmbedded = 100
 
 // embedFrame is GET /embed/frame: the same cards as a page, for hosts that
 // prefer an iframe; its frame-ancestors are the embedding origins.
 func (s *Server) embedFrame(w http.ResponseWriter, r *http.Request) {
-	e, signIn, msg, status := s.embedView(r)
+	p := s.embedView(r)
 	w.Header().Set("Content-Security-Policy", s.frameCSP)
-	s.render(w, r, status, templates.FramePage(e, signIn, msg))
+	s.render(w, r, p.status, templates.FramePage(p.e, p.signIn, p.message))
 }
 
 // allowEmbedder answers CORS for a configured embedding origin (exact

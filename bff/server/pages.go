@@ -64,6 +64,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
+	e.ReadOnly = c.colleague
 	l, err := s.list(c)
 	if err != nil && edit == nil {
 		return e, err
@@ -74,6 +75,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	for _, lp := range l.Value {
 		e.Cards = append(e.Cards, templates.CardOf(lp))
 	}
+	e.NotShared = l.NotShared
 	for _, u := range l.Unreadable {
 		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
 		e.Unreadable = append(e.Unreadable, u.Name)

@@ -51,13 +51,31 @@ func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) 
 	}
 }
 
-// list lists the target's languages with the session's recent writes put
+// listing is what a viewer is shown of a profile.
+type listing struct {
+	graph.Listing
+	// NotShared counts the entries of a colleague not shared with the viewer.
+	NotShared int
+}
+
+// list lists the target's languages as the viewer of c may see them. A
+// colleague sees only what is shared with them (read briefly cached). The
+// owner and editors see every entry, with the session's recent writes put
 // over what Graph listed: a write shows unless Graph lists a newer version.
-func (s *Server) list(c *call) (graph.Listing, error) {
-	l, err := s.Graph.List(c.ctx, c.token, c.target)
-	if err != nil {
-		return l, err
+func (s *Server) list(c *call) (listing, error) {
+	if c.colleague {
+		l, err := s.colleagueList(c)
+		if err != nil {
+			return listing{}, err
+		}
+		l, hidden := onlyShared(l)
+		return listing{Listing: l, NotShared: hidden}, nil
 	}
+	gl, err := s.Graph.List(c.ctx, c.token, c.target)
+	if err != nil {
+		return listing{}, err
+	}
+	l := listing{Listing: gl}
 	for _, w := range s.recent(c.ctx) {
 		if w.Target != c.target.String() {
 			continue
@@ -74,6 +92,16 @@ func (s *Server) list(c *call) (graph.Listing, error) {
 		}
 	}
 	return l, nil
+}
+
+// mayWrite refuses colleagues' writes, and drops what the viewer had
+// cached of colleagues (a write may change what they see).
+func (s *Server) mayWrite(c *call) error {
+	if c.colleague {
+		return errReadOnly
+	}
+	s.colleagues.forget(c.viewer)
+	return nil
 }
 
 // newer reports whether a was modified after b.
@@ -93,6 +121,9 @@ func modified(lp langprof.LanguageProficiency) time.Time {
 // create, update and remove write through Graph and remember the result.
 
 func (s *Server) create(c *call, p langprof.Patch) (langprof.LanguageProficiency, error) {
+	if err := s.mayWrite(c); err != nil {
+		return langprof.LanguageProficiency{}, err
+	}
 	lp, err := s.Graph.Create(c.ctx, c.token, c.target, p)
 	if err == nil {
 		s.remember(c, lp.ID, &lp)
@@ -101,6 +132,9 @@ func (s *Server) create(c *call, p langprof.Patch) (langprof.LanguageProficiency
 }
 
 func (s *Server) update(c *call, p langprof.Patch) (langprof.LanguageProficiency, error) {
+	if err := s.mayWrite(c); err != nil {
+		return langprof.LanguageProficiency{}, err
+	}
 	lp, err := s.Graph.Update(c.ctx, c.token, c.target, c.id, p)
 	if err == nil {
 		s.remember(c, lp.ID, &lp)
@@ -111,6 +145,9 @@ func (s *Server) update(c *call, p langprof.Patch) (langprof.LanguageProficiency
 // remove deletes the entry; one that Graph confirms is gone already
 // counts as deleted.
 func (s *Server) remove(c *call) error {
+	if err := s.mayWrite(c); err != nil {
+		return err
+	}
 	err := s.Graph.Delete(c.ctx, c.token, c.target, c.id)
 	if missing(err) {
 		err = nil

@@ -47,11 +47,13 @@ type Server struct {
 	csp      string // every page: framing refused
 	frameCSP string // /embed/frame: framing by the embedding origins
 	handler  http.Handler
+	// colleagues caches colleagues' languages briefly, per viewer.
+	colleagues *colleagueCache
 }
 
 // New returns the BFF's handler.
 func New(o Options) *Server {
-	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection()}
+	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection(), colleagues: newColleagueCache()}
 	for _, origin := range o.EmbedOrigins {
 		s.embed[origin] = true
 		// The forms of embedded cards post from the intranet's origin.
