@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test build widget generate check-generated deps screenshots vet lint bench fuzz
+.PHONY: run test build widget generate check-generated deps axe screenshots vet lint bench fuzz
 
 run: widget
 	$(GO) run ./bff
@@ -49,6 +49,14 @@ deps:
 	  fi; \
 	fi
 
+# axe-core (from npm) for the accessibility checks of the browser tests.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { echo "the accessibility checks need npm: run 'sudo apt-get install npm'"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
 vet:
 	$(GO) vet ./...
 
@@ -61,7 +69,7 @@ lint:
 	@big=$$(git ls-files -z | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 1000000 && $$2 !~ /\.(png|jpe?g|webp)$$/ {print $$2}'); \
 	  [ -z "$$big" ] || { echo "tracked files over 1 MB (build outputs?): $$big"; exit 1; }
 
-test: deps check-generated vet lint widget
+test: deps axe check-generated vet lint widget
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 
@@ -77,7 +85,7 @@ fuzz:
 	done
 
 # Retakes the README's screenshots from the browser tests.
-screenshots: deps widget
+screenshots: deps axe widget
 	LANGCARD_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestBrowser' ./bff/app/
 
 # Times the editor page against a plain-JavaScript card in headless

@@ -95,6 +95,9 @@ type Editor struct {
 	// ReturnTo, in the embedded fragment, is the intranet page a form post
 	// returns to.
 	ReturnTo string
+	// Landmark tells apart the landmarks of several cards of one person on
+	// a page (" (2)"); "" for the first.
+	Landmark string
 	// ReadOnly shows a colleague's languages: summaries, no forms.
 	// NotShared counts their entries not shared with the viewer.
 	ReadOnly  bool

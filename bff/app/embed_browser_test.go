@@ -162,3 +162,34 @@ func TestBrowserEmbeddedFormsWithoutTheWidget(t *testing.T) {
 		t.Errorf("notice %q, want Saved", got)
 	}
 }
+
+// The demo intranet page's team section: three colleagues' cards,
+// read-only, each showing only what its owner shares and how many more
+// are not shared; one request from the page for all its cards; no
+// accessibility violation (axe-core, default rules).
+func TestBrowserTeamSection(t *testing.T) {
+	requireWidget(t)
+	var bff string
+	host := intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	bff = h.url
+	ctx := startChromium(t)
+	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
+	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
+	team := `[...document.querySelectorAll("language-card[user]")]`
+	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 3 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)
+	got := js(t, ctx, team+`.map(e => [...e.shadowRoot.querySelectorAll("article .name")].map(n => n.textContent).join("+") + "|" + (e.shadowRoot.querySelector(".not-shared") || {textContent: ""}).textContent).join(" / ")`)
+	want := "French+German| / Spanish|2 more languages on this profile are not shared with you. / Korean|1 more language on this profile is not shared with you."
+	if got != want {
+		t.Errorf("the team shows %q, want %q", got, want)
+	}
+	if n := js(t, ctx, `String(`+team+`.reduce((n, e) => n + e.shadowRoot.querySelectorAll("form, input, select, button").length, 0))`); n != "0" {
+		t.Errorf("%s controls in the read-only cards", n)
+	}
+	if n := js(t, ctx, `String(performance.getEntriesByType("resource").filter(e => e.name.includes("/embed/cards")).length)`); n != "1" {
+		t.Errorf("%s requests for the page's cards, want 1", n)
+	}
+	checkAxe(t, ctx, "the intranet page with the team section")
+	quietConsole(t, ctx)
+}

@@ -131,7 +131,9 @@ var errNotBatch = errors.New("the answer is not a batch of responses")
 // Graph's error.
 func (c *Client) subResult(ctx context.Context, token string, r batchResponse) Result {
 	if r.Status/100 != 2 {
-		return Result{Err: subError(r)}
+		err := subError(r)
+		noSuchUser(err)
+		return Result{Err: err}
 	}
 	l, next, err := listPage(r.Body)
 	if err != nil {

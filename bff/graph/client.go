@@ -74,7 +74,17 @@ type listBody struct {
 // List returns every language on t's profile, following @odata.nextLink
 // when Graph sends one (only to Graph's own base URL).
 func (c *Client) List(ctx context.Context, token string, t Target) (Listing, error) {
-	return c.listFrom(ctx, token, c.url(t.escapedPath()))
+	l, err := c.listFrom(ctx, token, c.url(t.escapedPath()))
+	noSuchUser(err)
+	return l, err
+}
+
+// noSuchUser marks a list's 404: the person does not exist.
+func noSuchUser(err error) {
+	var ge *Error
+	if errors.As(err, &ge) && ge.Status == http.StatusNotFound {
+		ge.NoSuchUser = true
+	}
 }
 
 // listFrom lists from u, page after page.

@@ -28,6 +28,8 @@ type Error struct {
 	// Missing is set on a 404 when a read confirmed that the entry does
 	// not exist (the profile service answers 404 for other reasons too).
 	Missing bool
+	// NoSuchUser is set on a 404 to a list: the person does not exist.
+	NoSuchUser bool
 }
 
 func (e *Error) Error() string {

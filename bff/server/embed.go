@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"langcard/bff/auth"
@@ -67,6 +68,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 	// Read every colleague at once (the cache then serves each card).
 	failed := s.prefetchColleagues(calls)
 	notice := s.Sessions.PopString(r.Context(), noticeKey)
+	nth := map[string]int{} // cards of one person so far, for unique landmark names
 	for i, c := range calls {
 		if c == nil {
 			continue
@@ -91,6 +93,9 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 			e.API = s.self + "/api" + e.Base + "/languages"
 		}
 		e.Compact = els[i].compact
+		if nth[c.target.String()]++; nth[c.target.String()] > 1 {
+			e.Landmark = " (" + strconv.Itoa(nth[c.target.String()]) + ")"
+		}
 		parts[i] = embedPart{e: e, status: http.StatusOK}
 	}
 	return parts
@@ -130,7 +135,7 @@ func (s *Server) embedFailure(r *http.Request, err error) embedPart {
 	ce := classify(err)
 	s.logError(r, ce)
 	msg := ce.Message
-	if ce.Code == "notFound" || ce.Status == http.StatusNotFound {
+	if ce.Code == "userNotFound" {
 		msg = "This person's languages could not be found: check the name or id on this card."
 	}
 	return embedPart{e: templates.Editor{Chrome: s.absolute(s.chrome(r))}, message: msg, status: ce.Status}

@@ -124,6 +124,9 @@ func fromGraph(ge *graph.Error) *Error {
 		e.Message = withReference("Microsoft 365 refused: changing other people’s profiles needs an administrator role in Microsoft 365 as well as the permission langcard asked for. Ask your Microsoft 365 administrator for that role", ge.RequestID)
 	case ge.Status == http.StatusForbidden:
 		e.Message = "Microsoft 365 refused: you may not change this profile."
+	case ge.Status == http.StatusNotFound && ge.NoSuchUser:
+		e.Code = "userNotFound"
+		e.Message = "There is no such person in your organization: check the name or id."
 	case ge.Status == http.StatusNotFound && ge.Missing:
 		e.Code = "notFound"
 		e.Message = "This language is no longer on the profile: it was deleted elsewhere. Reload to see what is saved."

@@ -28,6 +28,7 @@ func TestClassify(t *testing.T) {
 		{"terse 400", &graph.Error{Status: 400, Code: "UnknownError", RequestID: "r-1"}, 400, "UnknownError", "did not accept this change. Try again; if it keeps happening, tell your helpdesk (reference r-1)."},
 		{"terse 404 not confirmed", &graph.Error{Status: 404, Code: "UnknownError", Message: graphText}, 400, "UnknownError", "did not accept"},
 		{"404 confirmed", &graph.Error{Status: 404, Code: "UnknownError", Missing: true}, 404, "notFound", "deleted elsewhere"},
+		{"no such person", &graph.Error{Status: 404, Code: "Request_ResourceNotFound", NoSuchUser: true, Message: graphText}, 404, "userNotFound", "no such person"},
 		{"role", &graph.Error{Status: 403, Code: "ErrorAccessDeniedForRole", Message: graphText}, 403, "ErrorAccessDeniedForRole", "administrator role"},
 		{"forbidden", &graph.Error{Status: 403, Code: "Authorization_RequestDenied", Message: graphText}, 403, "Authorization_RequestDenied", "may not change this profile"},
 		{"graph 401", &graph.Error{Status: 401, Message: graphText}, 401, "unauthenticated", "Sign in again"},

@@ -1,0 +1,255 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"langcard/bff/demo"
+	"langcard/bff/graph/graphfake"
+	"langcard/web/langprof"
+)
+
+// audienceCases are one entry per audience value Megan could hold, and
+// whether a colleague is shown it.
+var audienceCases = []struct {
+	audience langprof.Audience
+	shown    bool
+}{
+	{"me", false}, {"family", false}, {"contacts", false}, {"groupMembers", false},
+	{"organization", true}, {"federatedOrganizations", false}, {"everyone", true},
+	{"unknownFutureValue", false}, {"partners", false}, {"organization,everyone", true}, {"me,family", false}, {"", false},
+}
+
+// seedAudiences gives Megan one entry per audience value.
+func seedAudiences(h *harness) {
+	for i, c := range audienceCases {
+		h.graph.Seed(demo.Megan.ID, langprof.LanguageProficiency{
+			ID: fmt.Sprintf("a0d1e2c3-0000-4000-8000-%012d", i), Tag: "fr", DisplayName: "Audience " + string(c.audience), AllowedAudiences: c.audience,
+		})
+	}
+}
+
+// Each audience value, seen by the owner, a colleague and an
+// administrator, through the API, the page and the embedded card.
+func TestColleaguesSeeOnlyWhatIsShared(t *testing.T) {
+	h := newHarness(t)
+	seedAudiences(h)
+	owner, colleague, admin := h.signIn(demo.Megan.UPN), h.signIn(demo.Innocenty.UPN), h.signIn(demo.Adele.UPN)
+	megan := "/users/" + demo.Megan.UPN
+	all := len(h.graph.Languages(demo.Megan.ID))
+	wantShown := 2 // Megan's own two, shared with the organization
+	for _, c := range audienceCases {
+		if c.shown {
+			wantShown++
+		}
+	}
+	type list struct {
+		Value     []langprof.LanguageProficiency
+		NotShared int
+	}
+	for _, x := range []struct {
+		who        string
+		b          *browser
+		path       string
+		want, hide int
+	}{
+		{"owner", owner, "/api/me/languages", all, 0},
+		{"owner by name", owner, "/api" + megan + "/languages", all, 0},
+		{"colleague", colleague, "/api" + megan + "/languages", wantShown, all - wantShown},
+		{"administrator", admin, "/api" + megan + "/languages", all, 0},
+	} {
+		l := decode[list](t, x.b.api("GET", x.path, ""))
+		if len(l.Value) != x.want || l.NotShared != x.hide {
+			t.Errorf("%s: %d entries and %d not shared, want %d and %d", x.who, len(l.Value), l.NotShared, x.want, x.hide)
+		}
+		if x.who != "colleague" {
+			continue
+		}
+		for _, lp := range l.Value {
+			if !strings.Contains(string(lp.AllowedAudiences), "organization") && !strings.Contains(string(lp.AllowedAudiences), "everyone") {
+				t.Errorf("a colleague was shown an entry for %q", lp.AllowedAudiences)
+			}
+		}
+	}
+	for i, c := range audienceCases {
+		id := fmt.Sprintf("a0d1e2c3-0000-4000-8000-%012d", i)
+		want := map[bool]int{true: 200, false: 404}[c.shown]
+		if r := colleague.api("GET", "/api"+megan+"/languages/"+id, ""); r.StatusCode != want {
+			t.Errorf("colleague GET of a %q entry: %d, want %d", c.audience, r.StatusCode, want)
+		}
+		page := colleague.get(megan).body
+		if got := strings.Contains(page, "Audience "+string(c.audience)+"<"); got != c.shown {
+			t.Errorf("the page shows the %q entry: %v, want %v", c.audience, got, c.shown)
+		}
+		frag := colleague.do("GET", "/embed/cards?el="+url.QueryEscape("compact:"+demo.Megan.UPN), nil, map[string]string{"Origin": embedOrigin}).body
+		if got := strings.Contains(frag, "Audience "+string(c.audience)+"<"); got != c.shown {
+			t.Errorf("the embedded card shows the %q entry: %v, want %v", c.audience, got, c.shown)
+		}
+	}
+	page := colleague.get(megan).body
+	if n := all - wantShown; !strings.Contains(page, fmt.Sprintf("%d more languages on this profile are not shared with you.", n)) || strings.Contains(page, `class="card-form"`) {
+		t.Errorf("the colleague's page does not say what is not shared, or offers forms")
+	}
+}
+
+// Colleagues may not write, through any route; nothing goes upstream.
+func TestColleaguesCannotWrite(t *testing.T) {
+	h := newHarness(t)
+	b := h.signIn(demo.Innocenty.UPN)
+	megan := "/users/" + demo.Megan.UPN
+	const entry = "a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44"
+	h.graph.ResetRequests()
+	for _, r := range []response{
+		b.api("POST", "/api"+megan+"/languages", `{"tag":"sv","displayName":"Swedish"}`),
+		b.api("PATCH", "/api"+megan+"/languages/"+entry, `{"spoken":"elementary"}`),
+		b.api("DELETE", "/api"+megan+"/languages/"+entry, ""),
+		b.post(megan+"/languages", url.Values{"tag": {"sv"}, "displayName": {"Swedish"}}),
+		b.post(megan+"/languages/"+entry, url.Values{"orig.spoken": {"conversational"}, "spoken": {"elementary"}}),
+		b.post(megan+"/languages/"+entry+"/delete", nil),
+	} {
+		if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "only the person they belong to") {
+			t.Errorf("%s %s: %d %.200s", r.Request.Method, r.Request.URL.Path, r.StatusCode, r.body)
+		}
+	}
+	if w := upstreamWrites(h); len(w) != 0 {
+		t.Errorf("%d writes reached Graph", len(w))
+	}
+}
+
+// A page of 20 colleagues costs one request from the browser and one
+// Graph batch; 25, two batches. A person who does not exist gets a
+// message, a throttled request inside a batch is retried, and the others
+// show.
+func TestTeamPageOneRoundTrip(t *testing.T) {
+	people := append([]demo.Person{}, demo.People...)
+	for i := range 24 {
+		people = append(people, demo.Person{Person: graphfake.Person{ID: fmt.Sprintf("7e57c0de-0000-4000-8000-%012d", i), DisplayName: fmt.Sprintf("Colleague %d", i), UPN: fmt.Sprintf("colleague%d@contoso.example", i)}})
+	}
+	env, err := demo.StartWith(context.Background(), "http://127.0.0.1:1", people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.Close() })
+	for _, p := range people[4:] {
+		env.Graph.Seed(p.ID, langprof.LanguageProficiency{ID: "b0" + p.ID[2:], Tag: "de", DisplayName: "German of " + p.DisplayName, AllowedAudiences: langprof.Organization})
+	}
+	h := startReplica(t, env)
+	b := h.signIn(demo.Innocenty.UPN)
+
+	els := func(n int, extra ...string) string {
+		q := url.Values{}
+		for i := range n {
+			q.Add("el", "compact:"+people[4+i].UPN)
+		}
+		for _, e := range extra {
+			q.Add("el", e)
+		}
+		return "/embed/cards?" + q.Encode()
+	}
+	h.graph.ResetRequests()
+	r := b.do("GET", els(20), nil, map[string]string{"Origin": embedOrigin})
+	wantStatus(t, r, http.StatusOK)
+	if n := strings.Count(r.body, "<template data-el="); n != 20 || strings.Count(r.body, "German of Colleague") != 20 {
+		t.Errorf("%d fragments for 20 cards", n)
+	}
+	reqs := h.graph.Requests()
+	if len(reqs) != 1 || reqs[0].EscapedPath != "/beta/$batch" {
+		t.Errorf("Graph got %d requests for 20 people, want one batch", len(reqs))
+	}
+
+	// 24 colleagues, one who does not exist, one throttled: two batches
+	// and a retry, every known person shown.
+	h.graph.ResetRequests()
+	b2 := h.signIn(demo.Megan.UPN) // another viewer: nothing cached for them
+	h.graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "0.05"})
+	r = b2.do("GET", els(24, "compact:nobody@contoso.example"), nil, map[string]string{"Origin": embedOrigin})
+	wantStatus(t, r, http.StatusOK)
+	if n := strings.Count(r.body, "German of Colleague"); n != 24 {
+		t.Errorf("%d of 24 colleagues shown", n)
+	}
+	if !strings.Contains(r.body, "could not be found") {
+		t.Error("no message for the person who does not exist")
+	}
+	batches := 0
+	for _, q := range h.graph.Requests() {
+		if q.EscapedPath == "/beta/$batch" {
+			batches++
+		}
+	}
+	if batches != 3 {
+		t.Errorf("%d batches for 25 people with one throttled, want 3", batches)
+	}
+}
+
+// Colleague reads are cached per viewer: never one viewer's view for
+// another, never the viewer's own, dropped on their writes; concurrent
+// identical reads share one Graph call.
+func TestColleagueCache(t *testing.T) {
+	h := newHarness(t)
+	seedAudiences(h)
+	colleague, admin := h.signIn(demo.Innocenty.UPN), h.signIn(demo.Adele.UPN)
+	megan := "/api/users/" + demo.Megan.UPN + "/languages"
+	calls := func() int {
+		n := 0
+		for _, r := range h.graph.Requests() {
+			if strings.Contains(r.EscapedPath, "/profile/languages") {
+				n++
+			}
+		}
+		return n
+	}
+	h.graph.ResetRequests()
+	h.graph.Inject(graphfake.Fault{Delay: 200 * time.Millisecond})
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() { colleague.api("GET", megan, "") })
+	}
+	wg.Wait()
+	if n := calls(); n != 1 {
+		t.Errorf("5 concurrent reads made %d Graph calls, want 1", n)
+	}
+	colleague.api("GET", megan, "")
+	if n := calls(); n != 1 {
+		t.Errorf("a repeated read made %d Graph calls in all, want it cached", n)
+	}
+	// Another viewer is not served the colleague's view.
+	r := admin.api("GET", megan, "")
+	if n := calls(); n != 2 || strings.Contains(r.body, `"notShared"`) || !strings.Contains(r.body, `"allowedAudiences":"me"`) {
+		t.Errorf("the administrator got a cached colleague's view: %d calls, %.300s", n, r.body)
+	}
+	// A write by the viewer drops what they had cached.
+	colleague.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`)
+	h.graph.ResetRequests()
+	colleague.api("GET", megan, "")
+	if n := calls(); n != 1 {
+		t.Errorf("after the viewer's write, %d Graph calls, want a fresh read", n)
+	}
+	// The viewer's own cards are never cached.
+	h.graph.ResetRequests()
+	colleague.api("GET", "/api/me/languages", "")
+	colleague.api("GET", "/api/me/languages", "")
+	if n := calls(); n != 2 {
+		t.Errorf("own reads made %d Graph calls, want 2", n)
+	}
+}
+
+// A viewer whose sign-in lacks the scope to read colleagues is told so.
+func TestColleaguesNeedTheScope(t *testing.T) {
+	h := newHarness(t, func(env map[string]string) { env["LANGCARD_SCOPES"] = "User.ReadWrite" })
+	b := h.signIn(demo.Innocenty.UPN)
+	r := b.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", "")
+	wantStatus(t, r, http.StatusForbidden)
+	if !regexp.MustCompile(`does not let langcard show colleagues`).MatchString(r.body) {
+		t.Errorf("got %s", r.body)
+	}
+	if r := b.get("/users/" + demo.Megan.UPN); r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "colleagues") {
+		t.Errorf("the page: %d", r.StatusCode)
+	}
+}
