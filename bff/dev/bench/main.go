@@ -20,6 +20,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +33,9 @@ import (
 	"langcard/bff/config"
 	"langcard/bff/demo"
 	"langcard/bff/dev/chromium"
+	"langcard/bff/graph/graphfake"
 	"langcard/static"
+	"langcard/web/langprof"
 )
 
 //go:embed baseline.js
@@ -77,11 +80,23 @@ func run(runs int) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The demo's people, and 20 colleagues for the team page.
+	people := append([]demo.Person{}, demo.People...)
+	for i := range teamSize {
+		people = append(people, demo.Person{Person: graphfake.Person{ID: fmt.Sprintf("7e57c0de-0000-4000-8000-%012d", i), DisplayName: fmt.Sprintf("Colleague %d", i), UPN: fmt.Sprintf("colleague%d@contoso.example", i)}})
+	}
+	denv, err := demo.StartWith(ctx, "http://"+ln.Addr().String(), people)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer denv.Close()
+	for _, p := range people[len(demo.People):] {
+		denv.Graph.Seed(p.ID, langprof.LanguageProficiency{ID: "b0" + p.ID[2:], Tag: "de", DisplayName: "German", AllowedAudiences: langprof.Organization, Spoken: langprof.Conversational})
+	}
+	a, err := app.NewReplica(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), denv)
+	if err != nil {
+		return err
+	}
 	assets, err := static.Load(static.FS)
 	if err != nil || assets.URL(static.Widget) == "" {
 		return errors.New("the widget is not built: run make widget")
@@ -107,7 +122,19 @@ func run(runs int) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := cfg.PublicURL.String()
-	isrv := &http.Server{Handler: demo.Intranet(base)}
+	imux := http.NewServeMux()
+	imux.Handle("/", demo.Intranet(base))
+	imux.HandleFunc("GET /team/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		n = min(teamSize, max(1, n))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Team</title><script src="%s/static/embed.js" async></script></head><body><main>`, base)
+		for i := range n {
+			fmt.Fprintf(w, `<language-card user="%s" layout="compact"></language-card>`, people[len(demo.People)+i].UPN)
+		}
+		fmt.Fprint(w, `</main></body></html>`)
+	})
+	isrv := &http.Server{Handler: imux}
 	go isrv.Serve(iln)
 	defer isrv.Close()
 
@@ -172,6 +199,9 @@ func run(runs int) error {
 			fmt.Printf("| %s: %s | %.2fx | %.2fx | %s |\n", p.name, what, c, w, goal)
 		}
 	}
+	if err := teamBench(bctx, "http://"+iln.Addr().String(), denv.Graph, runs); err != nil {
+		return err
+	}
 	fmt.Printf("\nWidget transfer (brotli bytes):\n\n| asset | plain | brotli | gzip |\n|---|---:|---:|---:|\n")
 	total := 0
 	for _, name := range []string{static.Widget, static.Script, static.CSS} {
@@ -181,6 +211,54 @@ func run(runs int) error {
 	}
 	fmt.Printf("| **total** | | **%d** (%.1f KB; budget 480 KB; Go runtime alone 440 KB) | |\n", total, float64(total)/1000)
 	return nil
+}
+
+// teamSize is how many colleagues the team page shows.
+const teamSize = 20
+
+// teamBench loads a page of one colleague's card and one of 20, and says
+// how many Graph requests each made (the first load, nothing cached) and
+// when its first card became visible (median, the BFF's 60-second
+// colleague cache warm after the first load).
+func teamBench(ctx context.Context, intranet string, g *graphfake.Server, runs int) error {
+	fmt.Printf("\nColleagues' cards on an intranet page (read-only, one request from the page):\n\n| page | Graph requests (first load) | first visible card (ms, median) |\n|---|---:|---:|\n")
+	var times [2][]float64
+	for i, n := range []int{1, teamSize} {
+		g.ResetRequests()
+		for run := range runs {
+			v, err := measureVisible(ctx, fmt.Sprintf("%s/team/%d", intranet, n))
+			if err != nil {
+				return fmt.Errorf("team page of %d: %w", n, err)
+			}
+			if run == 0 {
+				reqs := g.Requests()
+				batches := 0
+				for _, r := range reqs {
+					if r.EscapedPath == "/beta/$batch" {
+						batches++
+					}
+				}
+				fmt.Printf("| %d colleague(s) | %d (%d JSON batch) | ", n, len(reqs), batches)
+			}
+			times[i] = append(times[i], v)
+		}
+		fmt.Printf("%.0f |\n", median(times[i]))
+	}
+	fmt.Printf("| ratio, 20 to 1 | | %.2fx |\n", median(times[1])/median(times[0]))
+	return nil
+}
+
+// measureVisible loads url in a new tab and returns when its first card
+// became visible, in ms since navigation.
+func measureVisible(ctx context.Context, url string) (float64, error) {
+	tab, closeTab := chromedp.NewContext(ctx)
+	defer closeTab()
+	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+		return 0, err
+	}
+	tctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(tctx, chromedp.Poll[float64](`(performance.getEntriesByName("langcard-visible")[0] || {}).startTime || null`, chromedp.WithPollingInterval(10*time.Millisecond)))
 }
 
 // measure loads url once in a new tab and returns when its first card
