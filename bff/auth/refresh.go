@@ -19,14 +19,14 @@ const defaultIdPTimeout = 10 * time.Second
 
 // tokenResponse is the token endpoint's answer (Entra's fields).
 type tokenResponse struct {
-	AccessToken  string      `json:"access_token"`
-	RefreshToken string      `json:"refresh_token"`
-	ExpiresIn    json.Number `json:"expires_in"`
-	Scope        string      `json:"scope"`
-	IDToken      string      `json:"id_token"`
-	Error        string      `json:"error"`
-	Description  string      `json:"error_description"`
-	ErrorCodes   []int       `json:"error_codes"`
+	AccessToken  string          `json:"access_token"`
+	RefreshToken string          `json:"refresh_token"`
+	ExpiresIn    json.RawMessage `json:"expires_in"` // a number, or (Entra v1) a string
+	Scope        string          `json:"scope"`
+	IDToken      string          `json:"id_token"`
+	Error        string          `json:"error"`
+	Description  string          `json:"error_description"`
+	ErrorCodes   []int           `json:"error_codes"`
 }
 
 // TokenError is the identity provider refusing a token request: its OAuth
@@ -89,7 +89,8 @@ func (a *Auth) refreshGrant(ctx context.Context, refreshToken, scopes string) (t
 // expiry is when an access token of tr expires (expires_in seconds; an
 // hour when the provider does not say).
 func (tr tokenResponse) expiry(now time.Time) time.Time {
-	secs, err := tr.ExpiresIn.Int64()
+	raw := strings.Trim(string(tr.ExpiresIn), `"`)
+	secs, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || secs <= 0 {
 		secs = 3600
 	}
