@@ -4,13 +4,20 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"langcard/bff/app"
 	"langcard/bff/auth/entrafake"
+	"langcard/bff/config"
+	"langcard/bff/demo"
+	"langcard/bff/graph/graphfake"
 )
 
 func TestRunDemo(t *testing.T) {
@@ -135,5 +142,122 @@ func TestCheckResolvesTheTenant(t *testing.T) {
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("-check with %s: got %q, want %q", tt.tenant, got, tt.want)
 		}
+	}
+}
+
+// Metrics are served on their own listener, and not on the public one.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "off", "LANGCARD_METRICS_ADDR": "127.0.0.1:0"}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"bff"}, func(k string) string { return env[k] }, pw, io.Discard)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	var base, metricsURL string
+	for (base == "" || metricsURL == "") && lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "langcard listening on "); ok {
+			base = u
+		}
+		if u, ok := strings.CutPrefix(lines.Text(), "metrics on "); ok {
+			metricsURL = u
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" || metricsURL == "" {
+		t.Fatalf("run printed no addresses (%q, %q); it returned %v", base, metricsURL, <-done)
+	}
+	get := func(u string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	get(base + "/healthz")
+	status, body := get(metricsURL)
+	for _, want := range []string{`langcard_http_requests_total{route="GET /healthz",status="200"} 1`, "langcard_http_request_duration_seconds_bucket", "go_goroutines"} {
+		if status != 200 || !strings.Contains(body, want) {
+			t.Errorf("metrics (%d) lack %s", status, want)
+		}
+	}
+	if status, body := get(base + "/metrics"); status == 200 || strings.Contains(body, "langcard_http_requests_total") {
+		t.Errorf("the public listener serves metrics: %d", status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
+// SIGTERM during a slow save: /readyz says 503 while draining, the save
+// finishes, then the server stops.
+func TestShutdownFinishesASlowSave(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "off", "LANGCARD_DRAIN_DELAY": "300ms"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.Listening(ln.Addr(), nil)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, sigterm := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, a, &http.Server{Handler: a.Handler}, ln, cfg, log) }()
+	base := cfg.PublicURL.String()
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	if resp, err := c.Get(base + "/login?login_hint=" + demo.Innocenty.UPN); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("sign-in: %v %v", err, resp)
+	}
+	a.Demo.Graph.Inject(graphfake.Fault{Delay: time.Second})
+	saved := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("PATCH", base+"/api/me/languages/"+demo.ExampleID, strings.NewReader(`{"written":"elementary"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF", "1")
+		req.Header.Set("Origin", base)
+		resp, err := c.Do(req)
+		if err != nil {
+			saved <- 0
+			return
+		}
+		resp.Body.Close()
+		saved <- resp.StatusCode
+	}()
+	for deadline := time.Now().Add(5 * time.Second); len(a.Demo.Graph.Requests()) < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the save never reached Graph")
+		}
+	}
+	sigterm()
+	time.Sleep(50 * time.Millisecond)
+	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz while draining: %v %v", err, resp)
+	}
+	if got := <-saved; got != http.StatusOK {
+		t.Errorf("the slow save answered %d, want 200", got)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if got := a.Demo.Graph.Languages(demo.Innocenty.ID)[0].Written; got != "elementary" {
+		t.Errorf("written %q", got)
 	}
 }

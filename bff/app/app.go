@@ -21,6 +21,7 @@ import (
 	"langcard/bff/config"
 	"langcard/bff/demo"
 	"langcard/bff/graph"
+	"langcard/bff/metrics"
 	"langcard/bff/server"
 	"langcard/static"
 	"langcard/templates"
@@ -28,7 +29,10 @@ import (
 
 // App is a wired BFF.
 type App struct {
-	Handler  http.Handler
+	Handler http.Handler
+	// Metrics are served on the metrics listener (LANGCARD_METRICS_ADDR).
+	Metrics  *metrics.Metrics
+	server   *server.Server
 	Sessions *scs.SessionManager
 	// Demo is the demo environment (nil with a tenant).
 	Demo  *demo.Env
@@ -43,7 +47,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // NewReplica builds the BFF in demo mode on an existing demo environment,
 // as another replica of the same deployment (env nil: start one).
 func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *demo.Env) (*App, error) {
-	a := &App{}
+	a := &App{Metrics: metrics.New()}
 	var people []templates.DemoPerson
 	if cfg.Demo {
 		if env == nil {
@@ -97,7 +101,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	au, err := auth.New(auth.Options{
 		Provider: provider, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: cfg.Scopes,
 		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
-		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout,
+		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout, Metrics: a.Metrics,
 	})
 	if err != nil {
 		return nil, err
@@ -106,9 +110,9 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	if err != nil {
 		return nil, fmt.Errorf("loading static assets: %w", err)
 	}
-	a.Handler = server.New(server.Options{
+	a.server = server.New(server.Options{
 		Logger: log, Auth: au, Sessions: sm,
-		Graph:     &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait},
+		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {
 			if st, ok := sm.Store.(scs.CtxStore); ok {
@@ -119,8 +123,12 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 			return err
 		},
 	})
+	a.Handler = a.server
 	return a, nil
 }
+
+// Drain starts a graceful shutdown: /readyz answers 503 from now on.
+func (a *App) Drain() { a.server.Drain() }
 
 // Close stops what New started.
 func (a *App) Close() error {

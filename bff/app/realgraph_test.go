@@ -260,3 +260,30 @@ func TestFormSaveDuringOutageKeepsTheEdit(t *testing.T) {
 		t.Errorf("the edit or the reason was lost: %.3000s", r.body)
 	}
 }
+
+// One request id follows a failed save end to end: the person's error
+// (X-Request-Id and innerError.client-request-id), langcard's log, and
+// the client-request-id Graph received.
+func TestRequestIDFollowsAFailedSave(t *testing.T) {
+	h := newHarness(t)
+	b := h.signIn(demo.Innocenty.UPN)
+	h.graph.ResetRequests()
+	h.graph.Inject(graphfake.Fault{Status: 500})
+	r := b.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`)
+	wantStatus(t, r, http.StatusBadGateway)
+	id := r.Header.Get("X-Request-Id")
+	e := decode[struct {
+		Error struct {
+			InnerError struct {
+				ClientRequestID string `json:"client-request-id"`
+			} `json:"innerError"`
+		} `json:"error"`
+	}](t, r)
+	reqs := h.graph.Requests()
+	if id == "" || e.Error.InnerError.ClientRequestID != id || len(reqs) == 0 || reqs[0].Header.Get("client-request-id") != id {
+		t.Errorf("request id %q, in the error %q, at Graph %v", id, e.Error.InnerError.ClientRequestID, reqs)
+	}
+	if !strings.Contains(h.logs.String(), "request_id="+id) {
+		t.Error("the log does not carry the request id")
+	}
+}

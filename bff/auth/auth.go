@@ -26,6 +26,8 @@ import (
 	"github.com/gorilla/sessions"
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
+
+	"langcard/bff/metrics"
 )
 
 // ScopeEditOthers is the delegated permission that lets a person edit
@@ -78,6 +80,7 @@ type Auth struct {
 	log         *slog.Logger
 	refreshes   singleflight.Group
 	idp         *http.Client // to the token endpoint, with a timeout
+	metrics     *metrics.Metrics
 	now         func() time.Time
 }
 
@@ -105,6 +108,8 @@ type Options struct {
 	Logger       *slog.Logger
 	// IdPTimeout bounds each call to the token endpoint. Default 10s.
 	IdPTimeout time.Duration
+	// Metrics counts refreshes and sessions (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // New returns an Auth.
@@ -148,6 +153,7 @@ func New(o Options) (*Auth, error) {
 		origins:     o.EmbedOrigins,
 		log:         o.Logger,
 		idp:         &http.Client{Timeout: cmp.Or(o.IdPTimeout, defaultIdPTimeout)},
+		metrics:     o.Metrics,
 		now:         time.Now,
 	}, nil
 }
@@ -199,8 +205,16 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 		ctx := context.WithoutCancel(ctx)
 		tok, err := a.refreshGrant(ctx, rec.RefreshToken, scopes)
 		if err != nil {
+			var te *TokenError
+			if errors.As(err, &te) && te.Code == "invalid_grant" {
+				a.metrics.Refresh("invalid_grant")
+				a.metrics.Session("ended")
+			} else {
+				a.metrics.Refresh("failed")
+			}
 			return nil, err
 		}
+		a.metrics.Refresh("ok")
 		next := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: rec.RefreshToken, Expiry: tok.expiry(a.now())}, Session: rec.Session}
 		if tok.RefreshToken != "" {
 			next.RefreshToken = tok.RefreshToken // rotation: the old one is spent

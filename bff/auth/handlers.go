@@ -155,6 +155,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 		User: user, CanEditOthers: hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
 		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, "User.Read.All") || hasScope(granted, ScopeEditOthers),
 	})
+	a.metrics.Session("created")
 	a.log.Info("signed in", "user", user.ID)
 	if returnTo == "" {
 		returnTo = "/"
@@ -196,6 +197,7 @@ func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 	returnTo := SafeReturnTo(r.FormValue("returnTo"), a.origins)
 	if s, ok := a.Current(r.Context()); ok {
 		a.end(r.Context(), s.TokenRef)
+		a.metrics.Session("ended")
 	}
 	if err := a.sessions.Destroy(r.Context()); err != nil {
 		return "", err

@@ -78,6 +78,7 @@ func (a *Auth) register(ctx context.Context, oid, ref string) {
 	p.Refs = append(p.Refs, ref)
 	for len(p.Refs) > MaxSessionsPerPerson {
 		a.end(ctx, p.Refs[0])
+		a.metrics.Session("ended")
 		p.Refs = p.Refs[1:]
 	}
 	if data, err := json.Marshal(p); err == nil {

@@ -72,6 +72,19 @@ type Config struct {
 	IdPTimeout time.Duration
 	// LogLevel is debug, info, warn or error. LANGCARD_LOG_LEVEL, default info.
 	LogLevel slog.Level
+	// LogJSON writes the log as JSON lines. LANGCARD_LOG_FORMAT=json
+	// (default text).
+	LogJSON bool
+	// MetricsAddr, when set, serves Prometheus metrics on a listener of
+	// its own (never on the public one). LANGCARD_METRICS_ADDR, default off.
+	MetricsAddr string
+	// DrainDelay is how long, on SIGTERM, /readyz answers 503 before the
+	// BFF stops accepting requests, so load balancers can stop sending
+	// them. LANGCARD_DRAIN_DELAY, default 5s (demo mode: 0).
+	DrainDelay time.Duration
+	// ShutdownTimeout bounds how long requests in flight may take to
+	// finish at shutdown. LANGCARD_SHUTDOWN_TIMEOUT, default 25s.
+	ShutdownTimeout time.Duration
 	// RedisURL, when set, keeps sessions in Redis so that several replicas
 	// share them (redis:// or rediss://, with password and database number
 	// as needed). LANGCARD_REDIS_URL, default none: sessions in memory.
@@ -229,10 +242,36 @@ func Load(getenv func(string) string) (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(get("LANGCARD_LOG_LEVEL", "info"))); err != nil {
 		bad("LANGCARD_LOG_LEVEL", "must be debug, info, warn or error")
 	}
+	switch f := get("LANGCARD_LOG_FORMAT", "text"); f {
+	case "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		bad("LANGCARD_LOG_FORMAT", "%q is not text or json", f)
+	}
+	if c.MetricsAddr = get("LANGCARD_METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("LANGCARD_METRICS_ADDR", "%q is not host:port", c.MetricsAddr)
+		}
+	}
+	defDrain := 5 * time.Second
+	if c.Demo {
+		defDrain = 0
+	}
+	c.DrainDelay = durationOrZero(getenv, "LANGCARD_DRAIN_DELAY", defDrain, bad)
+	c.ShutdownTimeout = duration(getenv, "LANGCARD_SHUTDOWN_TIMEOUT", 25*time.Second, bad)
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// durationOrZero is duration, but 0 is allowed.
+func durationOrZero(getenv func(string) string, name string, def time.Duration, bad func(string, string, ...any)) time.Duration {
+	if v := getenv(name); v == "0" || v == "0s" {
+		return 0
+	}
+	return duration(getenv, name, def, bad)
 }
 
 func duration(getenv func(string) string, name string, def time.Duration, bad func(string, string, ...any)) time.Duration {

@@ -44,6 +44,10 @@ func (c Config) Describe() string {
 		{"Graph throttling wait", c.GraphMaxWait.String()},
 		{"identity provider timeout", c.IdPTimeout.String()},
 		{"log level", c.LogLevel.String()},
+		{"log format", map[bool]string{true: "json", false: "text"}[c.LogJSON]},
+		{"metrics", or(c.MetricsAddr, "off")},
+		{"drain delay", c.DrainDelay.String()},
+		{"shutdown timeout", c.ShutdownTimeout.String()},
 	}
 	if c.Demo {
 		lines = append(lines, struct{ name, value string }{"demo intranet page", or(c.DemoIntranetAddr, "off")})

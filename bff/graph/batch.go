@@ -110,6 +110,7 @@ func (c *Client) batch(ctx context.Context, token string, targets []Target, idx 
 			return // the throttled ones keep their 429, with its Retry-After
 		}
 		waited += wait
+		c.Metrics.GraphRetry(wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

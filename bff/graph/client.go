@@ -23,6 +23,7 @@ import (
 	"github.com/google/uuid"
 
 	"langcard/bff/ident"
+	"langcard/bff/metrics"
 	"langcard/bff/wire"
 	"langcard/web/langprof"
 )
@@ -41,6 +42,24 @@ type Client struct {
 	// BackoffBase is the first back-off when Graph sends no Retry-After;
 	// later ones double (plus jitter). Default 3 s, as the official SDK.
 	BackoffBase time.Duration
+	// Metrics counts calls, retries and waits (nil: none).
+	Metrics *metrics.Metrics
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the id of the request being served:
+// the client sends it to Graph as client-request-id, so that one failed
+// save can be followed from the person's error, through langcard's log,
+// to Graph.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the id WithRequestID put in ctx, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // maxRetries is how many times a 429, 503 or 504 is retried, as the
@@ -316,7 +335,11 @@ func (c *Client) sameOrigin(link string) (string, error) {
 // do sends one operation, retrying the statuses retry accepts as the
 // official SDK does, and returns the body of a successful answer.
 func (c *Client) do(ctx context.Context, token, method, u string, body []byte, retry func(status int) bool) ([]byte, error) {
-	requestID := uuid.NewString()
+	requestID := RequestID(ctx)
+	if requestID == "" {
+		requestID = uuid.NewString()
+	}
+	op := operation(method, u)
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
@@ -336,6 +359,7 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 		}
 		resp, err := httpClient.Do(req)
 		if err != nil {
+			c.Metrics.GraphCall(op, 0)
 			// The URL holds no secret, but url.Error repeats it; keep only the cause.
 			var ue *url.Error
 			if errors.As(err, &ue) {
@@ -345,6 +369,7 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 		resp.Body.Close()
+		c.Metrics.GraphCall(op, resp.StatusCode)
 		if resp.StatusCode/100 == 2 {
 			if err != nil {
 				return nil, &UnreadableError{Op: method, Err: err}
@@ -365,6 +390,7 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 			return nil, gerr
 		}
 		waited += wait
+		c.Metrics.GraphRetry(wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -373,6 +399,23 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 		case <-t.C:
 		}
 	}
+}
+
+// operation names a request for the metrics.
+func operation(method, u string) string {
+	switch {
+	case strings.HasSuffix(u, "/$batch"):
+		return "batch"
+	case method == http.MethodPost:
+		return "create"
+	case method == http.MethodPatch:
+		return "update"
+	case method == http.MethodDelete:
+		return "delete"
+	case strings.Contains(u, "/languages?") || strings.HasSuffix(u, "/languages"):
+		return "list"
+	}
+	return "get"
 }
 
 // retryable are the statuses the official SDK retries.

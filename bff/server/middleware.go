@@ -8,6 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
+
+	"langcard/bff/graph"
 )
 
 // statusWriter remembers the status for the request log.
@@ -32,14 +36,24 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests logs one line a request: method, path (never the query,
-// which carries authorization codes), status and duration.
+// logRequests gives each request an id (sent back as X-Request-Id, to
+// Graph as client-request-id, and shown with errors), logs one line for
+// it: id, method, path (never the query, which carries authorization
+// codes), status and duration, and counts it.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		id := uuid.NewString()
+		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(graph.WithRequestID(r.Context(), id))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s.Logger.Info("request", "method", r.Method, "path", logPath(r), "status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
+		d := time.Since(start)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.Metrics.Request(s.route(r), sw.status, d)
+		s.Logger.Info("request", "request_id", id, "method", r.Method, "path", logPath(r), "status", sw.status, "duration", d.Round(time.Microsecond))
 	})
 }
 

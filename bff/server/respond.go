@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"langcard/bff/graph"
 	"langcard/templates"
 )
 
@@ -23,7 +24,14 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", e.Header())
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, e.Status, bodyOf(e))
+		b := bodyOf(e)
+		if id := graph.RequestID(r.Context()); id != "" {
+			if b.Error.InnerError == nil {
+				b.Error.InnerError = &innerError{}
+			}
+			b.Error.InnerError.ClientRequestID = id
+		}
+		writeJSON(w, e.Status, b)
 		return
 	}
 	title := e.Title
@@ -34,7 +42,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		title = http.StatusText(e.Status)
 	}
-	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), title, e.Message))
+	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), title, e.Message, graph.RequestID(r.Context())))
 }
 
 // page serves a page or a form post; its error becomes the error page.
@@ -62,9 +70,12 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// innerError carries Graph's request id, as Graph's own errors do.
+// innerError carries Graph's request id, as Graph's own errors do, and
+// langcard's own (also sent to Graph as client-request-id), so that a
+// helpdesk can follow one failed save through both logs.
 type innerError struct {
-	RequestID string `json:"request-id"`
+	RequestID       string `json:"request-id,omitempty"`
+	ClientRequestID string `json:"client-request-id,omitempty"`
 }
 
 // bodyOf is e in Graph's error shape.
@@ -89,7 +100,7 @@ func (s *Server) logError(r *http.Request, e *Error) {
 	if e.Status >= 500 {
 		level = slog.LevelError
 	}
-	s.Logger.Log(r.Context(), level, "request failed", "path", logPath(r), "status", e.Status, "error", e.Err)
+	s.Logger.Log(r.Context(), level, "request failed", "request_id", graph.RequestID(r.Context()), "path", logPath(r), "status", e.Status, "error", e.Err)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -24,6 +24,7 @@ func hasSession(r *http.Request) bool { return r.Context().Value(sessionLoaded{}
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux() // everything that needs the session
 	root := http.NewServeMux()
+	s.root, s.sessioned = root, mux
 	root.Handle("/", s.Sessions.LoadAndSave(withSession(mux)))
 
 	// Health and static assets: no session.

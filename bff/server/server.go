@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/alexedwards/scs/v2"
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
+	"langcard/bff/metrics"
 	"langcard/static"
 	"langcard/templates"
 )
@@ -36,6 +38,8 @@ type Options struct {
 	Assets *static.Assets
 	// Ready reports whether the server can serve (readiness probe).
 	Ready func(context.Context) error
+	// Metrics records requests and session-store failures (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Server is the BFF's handler; build it with New.
@@ -49,6 +53,10 @@ type Server struct {
 	handler  http.Handler
 	// colleagues caches colleagues' languages briefly, per viewer.
 	colleagues *colleagueCache
+	// root and sessioned are the route tables (for the metrics' routes).
+	root, sessioned *http.ServeMux
+	// draining is set once shutdown begins: /readyz then answers 503.
+	draining atomic.Bool
 }
 
 // New returns the BFF's handler.
@@ -68,6 +76,7 @@ func New(o Options) *Server {
 			Message: "langcard refused this form because it was sent from another site. Go back to langcard and try again."})
 	}))
 	o.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		o.Metrics.StoreError()
 		s.respond(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", Err: fmt.Errorf("session store: %w", err),
 			Message: "langcard cannot reach its session store. Try again shortly."})
 	}
@@ -78,6 +87,22 @@ func New(o Options) *Server {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Drain marks the server as shutting down: /readyz answers 503 so that
+// load balancers stop sending it requests, while it finishes the ones it has.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// route names r's route for the metrics: the pattern that serves it.
+func (s *Server) route(r *http.Request) string {
+	_, p := s.root.Handler(r)
+	if p == "/" {
+		_, p = s.sessioned.Handler(r)
+	}
+	if p == "" {
+		return "unmatched"
+	}
+	return p
+}
 
 // contentSecurityPolicy is the policy of a page: scripts only from the
 // BFF (and WebAssembly compiled from them), no inline anything, forms only
