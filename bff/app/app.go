@@ -87,8 +87,11 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 
 	sm := scs.New()
 	sm.Store = memstore.New()
+	var locker auth.Locker
 	if cfg.RedisURL != "" {
-		sm.Store = redisstore.NewWithPrefix(redisPool(cfg.RedisURL), "langcard:session:")
+		pool := redisPool(cfg.RedisURL)
+		sm.Store = redisstore.NewWithPrefix(pool, "langcard:session:")
+		locker = redisLocker{pool}
 	}
 	sm.Lifetime, sm.IdleTimeout = cfg.SessionLifetime, cfg.SessionIdle
 	sm.Cookie.Name = "langcard"
@@ -101,7 +104,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	au, err := auth.New(auth.Options{
 		Provider: provider, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: cfg.Scopes,
 		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
-		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout, Metrics: a.Metrics,
+		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout, Metrics: a.Metrics, Locker: locker,
 	})
 	if err != nil {
 		return nil, err

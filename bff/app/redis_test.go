@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -103,5 +104,34 @@ func TestReplicasShareSessionsInRedis(t *testing.T) {
 	}
 	if r := br.api("GET", "/api/session", ""); r.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/api/session with Redis down: %d %s, want 503", r.StatusCode, r.body)
+	}
+}
+
+// Two replicas on one Redis refresh a session's token once between them
+// (counted at the identity provider), not once each.
+func TestRefreshOnceAcrossReplicas(t *testing.T) {
+	redisURL, _ := redisServer(t)
+	a := newHarness(t, withRedis(redisURL))
+	b := a.replica(withRedis(redisURL))
+	a.idp.SetAccessTTL(time.Minute) // inside the refresh margin: the next request refreshes
+	br := a.signIn(demo.Innocenty.UPN)
+	viaB := &browser{h: b, jar: br.jar, c: br.c}
+	a.idp.SetTokenDelay(300 * time.Millisecond)
+	before := a.idp.Grants("refresh_token")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		via := br
+		if i%2 == 1 {
+			via = viaB
+		}
+		wg.Go(func() {
+			if r := via.api("GET", "/api/me/languages", ""); r.StatusCode != 200 {
+				t.Errorf("during the refresh: %d %s", r.StatusCode, r.body)
+			}
+		})
+	}
+	wg.Wait()
+	if got := a.idp.Grants("refresh_token") - before; got != 1 {
+		t.Errorf("%d refreshes across two replicas, want 1", got)
 	}
 }

@@ -81,6 +81,7 @@ type Auth struct {
 	refreshes   singleflight.Group
 	idp         *http.Client // to the token endpoint, with a timeout
 	metrics     *metrics.Metrics
+	locker      Locker
 	now         func() time.Time
 }
 
@@ -110,6 +111,9 @@ type Options struct {
 	IdPTimeout time.Duration
 	// Metrics counts refreshes and sessions (nil: none).
 	Metrics *metrics.Metrics
+	// Locker, with several replicas, makes a session's refresh happen once
+	// across them (nil: one process, singleflight alone).
+	Locker Locker
 }
 
 // New returns an Auth.
@@ -154,6 +158,7 @@ func New(o Options) (*Auth, error) {
 		log:         o.Logger,
 		idp:         &http.Client{Timeout: cmp.Or(o.IdPTimeout, defaultIdPTimeout)},
 		metrics:     o.Metrics,
+		locker:      o.Locker,
 		now:         time.Now,
 	}, nil
 }
@@ -203,6 +208,22 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 	// without cancelling it for the others.
 	ch := a.refreshes.DoChan(s.TokenRef, func() (any, error) {
 		ctx := context.WithoutCancel(ctx)
+		if a.locker != nil {
+			unlock, ok, err := a.locker.Lock(ctx, "refresh:"+s.TokenRef, refreshLockTTL)
+			if err == nil && !ok {
+				// Another replica is refreshing this session: use its tokens.
+				if next, ok := a.waitForRefresh(ctx, s.TokenRef, rec); ok {
+					return next, nil
+				}
+			}
+			if err == nil && ok {
+				defer unlock()
+				// It may have refreshed just before we took the lock.
+				if cur, ok := a.loadTokens(ctx, s.TokenRef); ok && replaced(cur, rec) {
+					return cur, nil
+				}
+			}
+		}
 		tok, err := a.refreshGrant(ctx, rec.RefreshToken, scopes)
 		if err != nil {
 			var te *TokenError
