@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -444,8 +445,18 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d + rand.N(d/4+1)
 }
 
-// httpClient sends every request to Graph.
-var httpClient = &http.Client{Timeout: 30 * time.Second}
+// httpClient sends every request to Graph. Its transport keeps enough
+// idle connections for a busy BFF (Go's default keeps two a host, and a
+// BFF under load then opens and closes connections all the time).
+var httpClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+	Proxy:               http.ProxyFromEnvironment,
+	DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	ForceAttemptHTTP2:   true,
+	MaxIdleConns:        256,
+	MaxIdleConnsPerHost: 128,
+	IdleConnTimeout:     90 * time.Second,
+	TLSHandshakeTimeout: 10 * time.Second,
+}}
 
 func (c *Client) maxWait() time.Duration {
 	if c.MaxWait > 0 {

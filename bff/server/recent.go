@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"slices"
 	"time"
@@ -31,24 +31,26 @@ type recentWrite struct {
 	Entry  *langprof.LanguageProficiency `json:"entry,omitempty"` // nil: deleted
 }
 
+// recentWrites are kept in the session as they are (gob, like the rest of
+// the session): no JSON round trip on every write.
+type recentWrites []recentWrite
+
+func init() { gob.Register(recentWrites{}) }
+
 func (s *Server) recent(ctx context.Context) []recentWrite {
-	var ws []recentWrite
-	if data := s.Sessions.GetBytes(ctx, recentKey); data != nil {
-		json.Unmarshal(data, &ws)
-	}
-	return slices.DeleteFunc(ws, func(w recentWrite) bool { return time.Since(w.At) > recentTTL })
+	ws, _ := s.Sessions.Get(ctx, recentKey).(recentWrites)
+	return slices.DeleteFunc(slices.Clone(ws), func(w recentWrite) bool { return time.Since(w.At) > recentTTL })
 }
 
 // remember records a write the session made (lp nil: a delete).
 func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) {
-	ws := append(s.recent(c.ctx), recentWrite{At: time.Now(), Target: c.target.String(), ID: id, Entry: lp})
+	// The latest write of an entry is all that needs showing.
+	ws := slices.DeleteFunc(s.recent(c.ctx), func(w recentWrite) bool { return w.ID == id && w.Target == c.target.String() })
+	ws = append(ws, recentWrite{At: time.Now(), Target: c.target.String(), ID: id, Entry: lp})
 	if len(ws) > maxRecent {
 		ws = ws[len(ws)-maxRecent:]
 	}
-	data, err := json.Marshal(ws)
-	if err == nil {
-		s.Sessions.Put(c.ctx, recentKey, data)
-	}
+	s.Sessions.Put(c.ctx, recentKey, recentWrites(ws))
 }
 
 // listing is what a viewer is shown of a profile.

@@ -15,10 +15,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,14 +54,24 @@ for (const k of ["error", "warn"]) { const o = console[k]; console[k] = (...a) =
 
 func main() {
 	runs := flag.Int("runs", 15, "runs of each page in each cache state (at least 7)")
+	part := flag.String("part", "all", "what to measure: all, proxy (the BFF against a bare proxy) or browser")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	flag.Parse()
-	if err := run(*runs); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
+	if err := run(*runs, *part); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int) error {
+func run(runs int, part string) error {
 	if runs < 7 {
 		return errors.New("-runs must be at least 7")
 	}
@@ -138,6 +151,14 @@ func run(runs int) error {
 	go isrv.Serve(iln)
 	defer isrv.Close()
 
+	if part == "all" || part == "proxy" {
+		if err := proxyPart(ctx, denv, env, base); err != nil {
+			return err
+		}
+		if part == "proxy" {
+			return nil
+		}
+	}
 	bctx, cancel, err := browser(ctx)
 	if err != nil {
 		return err
@@ -211,6 +232,80 @@ func run(runs int) error {
 	}
 	fmt.Printf("| **total** | | **%d** (%.1f KB; budget 480 KB; Go runtime alone 440 KB) | |\n", total, float64(total)/1000)
 	return nil
+}
+
+// proxyPart measures the BFF, and two replicas of it on one Redis behind
+// a loopback balancer, against a bare token-adding reverse proxy.
+func proxyPart(ctx context.Context, denv *demo.Env, env map[string]string, base string) error {
+	bffs := [][2]string{{"langcard BFF", base}}
+	if redisURL, stop, err := startRedis(); err != nil {
+		fmt.Printf("\n(two replicas not measured: %v)\n", err)
+	} else {
+		defer stop()
+		lbln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		lb := "http://" + lbln.Addr().String()
+		var origins []string
+		for range 2 {
+			renv := maps.Clone(env)
+			renv["LANGCARD_PUBLIC_URL"], renv["LANGCARD_REDIS_URL"] = lb, redisURL
+			cfg, err := config.Load(func(k string) string { return renv[k] })
+			if err != nil {
+				return err
+			}
+			a, err := app.NewReplica(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), denv)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Handler: a.Handler}
+			go srv.Serve(ln)
+			defer srv.Close()
+			origins = append(origins, "http://"+ln.Addr().String())
+		}
+		balancer(lbln, origins)
+		bffs = append(bffs, [2]string{"two replicas (Redis, loopback balancer)", lb})
+	}
+	return proxyBench(ctx, denv, bffs, 5, 2*time.Second)
+}
+
+// startRedis starts a redis-server on a free loopback port.
+func startRedis() (string, func(), error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return "", nil, errors.New("redis-server not found")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	dir, err := os.MkdirTemp("", "langcard-bench-redis")
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { cmd.Process.Kill(); cmd.Wait(); os.RemoveAll(dir) }
+	for i := 0; ; i++ {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+			c.Close()
+			return "redis://127.0.0.1:" + port + "/0", stop, nil
+		}
+		if i == 100 {
+			stop()
+			return "", nil, errors.New("redis-server did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // teamSize is how many colleagues the team page shows.
