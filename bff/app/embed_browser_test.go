@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,6 +22,17 @@ func intranet(t *testing.T, bff *string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// onIntranet starts a BFF whose embedding origin is a demo intranet page,
+// and Chromium.
+func onIntranet(t *testing.T) (*httptest.Server, *harness, context.Context) {
+	t.Helper()
+	var bff string
+	host := intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	bff = h.url
+	return host, h, startChromium(t)
 }
 
 // inCard evaluates a JavaScript expression with `c` bound to the shadow
@@ -111,11 +123,7 @@ func TestBrowserEmbedded(t *testing.T) {
 // page: its responses vary by Origin as well as by encoding.
 func TestBrowserEmbeddedAfterTheEditor(t *testing.T) {
 	requireWidget(t)
-	var bff string
-	host := intranet(t, &bff)
-	h := newHarness(t, withEmbedOrigin(host.URL))
-	bff = h.url
-	ctx := startChromium(t)
+	host, h, ctx := onIntranet(t)
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
 	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
 	waitFor(t, ctx, "both cards hydrated", `[...document.querySelectorAll("language-card:not([user])")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
@@ -126,11 +134,7 @@ func TestBrowserEmbeddedAfterTheEditor(t *testing.T) {
 // intranet's origin (trusted because it is an embedding origin), they
 // come back to the intranet page with the change made.
 func TestBrowserEmbeddedFormsWithoutTheWidget(t *testing.T) {
-	var bff string
-	host := intranet(t, &bff)
-	h := newHarness(t, withEmbedOrigin(host.URL))
-	bff = h.url
-	ctx := startChromium(t)
+	host, h, ctx := onIntranet(t)
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
@@ -169,11 +173,7 @@ func TestBrowserEmbeddedFormsWithoutTheWidget(t *testing.T) {
 // accessibility violation (axe-core, default rules).
 func TestBrowserTeamSection(t *testing.T) {
 	requireWidget(t)
-	var bff string
-	host := intranet(t, &bff)
-	h := newHarness(t, withEmbedOrigin(host.URL))
-	bff = h.url
-	ctx := startChromium(t)
+	host, _, ctx := onIntranet(t)
 	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
 	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
 	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))

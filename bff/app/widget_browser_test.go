@@ -306,11 +306,7 @@ func TestBrowserKeyboardAndExpiredSession(t *testing.T) {
 // on an intranet page (security.md rule 21).
 func TestBrowserDraftsGoAtSignOut(t *testing.T) {
 	requireWidget(t)
-	var bff string
-	host := intranet(t, &bff)
-	h := newHarness(t, withEmbedOrigin(host.URL))
-	bff = h.url
-	ctx := startChromium(t)
+	host, h, ctx := onIntranet(t)
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
 	card := "#lang-" + demo.ExampleID
 	waitFor(t, ctx, "hydrated", `!!document.querySelector("[data-hydrated]")`)
