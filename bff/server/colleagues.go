@@ -69,30 +69,32 @@ const maxCached = 10000
 // identical reads share one Graph call. A viewer's writes drop their
 // entries.
 type colleagueCache struct {
-	mu      sync.Mutex
-	entries map[string]cached
-	flight  singleflight.Group
-	now     func() time.Time
+	mu sync.Mutex
+	// byViewer holds, per viewer, their cached colleagues by target.
+	byViewer map[string]map[string]cached
+	n        int // entries in all
+	flight   singleflight.Group
+	now      func() time.Time
 }
 
 type cached struct {
 	at      time.Time
-	viewer  string
 	listing graph.Listing
 }
 
 func newColleagueCache() *colleagueCache {
-	return &colleagueCache{entries: map[string]cached{}, now: time.Now}
+	return &colleagueCache{byViewer: map[string]map[string]cached{}, now: time.Now}
 }
 
-func cacheKey(viewer string, t graph.Target) string {
-	return viewer + "\x00" + strings.ToLower(t.String())
-}
+func targetKey(t graph.Target) string { return strings.ToLower(t.String()) }
+
+// cacheKey names one viewer's read of one colleague, for shared flights.
+func cacheKey(viewer string, t graph.Target) string { return viewer + "\x00" + targetKey(t) }
 
 func (cc *colleagueCache) get(viewer string, t graph.Target) (graph.Listing, bool) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	e, ok := cc.entries[cacheKey(viewer, t)]
+	e, ok := cc.byViewer[viewer][targetKey(t)]
 	if !ok || cc.now().Sub(e.at) > colleagueTTL {
 		return graph.Listing{}, false
 	}
@@ -102,25 +104,40 @@ func (cc *colleagueCache) get(viewer string, t graph.Target) (graph.Listing, boo
 func (cc *colleagueCache) put(viewer string, t graph.Target, l graph.Listing) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if len(cc.entries) >= maxCached {
-		for k, e := range cc.entries {
-			if cc.now().Sub(e.at) > colleagueTTL || len(cc.entries) >= maxCached {
-				delete(cc.entries, k)
+	if cc.n >= maxCached {
+		// Full: drop what has expired, and if that is not enough, everything.
+		for v, m := range cc.byViewer {
+			for k, e := range m {
+				if cc.now().Sub(e.at) > colleagueTTL {
+					delete(m, k)
+					cc.n--
+				}
+			}
+			if len(m) == 0 {
+				delete(cc.byViewer, v)
 			}
 		}
+		if cc.n >= maxCached {
+			cc.byViewer, cc.n = map[string]map[string]cached{}, 0
+		}
 	}
-	cc.entries[cacheKey(viewer, t)] = cached{at: cc.now(), viewer: viewer, listing: l}
+	m := cc.byViewer[viewer]
+	if m == nil {
+		m = map[string]cached{}
+		cc.byViewer[viewer] = m
+	}
+	if _, ok := m[targetKey(t)]; !ok {
+		cc.n++
+	}
+	m[targetKey(t)] = cached{at: cc.now(), listing: l}
 }
 
 // forget drops everything cached for viewer.
 func (cc *colleagueCache) forget(viewer string) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	for k, e := range cc.entries {
-		if e.viewer == viewer {
-			delete(cc.entries, k)
-		}
-	}
+	cc.n -= len(cc.byViewer[viewer])
+	delete(cc.byViewer, viewer)
 }
 
 // colleagueList is a colleague's languages for the viewer of c: from the
