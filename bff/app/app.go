@@ -105,6 +105,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		Provider: provider, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: cfg.Scopes,
 		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
 		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout, Metrics: a.Metrics, Locker: locker,
+		OptionalScopes: []string{auth.ScopeReadOthers},
 	})
 	if err != nil {
 		return nil, err

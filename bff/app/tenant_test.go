@@ -260,3 +260,20 @@ func TestTenantSlowSaveKeepsRefreshedTokens(t *testing.T) {
 		t.Fatalf("after the slow save: %d %s (the refreshed tokens were written back over)", r.StatusCode, r.body)
 	}
 }
+
+// A tenant that has not consented to reading colleagues' profiles still
+// signs people in, for their own languages; colleagues' cards say why
+// they cannot be shown.
+func TestTenantWithoutConsentToReadColleagues(t *testing.T) {
+	tn := newTenant(t, func(_ map[string]string, o *entrafake.Options) { o.Consented = []string{"User.ReadWrite"} })
+	b, r := tn.signIn(demo.Innocenty.UPN)
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.body, "Norwegian Bokmål") {
+		t.Fatalf("sign-in without the optional scope ended with %d %.300s", r.StatusCode, r.body)
+	}
+	r = b.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", "")
+	wantStatus(t, r, http.StatusForbidden)
+	if !strings.Contains(r.body, "does not let langcard show colleagues") {
+		t.Errorf("got %s", r.body)
+	}
+	wantStatus(t, b.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`), http.StatusOK)
+}

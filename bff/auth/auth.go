@@ -82,6 +82,7 @@ type Auth struct {
 	idp         *http.Client // to the token endpoint, with a timeout
 	metrics     *metrics.Metrics
 	locker      Locker
+	optional    []string
 	now         func() time.Time
 }
 
@@ -114,6 +115,9 @@ type Options struct {
 	// Locker, with several replicas, makes a session's refresh happen once
 	// across them (nil: one process, singleflight alone).
 	Locker Locker
+	// OptionalScopes are among Scopes, and a sign-in goes on without them
+	// when the identity provider refuses them (no consent yet).
+	OptionalScopes []string
 }
 
 // New returns an Auth.
@@ -159,6 +163,7 @@ func New(o Options) (*Auth, error) {
 		idp:         &http.Client{Timeout: cmp.Or(o.IdPTimeout, defaultIdPTimeout)},
 		metrics:     o.Metrics,
 		locker:      o.Locker,
+		optional:    o.OptionalScopes,
 		now:         time.Now,
 	}, nil
 }
@@ -175,6 +180,17 @@ func (a *Auth) EndSessionURL() string { return a.endSession }
 func (a *Auth) Current(ctx context.Context) (Session, bool) {
 	s, ok := a.sessions.Get(ctx, sessionKey).(Session)
 	return s, ok && s.TokenRef != ""
+}
+
+// requiredScopes are the scopes asked for, less the optional ones.
+func (a *Auth) requiredScopes() []string {
+	var out []string
+	for _, s := range a.oauth.Scopes {
+		if !slices.Contains(a.optional, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // refreshMargin is how long before expiry an access token is refreshed.

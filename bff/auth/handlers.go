@@ -50,11 +50,23 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) error {
 	sess.Values["verifier"] = verifier
 	sess.Values["nonce"] = nonce
 	sess.Values["returnTo"] = returnTo
+	// Without the optional scopes: the identity provider refused them once
+	// (no consent), and the person still signs in, for their own languages.
+	minimal := r.URL.Query().Get("scopes") == "minimal"
+	sess.Values["minimal"] = minimal
+	hint := r.URL.Query().Get("login_hint")
+	if !ident.IsUPN(hint) {
+		hint = ""
+	}
+	sess.Values["hint"] = hint
 	if err := sess.Save(r, w); err != nil {
 		return fmt.Errorf("auth: saving the login cookie: %w", err)
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
-	if hint := r.URL.Query().Get("login_hint"); ident.IsUPN(hint) {
+	if minimal {
+		opts = append(opts, oauth2.SetAuthURLParam("scope", strings.Join(a.requiredScopes(), " ")))
+	}
+	if hint != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("login_hint", hint))
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -114,10 +126,22 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	verifier, _ := sess.Values["verifier"].(string)
 	nonce, _ := sess.Values["nonce"].(string)
 	returnTo, _ := sess.Values["returnTo"].(string)
+	minimal, _ := sess.Values["minimal"].(bool)
+	hint, _ := sess.Values["hint"].(string)
 	if err != nil || sess.IsNew || verifier == "" || nonce == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(state)) != 1 {
 		return "", &LoginError{http.StatusBadRequest, "This sign-in expired or was started in another browser. Start again from the sign-in page."}
 	}
 	if e := q.Get("error"); e != "" {
+		if !minimal && len(a.requiredScopes()) < len(a.oauth.Scopes) && scopeRefused(e, q.Get("error_description")) {
+			// Sign in again without the optional scopes (reading colleagues):
+			// the person keeps their own languages, and is told about the rest.
+			a.log.Info("an optional scope was refused; signing in without it", "error", oauthCode(e))
+			again := url.Values{"scopes": {"minimal"}, "returnTo": {returnTo}}
+			if hint != "" {
+				again.Set("login_hint", hint)
+			}
+			return "/login?" + again.Encode(), nil
+		}
 		return "", refusal(e, q.Get("error_description"))
 	}
 	code := q.Get("code")
@@ -231,6 +255,13 @@ func randomString() string {
 	var b [32]byte
 	rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// scopeRefused reports whether the identity provider refused the scopes
+// asked for: no consent (AADSTS65001) or a scope it does not offer.
+func scopeRefused(code, description string) bool {
+	aadsts, _, _ := strings.Cut(description, ":")
+	return code == "consent_required" || code == "invalid_scope" || aadsts == "AADSTS65001" || aadsts == "AADSTS70011"
 }
 
 // refusal explains an error the identity provider sent the browser back
