@@ -327,6 +327,17 @@ func refreshScopes(granted string, configured []string) string {
 	return strings.Join(scopes, " ")
 }
 
+// hasScope reports whether granted (a token response's scope) holds
+// want, written short ("User.Read") or as Graph's full URI
+// ("https://graph.microsoft.com/User.Read"), case aside.
 func hasScope(granted string, want string) bool {
-	return slices.Contains(strings.Fields(granted), want)
+	for _, s := range strings.Fields(granted) {
+		if i := strings.LastIndexByte(s, '/'); i >= 0 {
+			s = s[i+1:]
+		}
+		if strings.EqualFold(s, want) {
+			return true
+		}
+	}
+	return false
 }

@@ -23,3 +23,20 @@ func TestExpiresIn(t *testing.T) {
 		}
 	}
 }
+
+func TestHasScope(t *testing.T) {
+	for _, tt := range []struct {
+		granted, want string
+		ok            bool
+	}{
+		{"openid profile User.ReadWrite User.ReadBasic.All", "User.ReadBasic.All", true},
+		{"https://graph.microsoft.com/User.ReadWrite.All openid", "User.ReadWrite.All", true},
+		{"user.readwrite.all", "User.ReadWrite.All", true},
+		{"User.ReadWrite", "User.ReadWrite.All", false},
+		{"", "User.ReadWrite", false},
+	} {
+		if got := hasScope(tt.granted, tt.want); got != tt.ok {
+			t.Errorf("hasScope(%q, %q) = %v, want %v", tt.granted, tt.want, got, tt.ok)
+		}
+	}
+}
