@@ -202,3 +202,19 @@ func TestDemoIdentityProviderPeers(t *testing.T) {
 		t.Errorf("the demo identity provider keeps %d sessions after 1010 sign-ins, want the latest 1000", n)
 	}
 }
+
+// After sign-out the sign-in page says so, once; every page has an icon
+// (no favicon 404).
+func TestSignedOutNoticeAndIcon(t *testing.T) {
+	h := newHarness(t)
+	b := h.signIn(demo.Innocenty.UPN)
+	r := b.post("/logout", url.Values{})
+	wantStatus(t, r, http.StatusSeeOther)
+	page, _ := b.follow(r.Header.Get("Location"))
+	if !strings.Contains(page.body, "You have signed out.") || !strings.Contains(page.body, `rel="icon" href="data:image/svg+xml,`) {
+		t.Errorf("after sign-out: %.600s", page.body)
+	}
+	if again := b.get("/"); strings.Contains(again.body, "You have signed out.") {
+		t.Error("the notice stays after it was shown")
+	}
+}

@@ -14,7 +14,12 @@ import (
 	"langcard/web/langprof"
 )
 
-const noticeKey = "notice"
+const (
+	noticeKey = "notice"
+	// signedOutKey marks a fresh, empty session after sign-out, so that the
+	// sign-in page says "You have signed out".
+	signedOutKey = "signedOut"
+)
 
 func (s *Server) chrome(r *http.Request) templates.Chrome {
 	c := templates.Chrome{CSS: s.Assets.URL(static.CSS)}
@@ -36,7 +41,8 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 		// The path comes back after sign-in: checked and bounded like any
 		// returnTo before it is put in the page.
 		back := auth.SafeReturnTo(r.URL.EscapedPath(), nil)
-		s.render(w, r, http.StatusOK, templates.SignIn(s.chrome(r), url.QueryEscape(back), s.DemoPeople))
+		signedOut := s.Sessions.PopBool(r.Context(), signedOutKey)
+		s.render(w, r, http.StatusOK, templates.SignIn(s.chrome(r), url.QueryEscape(back), s.DemoPeople, signedOut))
 		return nil
 	}
 	c, err := s.prepare(r)
@@ -266,6 +272,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Sign-out failed. Try again.", Err: err}
 	}
+	s.Sessions.Put(r.Context(), signedOutKey, true) // a new session: it holds nothing else
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
