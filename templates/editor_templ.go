@@ -383,7 +383,7 @@ func CardSummary(c Card) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var18 string
-		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(levelText(langprof.Level(c.Orig.Get(langprof.PropSpoken))))
+		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(valueText(langprof.Level(c.Orig.Get(langprof.PropSpoken))))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `editor.templ`, Line: 74, Col: 67}
 		}
@@ -396,7 +396,7 @@ func CardSummary(c Card) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var19 string
-		templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(levelText(langprof.Level(c.Orig.Get(langprof.PropWritten))))
+		templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(valueText(langprof.Level(c.Orig.Get(langprof.PropWritten))))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `editor.templ`, Line: 76, Col: 68}
 		}
@@ -409,7 +409,7 @@ func CardSummary(c Card) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var20 string
-		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(levelText(langprof.Level(c.Orig.Get(langprof.PropReading))))
+		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(valueText(langprof.Level(c.Orig.Get(langprof.PropReading))))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `editor.templ`, Line: 78, Col: 68}
 		}
@@ -422,9 +422,9 @@ func CardSummary(c Card) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var21 string
-		templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(audienceText(langprof.Audience(c.Orig.Get(langprof.PropAllowedAudiences))))
+		templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(valueText(langprof.Audience(c.Orig.Get(langprof.PropAllowedAudiences))))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `editor.templ`, Line: 80, Col: 83}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `editor.templ`, Line: 80, Col: 80}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 		if templ_7745c5c3_Err != nil {

@@ -104,27 +104,16 @@ type Editor struct {
 	NotShared int
 }
 
-// levelText is a level in words: "Not set" when Graph has none, "Other: …"
-// for a value langcard does not know.
-func levelText(l langprof.Level) string {
+// valueText is a level or an audience in words: "Not set" when Graph has
+// none, "Other: …" for a value langcard does not know.
+func valueText[T enum](v T) string {
 	switch {
-	case l == "":
+	case v == "":
 		return "Not set"
-	case !l.Valid():
-		return OtherLabel(string(l))
+	case !v.Valid():
+		return OtherLabel(string(v))
 	}
-	return l.Label()
-}
-
-// audienceText is who can see an entry, in words.
-func audienceText(a langprof.Audience) string {
-	switch {
-	case a == "":
-		return "Not set"
-	case !a.Valid():
-		return OtherLabel(string(a))
-	}
-	return a.Label()
+	return v.Label()
 }
 
 // notSharedText says how many entries are not shown, without naming them.
@@ -182,11 +171,8 @@ type enum interface {
 // the person chooses another).
 func options[T enum](current string, all []T) []option {
 	var out []option
-	switch {
-	case current == "":
-		out = append(out, option{"", "Not set"})
-	case !T(current).Valid():
-		out = append(out, option{current, OtherLabel(current)})
+	if !T(current).Valid() {
+		out = append(out, option{current, valueText(T(current))})
 	}
 	for _, v := range all {
 		out = append(out, option{string(v), v.Label()})

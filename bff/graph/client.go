@@ -222,7 +222,7 @@ func (c *Client) Create(ctx context.Context, token string, t Target, p langprof.
 	} else if !ambiguous(err) {
 		return langprof.LanguageProficiency{}, err
 	}
-	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	lookCtx, cancel := lookupContext(ctx)
 	defer cancel()
 	if lp, ok := c.findCreated(lookCtx, token, t, p, start); ok {
 		return lp, nil
@@ -232,6 +232,12 @@ func (c *Client) Create(ctx context.Context, token string, t Target, p langprof.
 
 // lookupTimeout bounds the read that checks what an unconfirmed write did.
 const lookupTimeout = 10 * time.Second
+
+// lookupContext is the context of such a read: it goes on when the
+// request that asked gave up (its outcome decides what to tell), bounded.
+func lookupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+}
 
 // createdSkew allows for clocks: an entry created this long before the
 // request began still counts as the one it created.
@@ -279,7 +285,7 @@ func (c *Client) Update(ctx context.Context, token string, t Target, id string, 
 	if derr == nil {
 		return lp, nil
 	}
-	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	lookCtx, cancel := lookupContext(ctx)
 	defer cancel()
 	if lp, err := c.Get(lookCtx, token, t, id); err == nil {
 		return lp, nil
@@ -307,7 +313,7 @@ func (c *Client) confirmMissing(ctx context.Context, token string, t Target, id 
 	if !errors.As(err, &ge) || ge.Status != http.StatusNotFound {
 		return
 	}
-	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	lookCtx, cancel := lookupContext(ctx)
 	defer cancel()
 	_, gerr := c.Get(lookCtx, token, t, id)
 	var ge2 *Error
