@@ -61,8 +61,11 @@
     loadWidget(root);
   }
 
-  // Every card that connects in the same task is fetched with the others:
-  // one request for the page, however many people it shows.
+  // Every card of the page's markup is fetched with the others, in one
+  // request however many people it shows: while the page is still being
+  // parsed (this script is async, so it may run mid-page), the request
+  // waits for the whole markup; after that, the cards that connect in the
+  // same task go together.
   var pending = [];
   function flush() {
     var batch = pending;
@@ -88,7 +91,10 @@
     connectedCallback() {
       if (this.shadowRoot) return;
       var shadow = this.attachShadow({ mode: "open" });
-      if (pending.length === 0) queueMicrotask(flush);
+      if (pending.length === 0) {
+        if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flush, { once: true });
+        else queueMicrotask(flush);
+      }
       pending.push({ el: this, shadow: shadow });
     }
   }
