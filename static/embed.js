@@ -5,6 +5,7 @@
 //   <language-card user="adele@contoso.com"></language-card>   a colleague's, read-only
 //                                              (editable for administrators)
 //   <language-card layout="compact"></language-card>
+//   <language-card lang="nb" heading-level="3"></language-card>   in Norwegian, under an <h2>
 //
 // Each element gets a shadow root (its styles and ids stay its own), filled
 // with the cards the BFF renders (one request for all the elements on the
@@ -57,6 +58,7 @@
     requestAnimationFrame(function () { performance.mark("langcard-visible"); });
     if (root.querySelector(".signin")) return forgetDrafts(); // signed out: no one's edits stay behind
     if (!root.querySelector("section.cards")) return; // a message, or a colleague's read-only cards
+    if (reg.ui) reg.ui.bind(root);
     if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
     loadWidget(root);
   }
@@ -72,7 +74,10 @@
     pending = [];
     var q = new URLSearchParams({ returnTo: location.href });
     batch.forEach(function (c) {
-      q.append("el", (c.el.getAttribute("layout") === "compact" ? "compact" : "full") + ":" + (c.el.getAttribute("user") || ""));
+      var el = c.el, level = parseInt(el.getAttribute("heading-level") || "2", 10);
+      var lang = (el.getAttribute("lang") || "").replace(/[^A-Za-z0-9-]/g, "");
+      q.append("el", (el.getAttribute("layout") === "compact" ? "compact" : "full") + "," + lang + "," +
+        (level >= 1 && level <= 5 ? level : 2) + ":" + (el.getAttribute("user") || ""));
     });
     fetch(bff + "/embed/cards?" + q, { credentials: "include" })
       .then(function (r) { return r.text(); })

@@ -3,15 +3,254 @@
 // wasm_exec.js, and the page loads the two as one async script.
 // Without WebAssembly (or if it fails) the page keeps working through its
 // forms.
+//
+// It also carries the cards' presentation, which needs no Go and so works
+// from the moment this script runs, before the WebAssembly has compiled:
+// Edit opens a card in place, Cancel and Escape close it, focus moves
+// where a person expects, a saved card shows its new summary and a fading
+// "Saved …". Everything with rules or state (validation, saving, drafts,
+// keeping a page's cards alike) is the widget's; it calls these.
 (function () {
   "use strict";
   var script = document.currentScript;
   var wasm = script && script.dataset.wasm;
+  var reg = window.langcard = window.langcard || { roots: [] };
+
+  function q(n, sel) { return n && n.querySelector(sel); }
+  function hide(n, hidden) { if (n) n.hidden = hidden; }
+
+  var ui = reg.ui = {
+    // open shows a card's form and, unless told "quiet", puts focus in
+    // its first field.
+    open: function (card, how) {
+      card.classList.add("editing");
+      hide(q(card, ".summary"), true);
+      hide(q(card, "a.edit"), true);
+      hide(q(card, ".edit-area"), false);
+      var first = q(card, ".card-form input:not([type=hidden]), .card-form select");
+      if (first && how !== "quiet") first.focus();
+    },
+    // close shows a card's summary again, focus on its Edit.
+    close: function (card) {
+      card.classList.remove("editing");
+      hide(q(card, ".edit-area"), true);
+      hide(q(card, ".summary"), false);
+      hide(q(card, "a.edit"), false);
+      var st = q(card, ".card-form .status");
+      if (st) st.textContent = "";
+      var edit = q(card, "a.edit");
+      if (edit) edit.focus();
+    },
+    // cancel drops a card's unsaved edits and closes it: the widget, once
+    // running, forgets them ("langcard-cancel"); before, the form's own
+    // reset puts back what the server rendered.
+    cancel: function (card) {
+      var form = q(card, ".card-form");
+      if (form) {
+        if (card.closest("[data-hydrated]")) form.dispatchEvent(new Event("langcard-cancel"));
+        else form.reset();
+      }
+      ui.close(card);
+    },
+    // saved closes a card after a save and shows, for a while, msg.
+    saved: function (card, msg) {
+      ui.close(card);
+      var st = q(card, ".card-status");
+      if (!st) return;
+      clearTimeout(st._fade);
+      st.textContent = msg;
+      st.setAttribute("data-shown", "");
+      st._fade = setTimeout(function () { st.removeAttribute("data-shown"); st.textContent = ""; }, 6000);
+    },
+    // summary shows saved values (JSON of Graph's property names) in a
+    // card's heading and summary, in the words of the page's catalogue.
+    summary: function (card, json) {
+      var v = JSON.parse(json), root = card.closest("[data-text]") || card.getRootNode().querySelector("[data-text]");
+      var text = JSON.parse((root && root.dataset.text) || "{}");
+      var t = function (key, value) { return (text[key] || key).replace("{value}", value || ""); };
+      var set = function (sel, s) { card.querySelectorAll(sel).forEach(function (n) { n.textContent = s; n.hidden = !s; }); };
+      var opt = ui.option(card, v.tag, true);
+      var self = opt && opt.dataset.self && fold(opt.dataset.self) !== fold(v.displayName || "") ? opt.dataset.self : "";
+      card.querySelectorAll(".name").forEach(function (n) { n.textContent = v.displayName || ""; });
+      set(".card-head .tag", v.tag);
+      set(".self-name", self);
+      hide(q(card, ".card-head .self"), !self);
+      if (q(card, ".self-name")) q(card, ".self-name").lang = v.tag || "";
+      ["spoken", "written", "reading"].forEach(function (p) {
+        var lv = v[p] || "", known = Object.prototype.hasOwnProperty.call(text, "level." + lv);
+        set('[data-for="' + p + '"] .value', !lv ? t("value.notSet") : known ? t("level." + lv) : t("value.other", lv));
+        var scale = q(card, '[data-for="' + p + '"] .scale');
+        if (scale) scale.dataset.step = String(known ? LEVELS.indexOf(lv) + 1 : 0);
+      });
+      var a = v.allowedAudiences || "";
+      set(".summary .audience", !a ? t("audience.notSet.sees") : text["audience." + a + ".sees"] ? t("audience." + a + ".sees") : t("audience.other.sees", a));
+      set(".summary time", t("card.changedToday"));
+      hide(q(card, ".summary .changed"), false);
+    },
+    // option is the page's list entry for a tag (or, unless exact, for its
+    // language alone); find is the entry a person means by what they
+    // typed: a name in their language, English or its own, or a code.
+    option: function (node, tag, exact) {
+      var list = listOf(node);
+      if (!list || !tag) return null;
+      var o = list.querySelector('option[data-tag="' + CSS.escape(tag) + '"]');
+      return o || exact ? o : list.querySelector('option[data-tag="' + CSS.escape(tag.split("-")[0]) + '"]');
+    },
+    // name is a tag's name: the list's, or else the browser's own.
+    name: function (node, tag) {
+      var o = ui.option(node, tag, true);
+      if (o) return o.value;
+      try {
+        var lang = (node.closest("[lang]") || document.documentElement).lang || "en";
+        var n = new Intl.DisplayNames([lang], { type: "language", fallback: "none" }).of(tag);
+        return n ? n.charAt(0).toLocaleUpperCase(lang) + n.slice(1) : "";
+      } catch (e) { return ""; }
+    },
+    find: function (node, typed) {
+      var list = listOf(node), f = fold(typed.trim());
+      if (!list || !f || f.indexOf("|") >= 0) return "";
+      var o = list.querySelector('option[data-keys*="' + CSS.escape("|" + f + "|") + '"]');
+      return o ? o.dataset.tag + "\n" + o.value : "";
+    },
+    // deleteFailed puts a card's Delete back, saying why it did not go.
+    deleteFailed: function (card, msg) {
+      card.removeAttribute("data-deleting");
+      step(card, "start", msg);
+    },
+    // bind gives a root's cards their presentation.
+    bind: function (root) {
+      if (root._langcardUI) return;
+      root._langcardUI = true;
+      root.addEventListener("click", function (e) {
+        var a = e.target.closest && e.target.closest("a.edit, a.cancel, form.delete button");
+        var card = a && a.closest("article.card");
+        if (!card) return;
+        if (a.matches("form.delete button")) return deleting(card, a, e);
+        e.preventDefault();
+        if (a.classList.contains("edit")) ui.open(card); else ui.cancel(card);
+      });
+      root.addEventListener("keydown", function (e) {
+        var card = e.key === "Escape" && e.target.closest && e.target.closest("article.card.editing");
+        if (!card) return;
+        e.preventDefault();
+        ui.cancel(card);
+      });
+    }
+  };
+  // Delete asks first, then waits UndoWindow with Undo before the widget
+  // sends it ("langcard-delete"). Without the widget the form posts.
+  var UndoWindow = 5000;
+  function deleting(card, button, e) {
+    if (!card.closest("[data-hydrated]")) return;
+    e.preventDefault();
+    var form = button.form, name = (q(card, ".card-title .name") || {}).textContent || "";
+    if (button.classList.contains("start")) return step(card, "confirm keep", say(card, "widget.deleteAsk", name));
+    if (button.classList.contains("keep")) return step(card, "start", "");
+    if (button.classList.contains("undo")) {
+      clearTimeout(form._pending);
+      card.removeAttribute("data-deleting");
+      return step(card, "start", say(card, "widget.kept", name));
+    }
+    card.setAttribute("data-deleting", "");
+    step(card, "undo", say(card, "widget.deleting." + (UndoWindow === 1000 ? "one" : "other"), name).replace("{n}", UndoWindow / 1000));
+    form._pending = setTimeout(function () {
+      step(card, "", say(card, "widget.deletingNow", name));
+      form.dispatchEvent(new Event("langcard-delete"));
+    }, UndoWindow);
+  }
+  // step shows the delete buttons named (the first takes focus) and says msg.
+  function step(card, names, msg) {
+    var shown = names.split(" ");
+    card.querySelectorAll("form.delete button").forEach(function (b) { b.hidden = shown.indexOf(b.classList[b.classList.length - 1]) < 0; });
+    var first = shown[0] && q(card, "form.delete button." + shown[0]);
+    if (first) first.focus();
+    var st = q(card, ".card-form .status");
+    if (st) st.textContent = msg;
+  }
+  function say(card, key, name) {
+    var root = card.closest("[data-text]");
+    var text = JSON.parse((root && root.dataset.text) || "{}");
+    return (text[key] || key).replace("{language}", name);
+  }
+
+  // io is what the widget asks of the browser beyond the page: requests,
+  // Intl's registry of codes, and its drafts in storage.
+  var known = {};
+  reg.io = {
+    // fetch sends a JSON request with the API's CSRF header; done gets the
+    // status, Retry-After, the body's text, and the error if it failed.
+    fetch: function (method, url, body, done) {
+      var headers = { "X-CSRF": "1", "Accept": "application/json" };
+      var opts = { method: method, credentials: "include", mode: "cors", headers: headers };
+      if (body) { headers["Content-Type"] = "application/json"; opts.body = body; }
+      fetch(url, opts)
+        .then(function (r) { return r.text().then(function (t) { done(r.status, r.headers.get("Retry-After") || "", t, null); }); })
+        .catch(function (err) { done(0, "", "", String(err)); });
+    },
+    // known reports whether Intl knows a language, script or region code.
+    known: function (kind, code) {
+      try {
+        var dn = known[kind] || (known[kind] = new Intl.DisplayNames(["en"], { type: kind, fallback: "none" }));
+        return typeof dn.of(code) === "string";
+      } catch (e) { return false; }
+    },
+    // tag is the browser's verdict on a BCP 47 tag (dom.Browser.Tag).
+    tag: function (tag) {
+      var c;
+      try { c = Intl.getCanonicalLocales(tag)[0]; } catch (e) { return "!"; }
+      var subs = c.split("-");
+      if (subs[0] === "und" || subs[0] === "root") return c;
+      if (!reg.io.known("language", subs[0])) return "?" + subs[0];
+      for (var i = 1; i < subs.length && subs[i].length > 1; i++) {
+        var s = subs[i], kind = /^[a-z]{4}$/i.test(s) ? "script" : /^([a-z]{2}|[0-9]{3})$/i.test(s) ? "region" : "";
+        if (kind && !reg.io.known(kind, s)) return "?" + s;
+      }
+      return c;
+    },
+    // ui runs ui[action] for the widget, always answering a string.
+    ui: function (action, card, arg) {
+      var r = ui[action](card, arg);
+      return typeof r === "string" ? r : "";
+    },
+    // The rest never throw, so that the widget needs no recover: a
+    // browser that refuses storage, or a body that is not JSON, answers
+    // "nothing".
+    parse: function (s) { try { return JSON.parse(s); } catch (e) { return undefined; } },
+    nfc: function (s) { try { return s.normalize("NFC"); } catch (e) { return s; } },
+    load: function (key) { try { return localStorage.getItem(key) || ""; } catch (e) { return ""; } },
+    store: function (key, value) {
+      try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value); } catch (e) { /* not kept */ }
+    },
+    mark: function (name) { try { performance.mark(name); } catch (e) { /* no timeline */ } },
+    // keys lists the storage keys that start with prefix, one per line.
+    keys: function (prefix) {
+      var out = [];
+      try {
+        for (var i = 0; i < localStorage.length; i++) {
+          var k = localStorage.key(i);
+          if (k && k.indexOf(prefix) === 0) out.push(k);
+        }
+      } catch (e) { /* no storage: no drafts */ }
+      return out.join("\n");
+    }
+  };
+  var LEVELS = ["elementary", "conversational", "limitedWorking", "professionalWorking", "fullProfessional", "nativeOrBilingual"];
+  // fold is a string as the language search compares it (the server's
+  // i18n.Fold): no accents, lower case.
+  function fold(s) { return s.normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase(); }
+  function listOf(node) {
+    var root = node.closest("[data-list]") || node.getRootNode().querySelector("[data-list]");
+    return root && node.getRootNode().getElementById(root.dataset.list);
+  }
+
+  reg.roots.forEach(ui.bind);
+  if (!script.hasAttribute("data-embedded")) {
+    reg.roots.push(document.documentElement);
+    ui.bind(document.documentElement);
+  }
   if (!wasm || typeof WebAssembly !== "object" || typeof Go !== "function") return;
   // The roots to hydrate: this page, or the <language-card> elements that
   // embed.js filled. The widget hydrates them when it starts.
-  var reg = window.langcard = window.langcard || { roots: [] };
-  if (!script.hasAttribute("data-embedded")) reg.roots.push(document.documentElement);
   var go = new Go();
   // Compile while the page is still arriving (the preload hint has the
   // download going already); run once the cards are parsed.

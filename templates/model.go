@@ -1,17 +1,24 @@
 // Package templates holds langcard's server-rendered views (templ): the
 // page layout, the sign-in page, the editor page with its language cards,
 // and the error page. Their markup is the only markup of a card: the
-// widget hydrates it rather than rendering its own.
+// widget hydrates it rather than rendering its own. Every word a person
+// reads comes from the message catalogue (package i18n).
 package templates
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
+	"time"
 
+	"langcard/templates/i18n"
 	"langcard/web/langprof"
 )
 
 // Chrome is what every page's frame needs.
 type Chrome struct {
+	// L is the catalogue of the person's language.
+	L *i18n.Catalog
 	// Viewer is the signed-in person's display name ("" when signed out).
 	Viewer string
 	// ViewerUPN is the signed-in person's userPrincipalName.
@@ -31,31 +38,64 @@ type Widget struct {
 	Script, WASM string
 }
 
-// CardOf returns the card of a saved language.
-func CardOf(lp langprof.LanguageProficiency) Card {
+// CardOf returns the card of a saved language, in L's words.
+func CardOf(L *i18n.Catalog, lp langprof.LanguageProficiency) Card {
 	v := langprof.ValuesOf(lp)
-	heading := lp.DisplayName
-	if heading == "" {
-		heading = lp.Tag
+	c := Card{ID: lp.ID, Values: v, Orig: v}
+	c.named(L)
+	if lp.LastModifiedDateTime != nil {
+		if t, err := time.Parse(time.RFC3339Nano, string(*lp.LastModifiedDateTime)); err == nil {
+			c.Changed, c.ChangedISO = L.Date(t), t.UTC().Format(time.RFC3339)
+		}
 	}
-	if heading == "" {
-		heading = "Unnamed language"
-	}
-	return Card{ID: lp.ID, Values: v, Orig: v, Heading: heading}
+	return c
 }
 
-// Card is one language card: a form to save, and one to delete. The card
-// for a new language has no ID.
+// named sets the card's heading from its saved values: the name on the
+// profile, and the language's own name when it says something more.
+func (c *Card) named(L *i18n.Catalog) {
+	tag := c.Orig.Get(langprof.PropTag)
+	c.Heading = c.Orig.Get(langprof.PropDisplayName)
+	if c.Heading == "" {
+		c.Heading = L.LanguageName(tag)
+	}
+	if c.Heading == "" {
+		c.Heading = L.T("card.unnamed")
+	}
+	c.Self = L.SelfName(tag)
+	if i18n.Fold(c.Self) == i18n.Fold(c.Heading) {
+		c.Self = ""
+	}
+	if c.Language == "" {
+		c.Language = L.LanguageName(c.Values.Get(langprof.PropTag))
+		if c.Language == "" {
+			c.Language = c.Values.Get(langprof.PropTag)
+		}
+	}
+}
+
+// Card is one language card: its summary, and its forms to save and to
+// delete. The card for a new language has no ID.
 type Card struct {
 	ID     string
 	Values langprof.Values
 	// Orig are the values the form was rendered with; the server sends
 	// Graph only what differs from them.
 	Orig langprof.Values
-	// Problems maps a property name to what is wrong with it.
+	// Language is the language field's text: the language's name, or
+	// what the person typed.
+	Language string
+	// Problems maps a field's name (a property, or "language") to what is
+	// wrong with it, in the person's words.
 	Problems map[string]string
-	// Heading is the card's title: the saved display name.
-	Heading string
+	// Heading is the card's title (the saved name), Self the language's
+	// own name when it differs.
+	Heading, Self string
+	// Changed is when it was last changed, in words and as RFC 3339.
+	Changed, ChangedISO string
+	// Editing opens the card's form (the no-JS edit state, or a refused
+	// save); otherwise the card shows its summary.
+	Editing bool
 }
 
 // Prefix is the prefix of the card's element ids.
@@ -77,8 +117,9 @@ type Editor struct {
 	Base string
 	// Notice is a one-time message after a successful change.
 	Notice string
-	// Error is a page-level problem (Graph failed, for example).
-	Error string
+	// Error is a page-level problem (Graph failed, for example);
+	// ErrorCode and Reference are its details, for the helpdesk.
+	Error, ErrorCode, Reference string
 	// Unreadable names the entries Graph sent that cannot be shown (by
 	// name, or "" when Graph gave none).
 	Unreadable []string
@@ -102,26 +143,94 @@ type Editor struct {
 	// NotShared counts their entries not shared with the viewer.
 	ReadOnly  bool
 	NotShared int
+	// Level is the heading level of the editor's title (1 on langcard's
+	// page; an embedding page chooses); the cards' headings are one below.
+	Level int
 }
+
+// level is the title's heading level, 1 to 5.
+func (e Editor) level() int { return min(max(e.Level, 1), 5) }
+
+// cardLevel is the cards' heading level.
+func (e Editor) cardLevel() int { return e.level() + 1 }
+
+// Title is the page's <title>: "Error: …" when the page has errors.
+func (e Editor) Title() string {
+	t := e.L.T("title.mine")
+	if e.Others {
+		t = e.L.T("title.others", "person", e.Subject)
+	}
+	if len(e.Problems()) > 0 || e.Error != "" {
+		t = e.L.T("title.error", "title", t)
+	}
+	return t
+}
+
+// editURL opens one card for editing without JavaScript.
+func (e Editor) editURL(c Card) string {
+	return e.pageURL() + "?edit=" + c.ID + "#" + c.Prefix()
+}
+
+// pageURL is langcard's editor page of this profile.
+func (e Editor) pageURL() string {
+	if e.Base == "" {
+		return e.Origin + "/"
+	}
+	return e.Origin + e.Base
+}
+
+// listID is the id of the page's list of languages to choose from.
+func (e Editor) listID() string { return "language-choices" }
 
 // valueText is a level or an audience in words: "Not set" when Graph has
 // none, "Other: …" for a value langcard does not know.
-func valueText[T enum](v T) string {
+func valueText[T enum](L *i18n.Catalog, kind string, v T) string {
 	switch {
 	case v == "":
-		return "Not set"
+		return L.T("value.notSet")
 	case !v.Valid():
-		return OtherLabel(string(v))
+		return L.T("value.other", "value", string(v))
 	}
-	return v.Label()
+	return L.T(kind + "." + string(v))
+}
+
+// step is a level's place on the 6-step scale (0: none).
+func step(v string) string {
+	for i, l := range langprof.Levels {
+		if string(l) == v {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	return "0"
+}
+
+// audienceText says who can see a language, in a sentence.
+func audienceText(L *i18n.Catalog, v string) string {
+	a := langprof.Audience(v)
+	switch {
+	case v == "":
+		return L.T("audience.notSet.sees")
+	case !a.Valid():
+		return L.T("audience.other.sees", "value", v)
+	}
+	return L.T("audience." + v + ".sees")
 }
 
 // notSharedText says how many entries are not shown, without naming them.
-func notSharedText(n int) string {
-	if n == 1 {
-		return "1 more language on this profile is not shared with you."
+func notSharedText(L *i18n.Catalog, n int) string { return L.N("card.notShared", n) }
+
+// unreadableText says which entries Graph sent that cannot be shown.
+func unreadableText(L *i18n.Catalog, names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		if n == "" {
+			n = L.T("card.noName")
+		} else {
+			n = "“" + n + "”"
+		}
+		quoted[i] = n
 	}
-	return strconv.Itoa(n) + " more languages on this profile are not shared with you."
+	return L.N("card.unreadable", len(names), "names", strings.Join(quoted, ", "))
 }
 
 // Forms is where a card's forms post, and where they return.
@@ -135,13 +244,16 @@ type Forms struct {
 
 func (e Editor) forms() Forms { return Forms{Base: e.Origin + e.Base, ReturnTo: e.ReturnTo} }
 
+// fields are the names of a card's fields, in the order of its form.
+var fields = append([]string{"language"}, langprof.Props[:]...)
+
 // Problems returns every problem on the page, for the summary at its top.
 func (e Editor) Problems() []PageProblem {
 	var out []PageProblem
 	for _, c := range append(append([]Card{}, e.Cards...), e.New) {
-		for _, prop := range langprof.Props {
-			if msg := c.Problems[prop]; msg != "" {
-				out = append(out, PageProblem{Field: c.Prefix() + "-" + prop, Message: msg})
+		for _, f := range fields {
+			if msg := c.Problems[f]; msg != "" {
+				out = append(out, PageProblem{Field: c.Prefix() + "-" + f, Message: msg})
 			}
 		}
 	}
@@ -162,31 +274,35 @@ type option struct{ Value, Label string }
 type enum interface {
 	~string
 	Valid() bool
-	Label() string
 }
 
 // options lists the choices of an enum select. A current value that is
 // not a choice comes first, kept as it is: "Not set" when Graph has none,
 // "Other: …" for a value langcard does not know (it is sent back only if
 // the person chooses another).
-func options[T enum](current string, all []T) []option {
+func options[T enum](L *i18n.Catalog, kind, current string, all []T) []option {
 	var out []option
 	if !T(current).Valid() {
-		out = append(out, option{current, valueText(T(current))})
+		out = append(out, option{current, valueText(L, kind, T(current))})
 	}
 	for _, v := range all {
-		out = append(out, option{string(v), v.Label()})
+		out = append(out, option{string(v), L.T(kind + "." + string(v))})
 	}
 	return out
 }
 
-// OtherLabel shows a value langcard does not know, as Graph sent it.
-func OtherLabel(v string) string { return "Other: " + v }
-
-func levelOptions(current string) []option {
-	return options(current, langprof.Levels)
+func levelOptions(L *i18n.Catalog, current string) []option {
+	return options(L, "level", current, langprof.Levels)
 }
 
-func audienceOptions(current string) []option {
-	return options(current, langprof.Audiences)
+func audienceOptions(L *i18n.Catalog, current string) []option {
+	return options(L, "audience", current, langprof.Audiences)
+}
+
+// widgetText are the messages the widget shows, as JSON for the page (the
+// WebAssembly carries no text of its own).
+func widgetText(L *i18n.Catalog) string {
+	m := L.Subset("@plural", "widget.", "problem.", "level.", "audience.", "value.", "card.")
+	data, _ := json.Marshal(m)
+	return string(data)
 }

@@ -104,7 +104,9 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// Everything the form fallback offers works with JavaScript switched off.
+// Everything the form fallback offers works with JavaScript switched off:
+// read first, Edit opens one card (a link), a language chosen by name,
+// errors summarised and focused, at 1280 and 320 pixels.
 func TestBrowserNoJavaScript(t *testing.T) {
 	h := newHarness(t)
 	ctx := startChromium(t)
@@ -120,31 +122,46 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	if got := read(t, ctx, chromedp.Text(chromedp.CSS("h1"))); got != "Your languages" {
 		t.Fatalf("heading %q", got)
 	}
+	// Read first: the summary in words, no form, an Edit named after the language.
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(card+" .summary"))); !strings.Contains(got, "Native or bilingual") || !strings.Contains(got, "Your organization can see this") {
+		t.Errorf("summary %q", got)
+	}
+	if visible(t, ctx, card+" .card-form") {
+		t.Error("the card opens as a form")
+	}
+	if got := read(t, ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector("`+card+` a.edit"); return a.textContent.replace(/\s+/g, " ").trim(); })()`)); got != "Edit Norwegian Bokmål" {
+		t.Errorf("Edit's accessible text %q", got)
+	}
 
-	// Edit a level and the audience, save, reload, see them saved.
+	// Edit opens that card alone; a level and the audience, saved.
+	submit(t, ctx, card+" a.edit")
+	if !visible(t, ctx, card+" .card-form") || visible(t, ctx, card+" .summary") {
+		t.Fatal("Edit does not open the card's form")
+	}
 	step(t, ctx, "edit", chromedp.SetValue(chromedp.CSS(card+"-spoken"), "fullProfessional"), chromedp.SetValue(chromedp.CSS(card+"-allowedAudiences"), "everyone"))
 	submit(t, ctx, card+" .card-form button[type=submit]")
 	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Saved Norwegian Bokmål." {
 		t.Errorf("notice %q", got)
 	}
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(card+` [data-for="spoken"] .value`))); got != "Full professional" {
+		t.Errorf("spoken after saving %q", got)
+	}
 	screenshot(t, ctx, "editor.png")
-	step(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(card)))
-	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-spoken"))); got != "fullProfessional" {
-		t.Errorf("spoken after reload %q", got)
-	}
-	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-allowedAudiences"))); got != "everyone" {
-		t.Errorf("audience after reload %q", got)
-	}
 
-	// An invalid tag: the message beside the field, the input kept.
+	// A language nobody knows, and a level cleared: the page says so, in
+	// words, with a summary focused and a title starting "Error:".
 	h.graph.ResetRequests()
-	step(t, ctx, "type a bad tag", chromedp.SetValue(chromedp.CSS(card+"-tag"), "no-NB"), chromedp.SetValue(chromedp.CSS(card+"-written"), "elementary"))
+	submit(t, ctx, card+" a.edit")
+	step(t, ctx, "type a bad language", chromedp.SetValue(chromedp.CSS(card+"-language"), "Klingonese"), chromedp.SetValue(chromedp.CSS(card+"-written"), "elementary"))
 	submit(t, ctx, card+" .card-form button[type=submit]")
-	if got := read(t, ctx, chromedp.Text(chromedp.CSS(card+"-tag-error"))); !strings.Contains(got, `"NB"`) {
-		t.Errorf("tag error %q", got)
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(card+"-language-error"))); got != "We don’t know the language “Klingonese”. Choose a language from the list" {
+		t.Errorf("language error %q", got)
 	}
-	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-tag"))); got != "no-NB" {
-		t.Errorf("tag input after refusal %q", got)
+	if got := read(t, ctx, chromedp.Evaluate[string](`document.title`)); !strings.HasPrefix(got, "Error: ") {
+		t.Errorf("title %q", got)
+	}
+	if got := read(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); got != "problems" {
+		t.Errorf("focus on %q, want the error summary", got)
 	}
 	if got := read(t, ctx, chromedp.Value(chromedp.CSS(card+"-written"))); got != "elementary" {
 		t.Errorf("written input after refusal %q", got)
@@ -153,27 +170,80 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	if w := upstreamWrites(h); len(w) != 0 {
 		t.Errorf("a refused form reached Graph: %+v", w)
 	}
+	noSidewaysScroll(t, ctx, "the refused form")
 
-	// Add, then delete.
+	// Add by name, in the language's own words; the name is suggested.
 	step(t, ctx, "fill the new card",
-		chromedp.SetValue(chromedp.CSS("#new-tag"), "sv-SE"), chromedp.SetValue(chromedp.CSS("#new-displayName"), "Swedish"),
-		chromedp.SetValue(chromedp.CSS("#new-spoken"), "conversational"), chromedp.SetValue(chromedp.CSS("#new-written"), "elementary"),
-		chromedp.SetValue(chromedp.CSS("#new-reading"), "limitedWorking"))
+		chromedp.SetValue(chromedp.CSS("#new-language"), "svenska"),
+		chromedp.SetValue(chromedp.CSS("#new-spoken"), "conversational"), chromedp.SetValue(chromedp.CSS("#new-written"), "elementary"))
 	submit(t, ctx, ".add button[type=submit]")
 	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Added Swedish." {
 		t.Fatalf("notice %q", got)
 	}
 	langs := h.graph.Languages(demo.Innocenty.ID)
+	if last := langs[len(langs)-1]; last.Tag != "sv" || last.DisplayName != "Swedish" {
+		t.Errorf("added %q %q, want sv, Swedish", last.Tag, last.DisplayName)
+	}
 	swedish := "#lang-" + langs[len(langs)-1].ID
+	submit(t, ctx, swedish+" a.edit")
 	submit(t, ctx, swedish+" form.delete button")
 	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Language deleted." {
 		t.Errorf("notice %q", got)
 	}
 	step(t, ctx, "the card is gone", chromedp.WaitNotPresent(chromedp.CSS(swedish)))
 
+	// A phone: nothing scrolls sideways.
+	phone(t, ctx)
+	step(t, ctx, "reload narrow", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(card)))
+	noSidewaysScroll(t, ctx, "the editor")
+	submit(t, ctx, card+" a.edit")
+	noSidewaysScroll(t, ctx, "the editor, editing")
+	screenshot(t, ctx, "phone.png")
+
 	// Sign out.
 	submit(t, ctx, "header form button")
 	step(t, ctx, "signed out", chromedp.WaitVisible(chromedp.CSS("a.button.primary")))
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "You have signed out." {
+		t.Errorf("after sign-out %q", got)
+	}
+	noSidewaysScroll(t, ctx, "the sign-in page")
+}
+
+// visible reports whether an element is rendered.
+func visible(t *testing.T, ctx context.Context, css string) bool {
+	t.Helper()
+	return read(t, ctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector(`+jsString(css)+`); return !!e && e.getClientRects().length > 0; })()`))
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// phone makes the window 320 CSS pixels wide.
+func phone(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 320, Height: 800, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// noSidewaysScroll fails when the page is wider than its window, naming
+// the widest element that sticks out.
+func noSidewaysScroll(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	got := read(t, ctx, chromedp.Evaluate[string](`(() => {
+		const w = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth <= w) return "";
+		let worst = "";
+		for (const e of document.querySelectorAll("body *")) {
+			const r = e.getBoundingClientRect();
+			if (r.right > w + 0.5 && e.getClientRects().length) worst = e.tagName + "." + e.className + "#" + e.id + " right " + Math.round(r.right);
+		}
+		return "page " + document.documentElement.scrollWidth + "px wide in " + w + "px; " + worst;
+	})()`))
+	if got != "" {
+		t.Errorf("%s scrolls sideways: %s", what, got)
+	}
 }
 
 // ciMode is true under CI, where browser tests may not skip.

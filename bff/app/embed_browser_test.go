@@ -69,18 +69,25 @@ func TestBrowserEmbedded(t *testing.T) {
 
 	// Edit and save from the intranet page.
 	step(t, ctx, "edit", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		c.querySelector("`+card+` a.edit").click();
 		const s = c.querySelector("`+card+`-written"); s.value = "limitedWorking";
 		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
 		c.querySelector("`+card+` .card-form button[type=submit]").click();
 	})()`)))
-	waitFor(t, ctx, "saved", inCard(0, `c.querySelector("`+card+` .status").textContent === "Saved."`))
+	waitFor(t, ctx, "saved", inCard(0, `c.querySelector("`+card+` .card-status").textContent === "Saved Norwegian Bokmål"`))
 	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "limitedWorking" {
 		t.Errorf("written on Graph %q", got)
+	}
+	// One truth per page: the compact card of the same person shows it.
+	waitFor(t, ctx, "the other card agrees", inCard(1, `c.querySelector("`+card+` [data-for=written] .value").textContent === "Limited working"`))
+	// The compact card in its sidebar: the summary alone, nothing cut off.
+	if got := js(t, ctx, inCard(1, `(() => { const r = c.querySelector(".langcard"); return [r.scrollWidth <= r.clientWidth, !!c.querySelector("`+card+` .edit-area[hidden]"), getComputedStyle(c.host).width].join(" "); })()`)); !strings.HasPrefix(got, "true true") {
+		t.Errorf("compact card: fits, summary only, width: %s", got)
 	}
 
 	// Isolation: host styles do not reach the card, the card's do not leak
 	// out, and its ids stay in its shadow root.
-	if got := js(t, ctx, inCard(0, `getComputedStyle(c.querySelector("`+card+` .card-form button[type=submit]")).backgroundColor + "|" + getComputedStyle(c.querySelector("`+card+` h2")).fontFamily + "|" + getComputedStyle(c.querySelector("`+card+`")).borderTopStyle`)); strings.Contains(got, "255, 105, 180") || strings.Contains(got, "Georgia") || strings.Contains(got, "dotted") {
+	if got := js(t, ctx, inCard(0, `getComputedStyle(c.querySelector("`+card+` .card-form button[type=submit]")).backgroundColor + "|" + getComputedStyle(c.querySelector("`+card+` .card-title")).fontFamily + "|" + getComputedStyle(c.querySelector("`+card+`")).borderTopStyle`)); strings.Contains(got, "255, 105, 180") || strings.Contains(got, "Georgia") || strings.Contains(got, "dotted") {
 		t.Errorf("host styles reached the card: %s", got)
 	}
 	if got := js(t, ctx, `getComputedStyle(document.querySelector("button.card")).backgroundColor + "|" + getComputedStyle(document.querySelector("button.card")).borderTopStyle`); got != "rgb(255, 105, 180)|dotted" { // the host's own .card rule, not langcard's

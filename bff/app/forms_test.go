@@ -108,11 +108,15 @@ func TestFormsRejectKeepInput(t *testing.T) {
 	p := "lang-" + demo.ExampleID
 	for _, want := range []string{
 		`value="no-NB"`, `value="Norsk &lt;bokmål&gt;"`, // input kept, escaped
-		`id="` + p + `-tag-error" data-for="tag">tag &#34;no-NB&#34; uses the subtag &#34;NB&#34;`,
+		// In plain words, naming the language; the code was typed by hand,
+		// so its problem sits beside the code.
+		`id="` + p + `-tag-error" data-for="tag">We don’t know the language code no-NB. Choose a language from the list`,
 		`aria-describedby="` + p + `-tag-hint ` + p + `-tag-error"`,
 		`aria-invalid="true"`,
-		`id="` + p + `-spoken-error" data-for="spoken">spoken must be one of`,
+		`id="` + p + `-spoken-error" data-for="spoken">Choose how well you speak Norsk &lt;bokmål&gt;`,
 		`href="#` + p + `-tag"`, // the summary links to the field
+		`<title>Error: Your languages · langcard</title>`,
+		`class="card editing"`, // the refused card stays open
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("422 page lacks %s", want)
@@ -125,7 +129,8 @@ func TestFormsRejectKeepInput(t *testing.T) {
 	// A new language with problems keeps what was typed.
 	r = b.post("/languages", url.Values{"tag": {"xx"}, "displayName": {""}, "spoken": {""}, "written": {"elementary"}, "reading": {"elementary"}, "allowedAudiences": {"family"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
-	for _, want := range []string{`id="new-tag" name="tag" type="text" value="xx"`, `id="new-displayName-error"`, `<option value="" selected>Not set</option>`, `<option value="family" selected>`} {
+	for _, want := range []string{`id="new-tag" name="tag" type="text" value="xx"`, `id="new-displayName-error"`, `<option value="" selected>Not set</option>`, `<option value="family" selected>`,
+		`data-for="tag">We don’t know the language code xx. Choose a language from the list`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("422 page for a new language lacks %s", want)
 		}

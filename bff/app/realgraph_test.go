@@ -153,7 +153,7 @@ func TestGraphRefusalsInPlainWords(t *testing.T) {
 		{"terse 400", graphfake.Fault{Status: 400, Code: "UnknownError"}, 400, "UnknownError", "did not accept this change"},
 		{"terse 404 on an entry that exists", graphfake.Fault{Status: 404, Code: "UnknownError"}, 400, "UnknownError", "did not accept this change"},
 		{"raw text withheld", graphfake.Fault{Status: 400, Code: "BadRequest", Message: "spoken, written and reading are required."}, 400, "BadRequest", "did not accept this change"},
-		{"500", graphfake.Fault{Status: 500, Code: "generalException", Message: "Internal stack trace at Microsoft.Profile"}, 502, "badGateway", "Microsoft 365 failed (500)"},
+		{"500", graphfake.Fault{Status: 500, Code: "generalException", Message: "Internal stack trace at Microsoft.Profile"}, 502, "badGateway", "Microsoft 365 failed."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

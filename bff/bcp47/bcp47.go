@@ -18,20 +18,20 @@ import (
 // NFC for names.
 var Checks = langprof.Checks{Tag: Check, NFC: norm.NFC.String}
 
-// Check returns the canonical form of tag, or a message saying why it is
-// not a valid BCP 47 language tag (naming the unknown subtag when the tag
-// is well-formed but uses one the registry does not know).
-func Check(tag string) (canonical, problem string) {
+// Check returns the canonical form of tag, or why it is not a valid BCP
+// 47 language tag (with the unknown subtag when the tag is well-formed but
+// uses one the registry does not know).
+func Check(tag string) (canonical string, problem langprof.TagProblem) {
 	t, err := language.Parse(tag)
 	if err != nil {
 		var ve language.ValueError
 		if errors.As(err, &ve) {
-			return "", langprof.TagUnknownSubtag(tag, ve.Subtag())
+			return "", langprof.TagProblemOf(langprof.ReasonUnknown, ve.Subtag())
 		}
-		return "", langprof.TagIllFormed(tag)
+		return "", langprof.TagProblemOf(langprof.ReasonIllFormed, "")
 	}
 	if _, conf := t.Base(); conf != language.Exact {
-		return "", langprof.TagNoLanguage(tag)
+		return "", langprof.TagProblemOf(langprof.ReasonNoLanguage, "")
 	}
 	return t.String(), ""
 }

@@ -52,6 +52,8 @@ type call struct {
 	// colleague is set when the viewer reads someone else's profile
 	// without the right to edit it: read-only, and only what is shared.
 	colleague bool
+	// lang, when set, is the language an embed element asked for.
+	lang string
 }
 
 // prepare checks the route's {user} and {id}, and the session, and gets

@@ -56,7 +56,7 @@ func onlyShared(l graph.Listing) (graph.Listing, int) {
 
 // errReadOnly refuses a colleague's write.
 var errReadOnly = &Error{Status: http.StatusForbidden, Code: "forbidden", Target: "user",
-	Message: "You can see these languages, but only the person they belong to (or an administrator) can change them."}
+	Key: "err.readOnly", Message: "You can see these languages, but only the person they belong to (or an administrator) can change them."}
 
 // colleagueTTL is how long a colleague's languages are kept for a viewer.
 const colleagueTTL = 60 * time.Second

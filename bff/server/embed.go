@@ -16,6 +16,28 @@ import (
 type embedded struct {
 	user    *string
 	compact bool
+	// lang is the element's lang attribute; level its heading-level.
+	lang  string
+	level int
+}
+
+// parseEmbedded reads one element's el parameter: its layout, optionally
+// its lang and heading level, a colon, then its user or nothing for the
+// viewer ("compact,nb,3:megan@contoso.com", "full:").
+func parseEmbedded(v string) embedded {
+	head, user, _ := strings.Cut(v, ":")
+	parts := strings.SplitN(head, ",", 3)
+	el := embedded{compact: parts[0] == "compact"}
+	if len(parts) > 1 {
+		el.lang = parts[1]
+	}
+	if len(parts) > 2 {
+		el.level, _ = strconv.Atoi(parts[2])
+	}
+	if user != "" {
+		el.user = &user
+	}
+	return el
 }
 
 // embedPart is what one <language-card> shows: the cards, a sign-in link,
@@ -30,7 +52,8 @@ type embedPart struct {
 // frame, from the query's user and layout.
 func (s *Server) embedView(r *http.Request) embedPart {
 	q := r.URL.Query()
-	el := embedded{compact: q.Get("layout") == "compact"}
+	el := embedded{compact: q.Get("layout") == "compact", lang: q.Get("lang")}
+	el.level, _ = strconv.Atoi(q.Get("heading-level"))
 	if q.Has("user") {
 		u := q.Get("user")
 		el.user = &u
@@ -51,7 +74,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 	}
 	if _, ok := s.Auth.Current(r.Context()); !ok {
 		for i := range parts {
-			parts[i] = embedPart{e: templates.Editor{Chrome: s.absolute(s.chrome(r))}, signIn: s.self + "/login?returnTo=" + url.QueryEscape(returnTo), status: http.StatusOK}
+			parts[i] = embedPart{e: s.bare(r, els[i]), signIn: s.self + "/login?returnTo=" + url.QueryEscape(returnTo), status: http.StatusOK}
 		}
 		return parts
 	}
@@ -59,9 +82,10 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 	for i, el := range els {
 		c, err := s.prepareFor(r.Context(), el.user, nil)
 		if err != nil {
-			parts[i] = s.embedFailure(r, err)
+			parts[i] = s.embedFailure(r, el, err)
 			continue
 		}
+		c.lang = el.lang
 		defer c.cancel()
 		calls[i] = c
 	}
@@ -74,14 +98,15 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 			continue
 		}
 		if err := failed[c.target.String()]; err != nil {
-			parts[i] = s.embedFailure(r, err)
+			parts[i] = s.embedFailure(r, els[i], err)
 			continue
 		}
 		e, err := s.editorView(r, c, nil)
 		if err != nil {
-			parts[i] = s.embedFailure(r, err)
+			parts[i] = s.embedFailure(r, els[i], err)
 			continue
 		}
+		e.Level = max(els[i].level, 2)
 		e.Chrome = s.absolute(e.Chrome)
 		e.Origin, e.Login = s.self, s.self+"/login"
 		if returnTo != s.self+"/" {
@@ -131,14 +156,22 @@ func (s *Server) prefetchColleagues(calls []*call) map[string]error {
 }
 
 // embedFailure is the message a card shows when it cannot show languages.
-func (s *Server) embedFailure(r *http.Request, err error) embedPart {
+func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart {
 	ce := classify(err)
 	s.logError(r, ce)
-	msg := ce.Message
+	e := s.bare(r, el)
+	msg := say(e.L, ce)
 	if ce.Code == "userNotFound" {
-		msg = "This person's languages could not be found: check the name or id on this card."
+		msg = e.L.T("err.embedNoSuchUser")
 	}
-	return embedPart{e: templates.Editor{Chrome: s.absolute(s.chrome(r))}, message: msg, status: ce.Status}
+	return embedPart{e: e, message: msg, status: ce.Status}
+}
+
+// bare is an element's frame without cards: a sign-in link or a message.
+func (s *Server) bare(r *http.Request, el embedded) templates.Editor {
+	e := templates.Editor{Chrome: s.absolute(s.chrome(r)), Level: max(el.level, 2)}
+	e.L = lang(r, el.lang)
+	return e
 }
 
 // absolute makes the asset URLs absolute: embedded, they load from the
@@ -164,7 +197,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	s.allowEmbedder(w, r, true)
 	if origin := r.Header.Get("Origin"); origin != "" && origin != s.self && !s.embed[origin] {
 		// The browser would hide the answer anyway: read nothing for it.
-		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Message: "This page may not show langcard's cards."})
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Key: "err.embedRefused", Message: "This page may not show langcard's cards."})
 		return
 	}
 	q := r.URL.Query()
@@ -178,12 +211,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 		if len(els) == maxEmbedded {
 			break
 		}
-		layout, user, _ := strings.Cut(v, ":")
-		el := embedded{compact: layout == "compact"}
-		if user != "" {
-			el.user = &user
-		}
-		els = append(els, el)
+		els = append(els, parseEmbedded(v))
 	}
 	var frags []templates.Fragment
 	for _, p := range s.embedViews(r, els) {

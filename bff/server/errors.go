@@ -28,7 +28,11 @@ type Error struct {
 	RequestID string
 	// Title heads the error page ("": the status's text).
 	Title string
-	Err   error
+	// Key and Args are Message in the catalogue, for people ("": Message
+	// is said as it is).
+	Key  string
+	Args []string
+	Err  error
 }
 
 func (e *Error) Error() string {
@@ -59,7 +63,7 @@ func badSegment(target, msg string) *Error {
 		Details: langprof.Problems{{Code: langprof.CodeInvalidValue, Target: target, Message: msg}}}
 }
 
-var errSignedOut = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "You are not signed in, or your session has ended. Sign in again."}
+var errSignedOut = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "err.unauthenticated", Message: "You are not signed in, or your session has ended. Sign in again."}
 
 // classify turns any error into an *Error fit to send. What Graph said
 // is never passed on: its messages are terse or technical (graph.md), so
@@ -78,28 +82,28 @@ func classify(err error) *Error {
 	var le *auth.LoginError
 	switch {
 	case errors.As(err, &le):
-		return &Error{Status: le.Status, Code: "signInFailed", Title: "Sign-in failed", Message: le.Message}
+		return &Error{Status: le.Status, Code: "signInFailed", Title: "errtitle.signInFailed", Message: le.Message}
 	case errors.Is(err, auth.ErrSignedOut):
 		return errSignedOut
 	case errors.Is(err, auth.ErrRefreshUnavailable):
-		return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err,
+		return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err, Key: "err.refreshUnavailable",
 			Message: "Your sign-in could not be renewed because the identity provider is unreachable. Nothing was changed; try again shortly."}
 	case errors.Is(err, graph.ErrInvalidID):
 		return badSegment("id", graph.ErrInvalidID.Error())
 	case errors.As(err, &unconfirmed):
-		msg := "Your change was sent, but Microsoft 365’s answer was lost, so langcard cannot tell whether it was saved. Reload to see what is saved."
+		msg, key := "Your change was sent, but Microsoft 365’s answer was lost, so langcard cannot tell whether it was saved. Reload to see what is saved.", "err.unconfirmed.update"
 		if unconfirmed.Op == "create" {
-			msg = "Microsoft 365 did not confirm that the language was added. Wait a minute and reload before adding it again, so that it is not added twice."
+			msg, key = "Microsoft 365 did not confirm that the language was added. Wait a minute and reload before adding it again, so that it is not added twice.", "err.unconfirmed.create"
 		}
-		return &Error{Status: http.StatusBadGateway, Code: "unconfirmed", Err: err, Message: msg}
+		return &Error{Status: http.StatusBadGateway, Code: "unconfirmed", Err: err, Message: msg, Key: key}
 	case errors.As(err, &ge):
 		return fromGraph(ge)
 	case errors.As(err, &unreadable):
-		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft 365 sent an answer langcard cannot read. Reload to see what is saved, then try again."}
+		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Key: "err.unreadable", Message: "Microsoft 365 sent an answer langcard cannot read. Reload to see what is saved, then try again."}
 	case errors.Is(err, context.DeadlineExceeded):
-		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft 365 did not answer in time. Reload to see what is saved, then try again."}
+		return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Key: "err.timeout", Message: "Microsoft 365 did not answer in time. Reload to see what is saved, then try again."}
 	}
-	return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Message: "Microsoft 365 could not be reached. Reload to see what is saved, then try again."}
+	return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Key: "err.unreachable", Message: "Microsoft 365 could not be reached. Reload to see what is saved, then try again."}
 }
 
 // editable are the properties a person edits, as Graph names them.
@@ -113,23 +117,25 @@ func fromGraph(ge *graph.Error) *Error {
 	switch {
 	case ge.Status == http.StatusTooManyRequests || ge.Status == http.StatusServiceUnavailable:
 		e.RetryAfter = max(ge.RetryAfter, time.Second)
-		e.Message = "Microsoft 365 is busy and asked langcard to slow down. Try again in " + seconds(e.RetryAfter) + "."
+		e.Message, e.Key = "Microsoft 365 is busy and asked langcard to slow down. Try again in "+seconds(e.RetryAfter)+".", "err.busy"
 		if ge.Status == http.StatusTooManyRequests {
-			e.Message = "Microsoft 365 is busy and asked langcard to slow down. Nothing was saved; try again in " + seconds(e.RetryAfter) + "."
+			e.Message, e.Key = "Microsoft 365 is busy and asked langcard to slow down. Nothing was saved; try again in "+seconds(e.RetryAfter)+".", "err.busyNothingSaved"
 		}
+		e.Args = []string{"seconds", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds())))}
 		return e
 	case ge.Status == http.StatusUnauthorized:
-		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Err: ge, Message: "Microsoft 365 no longer accepts your sign-in. Sign in again."}
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Err: ge, Key: "err.signInAgain", Message: "Microsoft 365 no longer accepts your sign-in. Sign in again."}
 	case ge.Status == http.StatusForbidden && ge.Code == codeAccessDeniedForRole:
+		e.Key = "err.role"
 		e.Message = withReference("Microsoft 365 refused: changing other people’s profiles needs an administrator role in Microsoft 365 as well as the permission langcard asked for. Ask your Microsoft 365 administrator for that role", ge.RequestID)
 	case ge.Status == http.StatusForbidden:
-		e.Message = "Microsoft 365 refused: you may not change this profile."
+		e.Message, e.Key = "Microsoft 365 refused: you may not change this profile.", "err.forbidden"
 	case ge.Status == http.StatusNotFound && ge.NoSuchUser:
 		e.Code = "userNotFound"
-		e.Message = "There is no such person in your organization: check the name or id."
+		e.Message, e.Key = "There is no such person in your organization: check the name or id.", "err.noSuchUser"
 	case ge.Status == http.StatusNotFound && ge.Missing:
 		e.Code = "notFound"
-		e.Message = "This language is no longer on the profile: it was deleted elsewhere. Reload to see what is saved."
+		e.Message, e.Key = "This language is no longer on the profile: it was deleted elsewhere. Reload to see what is saved.", "err.missing"
 	case ge.Status/100 == 4:
 		// Including a 404 that a read did not confirm: the profile service
 		// also answers 404 to a body it does not take.
@@ -137,9 +143,10 @@ func fromGraph(ge *graph.Error) *Error {
 		if slices.Contains(editable, ge.Target) {
 			e.Target = ge.Target // Graph named the property: the message goes beside it
 		}
+		e.Key = "err.notAccepted"
 		e.Message = withReference("Microsoft 365 did not accept this change. Try again; if it keeps happening, tell your helpdesk", ge.RequestID)
 	default:
-		e.Status, e.Code = http.StatusBadGateway, "badGateway"
+		e.Status, e.Code, e.Key = http.StatusBadGateway, "badGateway", "err.failed"
 		e.Message = withReference("Microsoft 365 failed ("+strconv.Itoa(ge.Status)+"). Reload to see what is saved, then try again; if it keeps happening, tell your helpdesk", ge.RequestID)
 	}
 	return e

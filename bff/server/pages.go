@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"langcard/bff/auth"
@@ -11,6 +12,7 @@ import (
 	"langcard/bff/graph"
 	"langcard/static"
 	"langcard/templates"
+	"langcard/templates/i18n"
 	"langcard/web/langprof"
 )
 
@@ -22,7 +24,7 @@ const (
 )
 
 func (s *Server) chrome(r *http.Request) templates.Chrome {
-	c := templates.Chrome{CSS: s.Assets.URL(static.CSS)}
+	c := templates.Chrome{CSS: s.Assets.URL(static.CSS), L: lang(r, "")}
 	if !hasSession(r) {
 		return c // the session store failed: an error page names no one
 	}
@@ -36,6 +38,7 @@ func (s *Server) chrome(r *http.Request) templates.Chrome {
 }
 
 // editor is GET / and GET /users/{user}: the cards, or the sign-in page.
+// ?edit={id} opens one card's form, for browsers without JavaScript.
 func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := s.Auth.Current(r.Context()); !ok {
 		// The path comes back after sign-in: checked and bounded like any
@@ -50,7 +53,12 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	e, err := s.editorView(r, c, nil)
+	edit := r.URL.Query().Get("edit")
+	e, err := s.editorView(r, c, func(e *templates.Editor) {
+		for i := range e.Cards {
+			e.Cards[i].Editing = e.Cards[i].ID == edit
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -60,26 +68,29 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 }
 
 // editorView builds the editor from Graph's list; edit, when not nil,
-// changes it (to put back a person's input and problems).
-func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Editor)) (templates.Editor, error) {
+// changes it (to put back a person's input and problems). A failed list
+// is an error unless failed is set (the page then says so itself).
+func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Editor), failed ...bool) (templates.Editor, error) {
 	sess, _ := s.Auth.Current(r.Context())
 	e := templates.Editor{
 		Chrome: s.chrome(r), Subject: sess.User.DisplayName, CanEditOthers: sess.CanEditOthers,
-		New: newCard(),
 	}
+	e.L = lang(r, c.lang)
+	e.New = newCard()
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
 	e.ReadOnly = c.colleague
 	l, err := s.list(c)
-	if err != nil && edit == nil {
+	if err != nil && len(failed) == 0 {
 		return e, err
 	}
 	if err != nil {
-		e.Error = classify(err).Message
+		ce := classify(err)
+		e.Error, e.ErrorCode, e.Reference = say(e.L, ce), ce.Code, ce.RequestID
 	}
 	for _, lp := range l.Value {
-		e.Cards = append(e.Cards, templates.CardOf(lp))
+		e.Cards = append(e.Cards, templates.CardOf(e.L, lp))
 	}
 	e.NotShared = l.NotShared
 	for _, u := range l.Unreadable {
@@ -126,6 +137,80 @@ func formValues(r *http.Request, prefix string) langprof.Values {
 	return v
 }
 
+// posted is a card's form as the person sent it.
+type posted struct {
+	next, orig langprof.Values
+	// language is what the language field held; codeTyped is set when
+	// the person typed the code by hand (it then wins over the name).
+	language  string
+	codeTyped bool
+	// unknown is set when language names nothing langcard knows.
+	unknown bool
+}
+
+// readCard reads a card's form and works out the tag the person meant:
+// the code when they typed one; else the language they named, by its name
+// in their language, in English or in its own, or by its code; a name for
+// a new language is suggested from it when none was typed.
+func readCard(L *i18n.Catalog, r *http.Request) posted {
+	p := posted{next: formValues(r, ""), orig: formValues(r, "orig."), language: strings.TrimSpace(r.PostForm.Get("language"))}
+	tag, origTag := p.next.Get(langprof.PropTag), p.orig.Get(langprof.PropTag)
+	switch {
+	case !strings.EqualFold(tag, origTag) || tag != "" && p.language == "":
+		p.codeTyped = true
+	case p.language == "":
+	case tag != "" && i18n.Fold(p.language) == i18n.Fold(L.LanguageName(tag)):
+		// The name of the language already there: unchanged.
+	default:
+		t, ok := L.Resolve(p.language)
+		if !ok {
+			if canonical, problem := langprof.CheckTag(p.language, bcp47.Checks.Tag); problem == "" {
+				t, ok = canonical, true
+			}
+		}
+		if !ok {
+			p.unknown = true
+			break
+		}
+		p.next.Set(langprof.PropTag, t)
+	}
+	if p.next.Get(langprof.PropDisplayName) == "" && !r.PostForm.Has("orig."+langprof.PropTag) && !p.unknown {
+		p.next.Set(langprof.PropDisplayName, L.LanguageName(p.next.Get(langprof.PropTag)))
+	}
+	return p
+}
+
+// problems says each problem in L's words, beside the field it is about:
+// a tag the person did not type is the language field's problem.
+func (p posted) problems(L *i18n.Catalog, ps langprof.Problems) map[string]string {
+	out := map[string]string{}
+	if p.unknown {
+		out["language"] = L.T("problem.language.unknown", "typed", p.language)
+	}
+	name := p.next.Get(langprof.PropDisplayName)
+	if n := L.LanguageName(p.next.Get(langprof.PropTag)); n != "" {
+		name = n
+	}
+	if name == "" {
+		name = L.T("problem.thisLanguage")
+	}
+	for _, pr := range ps {
+		field := pr.Target
+		if field == langprof.PropTag && (!p.codeTyped || p.next.Get(langprof.PropTag) == "") {
+			field = "language"
+		}
+		if field == "" || out[field] != "" {
+			continue
+		}
+		msg := pr.Message // from Graph: already in the person's words
+		if pr.Code != "" {
+			msg = L.T(pr.Key(), "language", name, "tag", p.next.Get(langprof.PropTag), "max", strconv.Itoa(langprof.MaxDisplayName))
+		}
+		out[field] = msg
+	}
+	return out
+}
+
 // saveForm is POST [/users/{user}]/languages/{id}: it sends Graph only
 // what the person changed from the values the form was rendered with.
 func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
@@ -134,35 +219,36 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	next := formValues(r, "")
-	diff := langprof.Diff(formValues(r, "orig.").Patch(), next.Patch())
-	if diff.Empty() {
-		return s.done(w, r, c, "Nothing to save: no changes.")
+	L := lang(r, "")
+	in := readCard(L, r)
+	diff := langprof.Diff(in.orig.Patch(), in.next.Patch())
+	if diff.Empty() && !in.unknown {
+		return s.done(w, r, c, L.T("notice.nothing"))
 	}
 	diff, ps := diff.Validate(false, bcp47.Checks)
-	if len(ps) == 0 {
+	if len(ps) == 0 && !in.unknown {
 		var lp langprof.LanguageProficiency
 		if lp, err = s.update(c, diff); err == nil {
-			return s.done(w, r, c, "Saved "+templates.CardOf(lp).Heading+".")
+			return s.done(w, r, c, L.T("notice.saved", "language", templates.CardOf(L, lp).Heading))
 		}
 	}
-	orig := formValues(r, "orig.")
-	return s.refuse(w, r, c, ps, err, func(e *templates.Editor, problems map[string]string, msg string) {
+	return s.refuse(w, r, c, in, ps, err, func(e *templates.Editor, problems map[string]string, msg string) {
 		if missing(err) {
-			e.Error = "This language is no longer on the profile; your changes were not saved. " + msg
+			e.Error = L.T("err.missingOnSave") + " " + msg
 			return
 		}
-		posted := templates.Card{ID: c.id, Values: next, Orig: orig, Problems: problems, Heading: orig.Get(langprof.PropDisplayName)}
+		card := templates.Card{ID: c.id, Values: in.next, Orig: in.orig, Problems: problems, Language: in.language, Editing: true}
 		for i := range e.Cards {
 			if e.Cards[i].ID == c.id {
-				posted.Heading = e.Cards[i].Heading
-				e.Cards[i] = posted
+				card.Heading, card.Self, card.Changed, card.ChangedISO = e.Cards[i].Heading, e.Cards[i].Self, e.Cards[i].Changed, e.Cards[i].ChangedISO
+				e.Cards[i] = card
 				return
 			}
 		}
 		// Graph could not list it (it failed, or lags): the person's card
 		// still comes back, as posted.
-		e.Cards = append(e.Cards, posted)
+		card.Heading = in.orig.Get(langprof.PropDisplayName)
+		e.Cards = append(e.Cards, card)
 	})
 }
 
@@ -173,16 +259,17 @@ func (s *Server) createForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	next := formValues(r, "")
-	p, ps := next.Patch().OmitUnset().Validate(true, bcp47.Checks)
-	if len(ps) == 0 {
+	L := lang(r, "")
+	in := readCard(L, r)
+	p, ps := in.next.Patch().OmitUnset().Validate(true, bcp47.Checks)
+	if len(ps) == 0 && !in.unknown {
 		var lp langprof.LanguageProficiency
 		if lp, err = s.create(c, p); err == nil {
-			return s.done(w, r, c, "Added "+templates.CardOf(lp).Heading+".")
+			return s.done(w, r, c, L.T("notice.added", "language", templates.CardOf(L, lp).Heading))
 		}
 	}
-	return s.refuse(w, r, c, ps, err, func(e *templates.Editor, problems map[string]string, _ string) {
-		e.New.Values, e.New.Problems = next, problems
+	return s.refuse(w, r, c, in, ps, err, func(e *templates.Editor, problems map[string]string, _ string) {
+		e.New.Values, e.New.Problems, e.New.Language = in.next, problems, in.language
 	})
 }
 
@@ -194,9 +281,9 @@ func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	if err := s.remove(c); err != nil {
-		return s.refuse(w, r, c, nil, err, func(*templates.Editor, map[string]string, string) {})
+		return s.refuse(w, r, c, posted{}, nil, err, func(*templates.Editor, map[string]string, string) {})
 	}
-	return s.done(w, r, c, "Language deleted.")
+	return s.done(w, r, c, lang(r, "").T("notice.deletedOne"))
 }
 
 // done ends a successful form post: post/redirect/get with a notice.
@@ -217,36 +304,28 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, c *call, notice st
 // refuse re-renders the editor after a refused form post, keeping the
 // person's input: 422 with each problem beside its field, or Graph's
 // status with its message. keep puts the input back.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *call, ps langprof.Problems, err error,
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *call, in posted, ps langprof.Problems, err error,
 	keep func(e *templates.Editor, problems map[string]string, msg string)) error {
-	status, msg := http.StatusUnprocessableEntity, ""
+	status, msg, code, ref := http.StatusUnprocessableEntity, "", "", ""
+	L := lang(r, "")
 	if err != nil {
 		ge := classify(err)
 		if ge.Status == http.StatusUnauthorized || errors.Is(err, auth.ErrSignedOut) {
 			return err
 		}
 		s.logError(r, ge)
-		status, msg = ge.Status, ge.Message
-		if ge.Target != "" {
-			ps = langprof.Problems{{Target: ge.Target, Message: ge.Message}}
+		status, msg, code, ref = ge.Status, say(L, ge), ge.Code, ge.RequestID
+		if langprof.PropIndex(ge.Target) >= 0 {
+			ps = langprof.Problems{{Target: ge.Target, Message: L.T("problem.notAccepted")}}
 		}
 		if ge.RetryAfter > 0 {
 			w.Header().Set("Retry-After", ge.Header())
 		}
 	}
-	problems := map[string]string{}
-	for _, p := range ps {
-		if p.Target == "" {
-			msg = p.Message
-			continue
-		}
-		if problems[p.Target] == "" {
-			problems[p.Target] = p.Message
-		}
-	}
-	e, _ := s.editorView(r, c, func(e *templates.Editor) { keep(e, problems, msg) })
-	if e.Error == "" {
-		e.Error = msg
+	problems := in.problems(L, ps)
+	e, _ := s.editorView(r, c, func(e *templates.Editor) { keep(e, problems, msg) }, true)
+	if e.Error == "" && msg != "" && len(problems) == 0 {
+		e.Error, e.ErrorCode, e.Reference = msg, code, ref
 	}
 	s.render(w, r, status, templates.EditorPage(e))
 	return nil
@@ -256,7 +335,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
 	to, err := s.Auth.Callback(w, r)
 	var le *auth.LoginError
 	if err != nil && !errors.As(err, &le) {
-		err = &Error{Status: http.StatusInternalServerError, Code: "internal", Title: "Sign-in failed", Message: "Sign-in failed. Start again.", Err: err}
+		err = &Error{Status: http.StatusInternalServerError, Code: "internal", Title: "errtitle.signInFailed", Key: "err.signInFailed", Message: "Sign-in failed. Start again.", Err: err}
 	}
 	if err != nil {
 		return err
@@ -270,7 +349,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Clear-Site-Data", `"storage"`)
 	to, err := s.Auth.Logout(w, r)
 	if err != nil {
-		return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Sign-out failed. Try again.", Err: err}
+		return &Error{Status: http.StatusInternalServerError, Code: "internal", Key: "err.signOutFailed", Message: "Sign-out failed. Try again.", Err: err}
 	}
 	s.Sessions.Put(r.Context(), signedOutKey, true) // a new session: it holds nothing else
 	http.Redirect(w, r, to, http.StatusSeeOther)

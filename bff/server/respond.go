@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
 
 	"langcard/bff/graph"
 	"langcard/templates"
+	"langcard/templates/i18n"
 )
 
 // Handlers return errors; respond is the one place that turns an error
@@ -25,6 +28,13 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		b := bodyOf(e)
+		if e.Key != "" {
+			L := lang(r, "")
+			b.Error.Message = say(L, e)
+			if e.RequestID != "" {
+				b.Error.Message += " " + L.T("error.reference", "reference", e.RequestID)
+			}
+		}
 		if id := graph.RequestID(r.Context()); id != "" {
 			if b.Error.InnerError == nil {
 				b.Error.InnerError = &innerError{}
@@ -34,15 +44,21 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, e.Status, b)
 		return
 	}
-	title := e.Title
+	c := s.chrome(r)
+	title := c.L.T("errtitle.other")
 	switch {
-	case title != "":
+	case e.Title != "":
+		title = c.L.T(e.Title)
 	case e.Status == http.StatusUnauthorized:
-		title = "Signed out"
-	default:
-		title = http.StatusText(e.Status)
+		title = c.L.T("errtitle.signedOut")
+	case e.Status == http.StatusNotFound:
+		title = c.L.T("errtitle.notFound")
 	}
-	s.render(w, r, e.Status, templates.ErrorPage(s.chrome(r), title, e.Message, graph.RequestID(r.Context())))
+	ref := graph.RequestID(r.Context())
+	if e.RequestID != "" {
+		ref = e.RequestID
+	}
+	s.render(w, r, e.Status, templates.ErrorPage(c, title, say(c.L, e), ref))
 }
 
 // page serves a page or a form post; its error becomes the error page.
@@ -52,6 +68,28 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 			s.respond(w, r, err)
 		}
 	})
+}
+
+// lang is the catalogue of r's person: override (an embed element's lang)
+// when it names one, else their browser's languages, else English.
+func lang(r *http.Request, override string) *i18n.Catalog {
+	L, _ := i18n.Match(r.Header.Get("Accept-Language"), override)
+	return L
+}
+
+// say is what a person is told about e, in L's words.
+func say(L *i18n.Catalog, e *Error) string {
+	if e.Key == "" {
+		return e.Message
+	}
+	args := slices.Clone(e.Args)
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] == "seconds" {
+			n, _ := strconv.Atoi(args[i+1])
+			args[i+1] = L.N("seconds", n)
+		}
+	}
+	return L.T(e.Key, args...)
 }
 
 type errorDetail struct {
@@ -83,7 +121,7 @@ func bodyOf(e *Error) errorBody {
 	var b errorBody
 	b.Error.Code, b.Error.Message, b.Error.Target = e.Code, e.Message, e.Target
 	for _, d := range e.Details {
-		b.Error.Details = append(b.Error.Details, errorDetail(d))
+		b.Error.Details = append(b.Error.Details, errorDetail{Code: d.Code, Message: d.Text(), Target: d.Target})
 	}
 	if e.RequestID != "" {
 		b.Error.InnerError = &innerError{RequestID: e.RequestID}

@@ -73,12 +73,12 @@ func New(o Options) *Server {
 	// every other error does.
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "csrfRejected",
-			Message: "langcard refused this form because it was sent from another site. Go back to langcard and try again."})
+			Key: "err.crossSite", Message: "langcard refused this form because it was sent from another site. Go back to langcard and try again."})
 	}))
 	o.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		o.Metrics.StoreError()
 		s.respond(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", Err: fmt.Errorf("session store: %w", err),
-			Message: "langcard cannot reach its session store. Try again shortly."})
+			Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."})
 	}
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
 	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())

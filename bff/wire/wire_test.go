@@ -47,7 +47,7 @@ func TestDecodeHostile(t *testing.T) {
 			if len(ps) != 1 {
 				t.Fatalf("got %d problems %v, want 1", len(ps), ps)
 			}
-			if ps[0].Target != tt.wantTarget || !strings.Contains(ps[0].Message, tt.wantInMsg) {
+			if ps[0].Target != tt.wantTarget || !strings.Contains(ps[0].Text(), tt.wantInMsg) {
 				t.Errorf("got %+v, want target %q and message containing %q", ps[0], tt.wantTarget, tt.wantInMsg)
 			}
 		})

@@ -30,6 +30,8 @@ type Node interface {
 // Event is a DOM event.
 type Event interface {
 	PreventDefault()
+	// Key is a keyboard event's key ("Escape"); "" for other events.
+	Key() string
 }
 
 // Value is parsed JSON.
@@ -58,17 +60,21 @@ type Browser interface {
 	// Fetch sends a JSON request with the browser's cookies (to the BFF,
 	// same-origin or from an embedding page) and calls done with the answer.
 	Fetch(method, url, body string, done func(Response))
-	// Canonical returns the canonical form of a BCP 47 tag
-	// (Intl.getCanonicalLocales), and false when it is ill-formed.
-	Canonical(tag string) (string, bool)
+	// Tag is the browser's verdict on a BCP 47 tag: its canonical form
+	// (Intl.getCanonicalLocales) when every language, script and region
+	// subtag is one Intl.DisplayNames knows; "?" and the first that is
+	// not; "!" when it is not well-formed.
+	Tag(tag string) string
 	// NFC returns s in Unicode Normalization Form C (String.normalize).
 	NFC(s string) string
-	// Known reports whether the browser knows a language, script or region
-	// code (Intl.DisplayNames with no fallback); kind is "language",
-	// "script" or "region".
-	Known(kind, code string) bool
-	// LanguageName names a language in the person's own language.
-	LanguageName(tag string) string
+	// UI runs one of the loader's presentation behaviours
+	// (window.langcard.ui, static/langcard.js) on a card: "open" (arg
+	// "quiet": without moving focus), "saved" (arg: what to say),
+	// "summary" (arg: the values, JSON), "deleteFailed" (arg: why); and
+	// looks in the page's list of languages: "name" (arg: a tag; its name,
+	// or ""), "find" (arg: what a person typed; the tag and name they
+	// mean, on two lines, or "").
+	UI(action string, card Node, arg string) string
 	// Stringify returns fields as a JSON object of strings; Parse parses JSON.
 	Stringify(fields map[string]string) string
 	Parse(s string) Value

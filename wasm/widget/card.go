@@ -33,35 +33,28 @@ func (c *Card) Changes() langprof.Patch {
 func (c *Card) Dirty() bool { return c.Orig != c.Now }
 
 // Check validates the changes as the server will, returning them with the
-// tag in canonical form, and the problem to show beside each field.
-func (c *Card) Check(tc langprof.Checks) (langprof.Patch, map[string]string) {
+// tag in canonical form, and the problem to show beside each field (a
+// server's message has no Code: it is shown as it is).
+func (c *Card) Check(tc langprof.Checks) (langprof.Patch, map[string]langprof.Problem) {
 	p, ps := c.Changes().Validate(c.ID == "", tc)
-	shown := map[string]string{}
+	shown := map[string]langprof.Problem{}
 	for _, pr := range ps {
-		if i := langprof.PropIndex(pr.Target); i >= 0 && (c.ID != "" || c.Touched[i]) && shown[pr.Target] == "" {
-			shown[pr.Target] = pr.Message
+		if i := langprof.PropIndex(pr.Target); i >= 0 && (c.ID != "" || c.Touched[i]) {
+			if _, ok := shown[pr.Target]; !ok {
+				shown[pr.Target] = pr
+			}
 		}
 	}
 	for prop, msg := range c.Server {
-		if shown[prop] == "" {
-			shown[prop] = msg
+		if _, ok := shown[prop]; !ok {
+			shown[prop] = langprof.Problem{Target: prop, Message: msg}
 		}
 	}
 	if len(ps) > 0 && len(shown) == 0 {
 		// Untouched required fields of a new card: not shown, still blocking.
-		shown[""] = ps[0].Message
+		shown[""] = ps[0]
 	}
 	return p, shown
-}
-
-// CanSave reports whether Save should be enabled: something changed and
-// nothing is wrong.
-func (c *Card) CanSave(tc langprof.Checks) bool {
-	if !c.Dirty() && c.ID != "" {
-		return false
-	}
-	_, shown := c.Check(tc)
-	return len(shown) == 0
 }
 
 // Edit records the person's new value for prop.

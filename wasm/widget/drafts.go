@@ -82,15 +82,15 @@ func (v *view) saveDraft() {
 	v.w.b.Store(v.draftKey(), v.w.b.Stringify(m))
 }
 
-func (v *view) restoreDraft() {
+func (v *view) restoreDraft() bool {
 	s := v.w.b.Load(v.draftKey())
 	if s == "" {
-		return
+		return false
 	}
 	d := v.w.b.Parse(s)
 	if d == nil || !d.IsObject() {
 		v.w.b.Forget(v.draftKey())
-		return
+		return false
 	}
 	restored := false
 	for i, p := range langprof.Props {
@@ -103,8 +103,12 @@ func (v *view) restoreDraft() {
 	}
 	if restored {
 		v.card.NameTouched = true
-		v.say("Unsaved changes restored. Save them, or discard them.")
+		if name := v.w.b.UI("name", v.el, v.card.Now.Get(langprof.PropTag)); name != "" && v.lang != nil {
+			v.lang.SetValue(name)
+		}
+		v.say(v.w.t("widget.restored"))
 	} else {
 		v.w.b.Forget(v.draftKey())
 	}
+	return restored
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"langcard/templates/i18n"
 	"langcard/wasm/dom"
 )
 
@@ -175,14 +176,19 @@ type fevent struct {
 	target    *html.Node
 	d         *fakeDoc
 	prevented bool
+	key       string
 }
 
 func (e *fevent) PreventDefault() { e.prevented = true }
+func (e *fevent) Key() string     { return e.key }
 
 // fire dispatches an event at n, bubbling to its ancestors; it returns
 // whether a handler prevented the default action.
-func (d *fakeDoc) fire(n dom.Node, event string) bool {
-	e := &fevent{target: n.(fnode).n, d: d}
+func (d *fakeDoc) fire(n dom.Node, event string) bool { return d.fireKey(n, event, "") }
+
+// fireKey dispatches a keyboard event with its key.
+func (d *fakeDoc) fireKey(n dom.Node, event, key string) bool {
+	e := &fevent{target: n.(fnode).n, d: d, key: key}
 	for x := e.target; x != nil; x = x.Parent {
 		for _, fn := range d.listeners[x][event] {
 			fn(e)
@@ -195,7 +201,7 @@ func (d *fakeDoc) fire(n dom.Node, event string) bool {
 // (tag, #id, .class, [attr], [attr=value]) joined by descendant spaces.
 func matches(n *html.Node, list string) bool {
 	for _, sel := range strings.Split(list, ",") {
-		parts := strings.Fields(sel)
+		parts := selectorParts(sel)
 		if len(parts) == 0 || !compound(n, parts[len(parts)-1]) {
 			continue
 		}
@@ -213,6 +219,31 @@ func matches(n *html.Node, list string) bool {
 		}
 	}
 	return false
+}
+
+// selectorParts splits a selector at the spaces between compound selectors (not
+// those inside [attr="…"]).
+func selectorParts(sel string) []string {
+	var out []string
+	depth, start := 0, -1
+	for i := 0; i <= len(sel); i++ {
+		switch {
+		case i == len(sel) || sel[i] == ' ' && depth == 0:
+			if start >= 0 {
+				out = append(out, sel[start:i])
+				start = -1
+			}
+			continue
+		case sel[i] == '[':
+			depth++
+		case sel[i] == ']':
+			depth--
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	return out
 }
 
 func compound(n *html.Node, s string) bool {
@@ -235,8 +266,11 @@ func compound(n *html.Node, s string) bool {
 		case '[':
 			end := strings.IndexByte(s, ']')
 			key, want, hasValue := strings.Cut(s[1:end], "=")
+			contains := strings.HasSuffix(key, "*")
+			key = strings.TrimSuffix(key, "*")
 			v, ok := attr(n, key)
-			if !ok || hasValue && v != strings.Trim(want, `"'`) {
+			want = strings.Trim(want, `"'`)
+			if !ok || hasValue && !contains && v != want || contains && !strings.Contains(v, want) {
 				return false
 			}
 			s = s[end+1:]
@@ -274,6 +308,9 @@ type fakeBrowser struct {
 	path    string
 	went    string
 	marks   []string
+	// ui records the loader's behaviours the widget asked for, as
+	// "action arg" per card id.
+	ui map[string][]string
 }
 
 type fetch struct {
@@ -313,19 +350,76 @@ func (b *fakeBrowser) Fetch(method, url, body string, done func(dom.Response)) {
 // tags the fake Intl knows: input → canonical.
 var fakeCanonical = map[string]string{"und": "und", "zh-hant-tw": "zh-Hant-TW", "zh-hanx-tw": "zh-Hanx-TW", "en-us-u-co-phonebk": "en-US-u-co-phonebk", "en-us": "en-US", "nb-no": "nb-NO", "no-nb": "no-NB", "sv-se": "sv-SE", "fr": "fr", "xx": "xx", "de": "de", "iw": "he"}
 
-func (b *fakeBrowser) Canonical(tag string) (string, bool) {
+// Tag is the loader's io.tag over a small table of what Intl knows.
+func (b *fakeBrowser) Tag(tag string) string {
 	c, ok := fakeCanonical[strings.ToLower(tag)]
-	return c, ok
+	if !ok {
+		return "!"
+	}
+	subs := strings.Split(c, "-")
+	if subs[0] == "und" || subs[0] == "root" {
+		return c
+	}
+	if !fakeKnown["language:"+subs[0]] {
+		return "?" + subs[0]
+	}
+	for _, s := range subs[1:] {
+		if len(s) == 1 {
+			break
+		}
+		kind := "region"
+		if len(s) == 4 {
+			kind = "script"
+		}
+		if len(s) != 8 && len(s) != 5 && !fakeKnown[kind+":"+s] {
+			return "?" + s
+		}
+	}
+	return c
 }
 
 var fakeKnown = map[string]bool{"language:zh": true, "script:Hant": true, "region:TW": true, "language:en": true, "language:nb": true, "language:no": true, "language:sv": true, "language:fr": true, "language:de": true, "language:he": true, "region:US": true, "region:NO": true, "region:SE": true}
 
 func (b *fakeBrowser) NFC(s string) string { return norm.NFC.String(s) }
 
-func (b *fakeBrowser) Known(kind, code string) bool { return fakeKnown[kind+":"+code] }
-
-func (b *fakeBrowser) LanguageName(tag string) string {
-	return map[string]string{"sv-SE": "Swedish (Sweden)", "fr": "French", "de": "German"}[tag]
+// UI stands in for the loader's presentation (static/langcard.js, which
+// the browser tests exercise): it records what was asked, opens and closes
+// cards as the loader does, and looks languages up in the page's list.
+func (b *fakeBrowser) UI(action string, card dom.Node, arg string) string {
+	if b.ui == nil {
+		b.ui = map[string][]string{}
+	}
+	b.ui[card.Attr("id")] = append(b.ui[card.Attr("id")], action+" "+arg)
+	set := func(sel string, hidden bool) {
+		if n := card.Query(sel); n != nil {
+			if hidden {
+				n.SetAttr("hidden", "")
+			} else {
+				n.RemoveAttr("hidden")
+			}
+		}
+	}
+	switch action {
+	case "open", "saved":
+		editing := action == "open"
+		set(".edit-area", !editing)
+		set(".summary", editing)
+		set("a.edit", editing)
+		if action == "saved" {
+			card.Query(".card-status").SetText(arg)
+		}
+	case "name":
+		if o := b.root.Query(`datalist option[data-tag="` + arg + `"]`); o != nil {
+			return o.Attr("value")
+		}
+	case "find":
+		if f := i18n.Fold(strings.TrimSpace(arg)); f != "" {
+			if o := b.root.Query(`datalist option[data-keys*="|` + f + `|"]`); o != nil {
+				return o.Attr("data-tag") + "\n" + o.Attr("value")
+			}
+		}
+	}
+	return ""
 }
 
 func (b *fakeBrowser) Stringify(fields map[string]string) string {

@@ -1,7 +1,6 @@
 package widget
 
 import (
-	"strconv"
 	"strings"
 
 	"langcard/wasm/dom"
@@ -9,23 +8,31 @@ import (
 )
 
 // submit saves the card: a PATCH of what changed, or a POST for a new one.
+// With problems, nothing is sent: the status says how many and the first,
+// and focus goes to the first field at fault.
 func (v *view) submit() {
 	if v.busy {
 		return
 	}
 	v.stopCountdown()
 	p, shown := v.card.Check(v.w.check)
-	if len(shown) > 0 {
+	if len(shown) > 0 || v.unknown != "" {
 		for i := range v.card.Touched {
 			v.card.Touched[i] = true
 		}
 		v.render()
-		v.say("Not saved: fix the marked fields first.")
+		_, shown = v.card.Check(v.w.check)
+		n := len(shown)
+		if v.unknown != "" {
+			n++
+		}
+		first := v.firstProblem()
+		v.say(v.w.n("widget.fix", n, "first", first))
 		v.focusFirstProblem()
 		return
 	}
 	if p.Empty() {
-		v.say("Nothing to save.")
+		v.say(v.w.t("widget.nothing"))
 		return
 	}
 	method, url := "PATCH", v.w.api+"/"+v.card.ID
@@ -34,7 +41,7 @@ func (v *view) submit() {
 	}
 	v.busy = true
 	setHidden(v.retry, true)
-	v.say("Saving…")
+	v.say(v.w.t("widget.saving"))
 	v.render()
 	v.w.b.Fetch(method, url, v.w.b.Stringify(fields(p)), func(r dom.Response) {
 		v.busy = false
@@ -58,12 +65,12 @@ func fields(p langprof.Patch) map[string]string {
 func (v *view) answered(r dom.Response) {
 	switch {
 	case r.Err != nil:
-		v.failed("Not saved: langcard could not be reached. Your changes are kept; try again.")
+		v.failed(v.w.t("widget.unreachable"))
 	case r.Status == 200 || r.Status == 201:
 		v.saved(r.Body, r.Status == 201)
 	case r.Status == 401:
 		v.saveDraft()
-		v.say("Your session has ended. Signing you in again; your changes are kept.")
+		v.say(v.w.t("widget.sessionEnded"))
 		back := v.w.b.Path()
 		if v.w.login[0] != '/' {
 			back = v.w.b.Href() // embedded: back to the intranet page
@@ -72,29 +79,26 @@ func (v *view) answered(r dom.Response) {
 	case r.Status == 429 || r.Status == 503:
 		v.countdown(retryAfter(r.RetryAfter))
 	default:
-		msg := "Not saved (the server answered " + strconv.Itoa(r.Status) + "). Your changes are kept; try again."
+		msg := v.w.t("widget.failed")
 		if r.Body != nil {
 			e := r.Body.Get("error")
 			if m := e.Get("message").String(); m != "" {
-				msg = "Not saved: " + m
-				if e.Get("code").String() == "unconfirmed" {
-					msg = m // it may well have been saved
-				}
+				msg = m // the server's message, in the person's language
 			}
 			v.card.Server = map[string]string{}
-			if t := e.Get("target").String(); langprof.PropIndex(t) >= 0 {
-				v.card.Server[t] = e.Get("message").String()
-			}
 			details := e.Get("details")
-			for i := 0; i < details.Len(); i++ {
-				d := details.Index(i)
+			for i := -1; i < details.Len(); i++ {
+				d := e
+				if i >= 0 {
+					d = details.Index(i)
+				}
 				if t := d.Get("target").String(); langprof.PropIndex(t) >= 0 {
-					v.card.Server[t] = d.Get("message").String()
+					v.card.Server[t] = v.w.t("problem.notAccepted")
 				}
 			}
 			if len(v.card.Server) > 0 {
-				msg = "Not saved: fix the marked fields."
 				v.render()
+				msg = v.w.n("widget.fix", len(v.card.Server), "first", v.firstProblem())
 				v.focusFirstProblem()
 			}
 		}
@@ -114,7 +118,7 @@ func (v *view) countdown(n int) {
 		v.submit()
 		return
 	}
-	v.say("Microsoft Graph is busy. Saving again in " + seconds(n) + "…")
+	v.say(v.w.n("widget.busy", n))
 	setHidden(v.retry, false)
 	v.cancel = v.w.b.After(1000, func() {
 		v.cancel = nil
@@ -148,42 +152,83 @@ func retryAfter(h string) int {
 	return max(n, 1)
 }
 
-// saved re-renders the card from the server's answer.
+// saved shows what the server saved. A saved card closes, says "Saved …"
+// for a while, and gives focus back to its Edit button; a new language
+// becomes a card whose heading takes focus. Every other card of the same
+// person on the page shows the same.
 func (v *view) saved(body dom.Value, created bool) {
 	vals := valuesOf(body)
 	v.w.b.Forget(v.draftKey())
 	v.card.Server, v.card.Touched = nil, [len(langprof.Props)]bool{}
 	if created {
+		id := body.Get("id").String()
 		name := vals.Get(langprof.PropDisplayName)
-		if nv := v.w.added(body.Get("id").String(), vals); nv != nil {
-			nv.say("Added " + name + ".")
-		}
 		v.setValues(v.card.Orig)
 		v.card.NameTouched = false
-		v.say("Added " + name + ".")
+		v.say("")
+		for _, w := range widgets {
+			if w.api != v.w.api {
+				continue
+			}
+			if nv := w.added(id, vals); nv != nil && w == v.w {
+				w.announce(w.t("widget.added", "language", name))
+				nv.el.Query(".card-title").Focus()
+			}
+		}
 		return
 	}
 	v.card.Orig = vals
 	v.setValues(vals)
-	v.card.NameTouched = vals.Get(langprof.PropDisplayName) != ""
-	v.showSaved()
-	v.say("Saved.")
+	v.w.sync(v.card.ID, func(o *view) { o.update(vals) })
+	v.w.b.UI("saved", v.el, v.w.t("widget.saved", "language", vals.Get(langprof.PropDisplayName)))
 }
 
-// showSaved writes the saved values into the card's heading and the
-// hidden fields the form fallback posts.
-func (v *view) showSaved() {
-	for _, n := range v.el.QueryAll(".name") {
-		n.SetText(v.card.Orig.Get(langprof.PropDisplayName))
-	}
-	if t := v.el.Query("h2 .tag"); t != nil {
-		t.SetText(v.card.Orig.Get(langprof.PropTag))
-	}
-	for i, p := range langprof.Props {
-		if o := v.form.Query(`[name="orig.` + p + `"]`); o != nil {
-			o.SetValue(v.card.Orig[i])
+// sync calls fn for the card id in every editor of this person on the page.
+func (w *Widget) sync(id string, fn func(*view)) {
+	for _, other := range widgets {
+		if other.api != w.api {
+			continue
+		}
+		for _, o := range other.views {
+			if o.card.ID == id && id != "" {
+				fn(o)
+			}
 		}
 	}
+}
+
+// update makes the card show saved values: its form's original values
+// (its unsaved edits, if any, stay) and its summary.
+func (v *view) update(vals langprof.Values) {
+	dirty := v.card.Dirty()
+	v.card.Orig = vals
+	if !dirty {
+		v.setValues(vals)
+		v.card.NameTouched = vals.Get(langprof.PropDisplayName) != ""
+	}
+	v.showSaved()
+	v.render()
+}
+
+// announce says msg in the editor's live region.
+func (w *Widget) announce(msg string) {
+	if a := w.root.Query("#announcer"); a != nil {
+		a.SetText(msg)
+	}
+}
+
+// showSaved shows the saved values in the card's heading and summary
+// (the loader's words for them), and keeps them in the hidden fields the
+// form fallback posts.
+func (v *view) showSaved() {
+	all := map[string]string{}
+	for i, p := range langprof.Props {
+		all[p] = v.card.Orig[i]
+		if f := v.form.Query(`[name="orig.` + p + `"]`); f != nil {
+			f.SetValue(v.card.Orig[i])
+		}
+	}
+	v.w.b.UI("summary", v.el, v.w.b.Stringify(all))
 }
 
 func valuesOf(body dom.Value) langprof.Values {
@@ -204,9 +249,14 @@ func (w *Widget) added(id string, vals langprof.Values) *view {
 	if tmpl == nil || id == "" {
 		return nil
 	}
+	for _, o := range w.views {
+		if o.card.ID == id {
+			return nil // already shown (a list that caught up)
+		}
+	}
 	el := tmpl.CloneTemplate()
 	rewrite := func(n dom.Node) {
-		for _, a := range []string{"id", "for", "aria-describedby", "aria-labelledby", "action", "data-id"} {
+		for _, a := range []string{"id", "for", "aria-describedby", "aria-labelledby", "action", "data-id", "href"} {
 			if s := n.Attr(a); s != "" {
 				if r := strings.ReplaceAll(s, langprof.TemplateID, id); r != s {
 					n.SetAttr(a, r)
@@ -215,16 +265,8 @@ func (w *Widget) added(id string, vals langprof.Values) *view {
 		}
 	}
 	rewrite(el)
-	for _, n := range el.QueryAll("[id],[for],[aria-describedby],[aria-labelledby],[action],[data-id]") {
+	for _, n := range el.QueryAll("[id],[for],[aria-describedby],[aria-labelledby],[action],[data-id],[href]") {
 		rewrite(n)
-	}
-	for i, p := range langprof.Props {
-		if f := el.Query(`[name="` + p + `"]`); f != nil {
-			f.SetValue(vals[i])
-		}
-		if o := el.Query(`[name="orig.` + p + `"]`); o != nil {
-			o.SetValue(vals[i])
-		}
 	}
 	if empty := w.cards.Query(".empty"); empty != nil {
 		empty.Remove()
@@ -232,12 +274,28 @@ func (w *Widget) added(id string, vals langprof.Values) *view {
 	w.cards.AppendChild(el)
 	v := w.bind(el, id)
 	if v != nil {
+		v.card.Orig = vals
+		v.setValues(vals)
 		v.showSaved()
 	}
 	return v
 }
 
+// firstProblem is the message of the first field at fault.
+func (v *view) firstProblem() string {
+	for _, msg := range append([]string{v.langShown}, v.shown[:]...) {
+		if msg != "" {
+			return strings.TrimSuffix(msg, ".")
+		}
+	}
+	return ""
+}
+
 func (v *view) focusFirstProblem() {
+	if v.lang != nil && v.lang.Attr("aria-invalid") == "true" {
+		v.lang.Focus()
+		return
+	}
 	for i := range langprof.Props {
 		if v.fields[i].Attr("aria-invalid") == "true" {
 			v.fields[i].Focus()

@@ -1,7 +1,9 @@
 // Package widget is the langcard widget's logic: it hydrates the cards the
-// server rendered (it never renders markup of its own), validates as the
-// person types with the server's rules, saves only what changed, keeps
-// every edit through failures and reloads, and announces what happens.
+// server rendered (it never renders markup of its own), opens one card at
+// a time for editing, validates as the person types with the server's
+// rules, saves only what changed, keeps every edit through failures and
+// reloads, moves focus where the person expects it, and announces what
+// happens, in the words the page gives it (its message catalogue).
 // It reaches the browser only through package dom, so it builds and tests
 // natively; wasm/main.go wires it to the real browser.
 package widget
@@ -14,9 +16,9 @@ import (
 	"langcard/web/langprof"
 )
 
-// UndoWindow is how long, in milliseconds, a confirmed delete can be
-// undone before it is sent.
-var UndoWindow = 5000
+// widgets are the editors hydrated on this page: cards of one person in
+// several of them are kept alike after every change.
+var widgets []*Widget
 
 // Widget drives the cards of one editor.
 type Widget struct {
@@ -27,6 +29,8 @@ type Widget struct {
 	login  string   // where to sign in again
 	cards  dom.Node // section.cards
 	viewer string   // the signed-in person's object id
+	text   dom.Value
+	views  []*view
 }
 
 // Hydrate takes over the editor below root: every server-rendered card
@@ -37,6 +41,7 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 		return nil
 	}
 	w := &Widget{b: b, check: Checks(b), root: root, cards: cards}
+	w.text = b.Parse(cards.Attr("data-text"))
 	// On the BFF's own page the API is relative; embedded on an intranet
 	// page, the server gives absolute URLs (data-api, data-login).
 	w.api, w.login = cards.Attr("data-api"), cards.Attr("data-login")
@@ -72,9 +77,35 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 		w.bind(add, "")
 		bound()
 	}
+	widgets = append(widgets, w)
 	root.SetAttr("data-hydrated", "")
 	b.Mark("langcard-hydrated")
 	return w
+}
+
+// t is a message of the page's catalogue with its {placeholders} filled
+// from args (name, value pairs).
+func (w *Widget) t(key string, args ...string) string {
+	msg := key
+	if w.text != nil {
+		if s := w.text.Get(key).String(); s != "" {
+			msg = s
+		}
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		msg = strings.ReplaceAll(msg, "{"+args[i]+"}", args[i+1])
+	}
+	return msg
+}
+
+// n is t for a count, by the catalogue's plural rule.
+func (w *Widget) n(key string, n int, args ...string) string {
+	form := "other"
+	switch rule := w.t("@plural"); {
+	case rule == "one-other" && n == 1, rule == "zero-one-other" && (n == 0 || n == 1):
+		form = "one"
+	}
+	return w.t(key+"."+form, append([]string{"n", strconv.Itoa(n)}, args...)...)
 }
 
 // view is one hydrated card: its state and its elements.
@@ -85,18 +116,28 @@ type view struct {
 	form    dom.Node
 	fields  [len(langprof.Props)]dom.Node
 	errors  [len(langprof.Props)]dom.Node
+	lang    dom.Node // the language field, and its error
+	langErr dom.Node
+	// unknown is what the language field holds when it names no language.
+	unknown string
 	save    dom.Node
 	status  dom.Node
 	retry   dom.Node
 	discard dom.Node
-	cancel  func() // a pending countdown
-	busy    bool
+	// shown and langShown are the problems shown beside the fields.
+	shown     [len(langprof.Props)]string
+	langShown string
+	cancel    func() // a pending countdown
+	busy      bool
 }
 
 func (w *Widget) bind(el dom.Node, id string) *view {
 	v := &view{w: w, el: el, form: el}
 	if id != "" {
 		v.form = el.Query("form.card-form")
+		if v.form == nil {
+			return nil
+		}
 	}
 	v.card.ID = id
 	for i, p := range langprof.Props {
@@ -111,21 +152,32 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 			v.card.Orig[i] = o.Value()
 		}
 	}
+	v.lang, v.langErr = v.form.Query(`[name="language"]`), v.form.Query(`.error[data-for="language"]`)
 	v.save = v.form.Query(`button[type="submit"]`)
 	v.status = v.form.Query(".status")
 	v.retry = v.form.Query("button.retry")
 	v.discard = v.form.Query("button.discard")
 	v.card.NameTouched = v.card.Now.Get(langprof.PropDisplayName) != ""
-	v.restoreDraft()
+	w.views = append(w.views, v)
 
 	for i, f := range v.fields {
 		prop := langprof.Props[i]
 		f.On("input", func(dom.Event) { v.edited(prop, true) })
 		f.On("change", func(dom.Event) { v.edited(prop, false) })
 	}
+	if v.lang != nil {
+		v.lang.On("input", func(dom.Event) { v.languageTyped(false) })
+		v.lang.On("change", func(dom.Event) { v.languageTyped(true) })
+	}
 	v.form.On("submit", func(e dom.Event) {
 		e.PreventDefault()
 		v.submit()
+	})
+	// Cancel and Escape (the loader's) drop the card's unsaved edits.
+	v.form.On("langcard-cancel", func(dom.Event) {
+		if v.card.Dirty() {
+			v.discardEdits()
+		}
 	})
 	if v.retry != nil {
 		v.retry.On("click", func(dom.Event) { v.submit() })
@@ -135,6 +187,9 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 	}
 	if id != "" {
 		v.bindDelete()
+	}
+	if v.restoreDraft() && id != "" {
+		w.b.UI("open", el, "quiet") // the restored edits show
 	}
 	v.render()
 	return v
@@ -158,62 +213,125 @@ func (v *view) edited(prop string, typed bool) {
 	switch {
 	case prop == langprof.PropDisplayName && typed:
 		v.card.NameTouched = value != ""
-	case prop == langprof.PropTag && !v.card.NameTouched:
-		v.suggestName()
+	case prop == langprof.PropTag:
+		if !v.card.NameTouched {
+			v.suggestName()
+		}
+		if v.lang != nil && !typed {
+			name := v.w.b.UI("name", v.el, v.card.Now.Get(langprof.PropTag))
+			if name == "" {
+				name = v.card.Now.Get(langprof.PropTag)
+			}
+			v.lang.SetValue(name)
+			v.unknown = ""
+		}
 	}
-
 	v.saveDraft()
 	v.say("")
 	v.render()
 }
 
-// suggestName fills in the display name for a new tag, in the person's
-// own language, unless they typed one themselves.
-func (v *view) suggestName() {
-	canonical, problem := langprof.CheckTag(strings.TrimSpace(v.card.Now.Get(langprof.PropTag)), v.w.check.Tag)
-	if problem != "" {
+// languageTyped follows the language field: a name from the list (in
+// the person's language, English or its own) or its code chooses the
+// language; on leaving the field, a code not on the list is taken as
+// typed, and anything else is said to be unknown.
+func (v *view) languageTyped(left bool) {
+	typed := strings.TrimSpace(v.lang.Value())
+	tag, name, _ := strings.Cut(v.w.b.UI("find", v.el, typed), "\n")
+	if tag == "" && left && typed != "" {
+		tag, _ = langprof.CheckTag(typed, v.w.check.Tag)
+	}
+	v.unknown = ""
+	if tag == "" {
+		if left {
+			v.unknown = typed
+		}
+		v.render()
 		return
 	}
-	if name := v.w.b.LanguageName(canonical); name != "" {
-		i := langprof.PropIndex(langprof.PropDisplayName)
-		v.fields[i].SetValue(name)
+	v.fields[langprof.PropIndex(langprof.PropTag)].SetValue(tag)
+	v.edited(langprof.PropTag, true)
+	if name != "" && !v.card.NameTouched {
+		v.fields[langprof.PropIndex(langprof.PropDisplayName)].SetValue(name)
+		v.edited(langprof.PropDisplayName, false)
+		v.card.NameTouched = false
+	}
+}
+
+// suggestName fills in the display name for a new tag from the list, in
+// the person's own language, unless they typed one themselves.
+func (v *view) suggestName() {
+	if name := v.w.b.UI("name", v.el, v.card.Now.Get(langprof.PropTag)); name != "" {
+		v.fields[langprof.PropIndex(langprof.PropDisplayName)].SetValue(name)
 		v.card.Edit(langprof.PropDisplayName, name)
 	}
 }
 
-// render shows each problem beside its field and enables Save only when
-// something changed and all is valid.
+// name is what the card's messages call its language.
+func (v *view) name() string {
+	if n := v.card.Now.Get(langprof.PropDisplayName); n != "" {
+		return n
+	}
+	if n := v.card.Orig.Get(langprof.PropDisplayName); n != "" {
+		return n
+	}
+	return v.w.t("problem.thisLanguage")
+}
+
+// message is a problem in the person's words.
+func (v *view) message(p langprof.Problem) string {
+	if p.Code == "" {
+		return p.Message // the server's, already in their words
+	}
+	return v.w.t(p.Key(), "language", v.name(), "tag", v.card.Now.Get(langprof.PropTag), "max", strconv.Itoa(langprof.MaxDisplayName))
+}
+
+// render shows each problem beside its field (a tag the person did not
+// type is the language field's), and Discard when something changed.
+// Save stays enabled: it says what is wrong when pressed.
 func (v *view) render() {
 	_, shown := v.card.Check(v.w.check)
-	for i, p := range langprof.Props {
-		msg := shown[p]
-		v.errors[i].SetText(msg)
-		if msg == "" {
-			v.errors[i].SetAttr("hidden", "")
-			v.fields[i].RemoveAttr("aria-invalid")
-		} else {
-			v.errors[i].RemoveAttr("hidden")
-			v.fields[i].SetAttr("aria-invalid", "true")
-		}
+	langMsg := ""
+	if v.unknown != "" {
+		langMsg = v.w.t("problem.language.unknown", "typed", v.unknown)
 	}
-	setDisabled(v.save, v.busy || !v.card.CanSave(v.w.check))
+	for i, p := range langprof.Props {
+		pr, bad := shown[p]
+		msg := ""
+		if bad {
+			msg = v.message(pr)
+		}
+		if p == langprof.PropTag && v.lang != nil && msg != "" && (pr.Reason == "required" || v.card.Now.Get(langprof.PropTag) == "") {
+			langMsg, msg = msg, ""
+		}
+		// The rule broken ("unknownSubtag:NB"), for the check that the
+		// browser and the server agree.
+		v.errors[i].SetAttr("data-detail", pr.Reason+":"+pr.Detail)
+		v.shown[i] = msg
+		showError(v.fields[i], v.errors[i], msg)
+	}
+	v.langShown = ""
+	if v.lang != nil && v.langErr != nil {
+		v.langShown = langMsg
+		showError(v.lang, v.langErr, langMsg)
+	}
 	setHidden(v.discard, !v.card.Dirty() || v.busy)
+}
+
+func showError(field, errorEl dom.Node, msg string) {
+	errorEl.SetText(msg)
+	if msg == "" {
+		errorEl.SetAttr("hidden", "")
+		field.RemoveAttr("aria-invalid")
+	} else {
+		errorEl.RemoveAttr("hidden")
+		field.SetAttr("aria-invalid", "true")
+	}
 }
 
 func (v *view) say(msg string) {
 	if v.status != nil {
 		v.status.SetText(msg)
-	}
-}
-
-func setDisabled(n dom.Node, disabled bool) {
-	if n == nil {
-		return
-	}
-	if disabled {
-		n.SetAttr("disabled", "")
-	} else {
-		n.RemoveAttr("disabled")
 	}
 }
 
@@ -234,6 +352,14 @@ func (v *view) setValues(vals langprof.Values) {
 		v.fields[i].SetValue(vals[i])
 	}
 	v.card.Now = vals
+	if v.lang != nil {
+		name := v.w.b.UI("name", v.el, vals.Get(langprof.PropTag))
+		if name == "" {
+			name = vals.Get(langprof.PropTag)
+		}
+		v.lang.SetValue(name)
+		v.unknown = ""
+	}
 }
 
 func (v *view) discardEdits() {
@@ -243,7 +369,7 @@ func (v *view) discardEdits() {
 	v.card.NameTouched = v.card.Now.Get(langprof.PropDisplayName) != ""
 	v.w.b.Forget(v.draftKey())
 	setHidden(v.retry, true)
-	v.say("Changes discarded.")
+	v.say(v.w.t("widget.discarded"))
 	v.render()
 }
 
@@ -252,11 +378,4 @@ func (v *view) stopCountdown() {
 		v.cancel()
 		v.cancel = nil
 	}
-}
-
-func seconds(n int) string {
-	if n == 1 {
-		return "1 second"
-	}
-	return strconv.Itoa(n) + " seconds"
 }

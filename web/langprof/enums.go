@@ -21,29 +21,9 @@ const (
 // Levels lists the levels a person may choose, weakest first.
 var Levels = []Level{Elementary, Conversational, LimitedWorking, ProfessionalWorking, FullProfessional, NativeOrBilingual}
 
-var levelLabels = map[Level]string{
-	Elementary:          "Elementary",
-	Conversational:      "Conversational",
-	LimitedWorking:      "Limited working",
-	ProfessionalWorking: "Professional working",
-	FullProfessional:    "Full professional",
-	NativeOrBilingual:   "Native or bilingual",
-}
-
-// Label returns the level's English label for a person, or the raw value
-// when the level is not one a person may choose.
-func (l Level) Label() string {
-	if s, ok := levelLabels[l]; ok {
-		return s
-	}
-	return string(l)
-}
-
-// Valid reports whether a person may choose l.
-func (l Level) Valid() bool {
-	_, ok := levelLabels[l]
-	return ok
-}
+// Valid reports whether a person may choose l. (Words for people are in
+// the message catalogue, keyed by the value.)
+func (l Level) Valid() bool { return member(Levels, l) }
 
 // Audience is an allowedAudiences value, spelled exactly as Graph spells it.
 type Audience string
@@ -64,30 +44,20 @@ const (
 // Audiences lists the audiences a person may choose, narrowest first.
 var Audiences = []Audience{Me, Family, Contacts, GroupMembers, Organization, FederatedOrganizations, Everyone}
 
-var audienceLabels = map[Audience]string{
-	Me:                     "Only me",
-	Family:                 "Family",
-	Contacts:               "Contacts",
-	GroupMembers:           "Group members",
-	Organization:           "My organization",
-	FederatedOrganizations: "Federated organizations",
-	Everyone:               "Everyone",
-}
-
-// Label returns the audience's English label for a person, or the raw value.
-func (a Audience) Label() string {
-	if s, ok := audienceLabels[a]; ok {
-		return s
-	}
-	return string(a)
-}
-
 // Valid reports whether a person may choose a. Graph's metadata declares
 // allowedAudiences a flags enum, but combined values are unconfirmed, so
 // only single members are valid.
-func (a Audience) Valid() bool {
-	_, ok := audienceLabels[a]
-	return ok
+func (a Audience) Valid() bool { return member(Audiences, a) }
+
+// member reports whether v is one of values (a loop, not a map: maps cost
+// the widget's WebAssembly more).
+func member[T comparable](values []T, v T) bool {
+	for _, x := range values {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // join lists enum values as Graph spells them, for messages.

@@ -83,6 +83,30 @@ type Problem struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Target  string `json:"target,omitempty"`
+	// Reason tells apart problems of one property and code for the
+	// message a person reads (Key); "" when the code says it all. Detail
+	// is what it is about (a subtag, a count, a character) and Value the
+	// value refused: Text makes them the API's message.
+	Reason string `json:"-"`
+	Detail string `json:"-"`
+	Value  string `json:"-"`
+}
+
+// Key is the message catalogue's key for what a person is told about p:
+// "problem.<property>.<reason>", the reason being Reason, "required",
+// or "invalid".
+func (p Problem) Key() string {
+	reason := p.Reason
+	switch {
+	case p.Target == PropTag && reason != "required" && reason != "":
+		reason = "invalid" // one message for people, whatever the rule
+	case reason != "":
+	case p.Code == CodeRequired:
+		reason = "required"
+	default:
+		reason = "invalid"
+	}
+	return "problem." + p.Target + "." + reason
 }
 
 // Problem codes.
@@ -104,7 +128,7 @@ type Problems []Problem
 func (ps Problems) Error() string {
 	s := make([]string, len(ps))
 	for i, p := range ps {
-		s[i] = p.Message
+		s[i] = p.Text()
 	}
 	return strings.Join(s, "; ")
 }
@@ -129,9 +153,9 @@ type Checks struct {
 	NFC func(s string) string
 }
 
-// TagCheck checks a BCP 47 tag. It returns the tag's canonical form, or a
-// problem message (for example naming an unknown subtag) and no tag.
-type TagCheck func(tag string) (canonical, problem string)
+// TagCheck checks a BCP 47 tag. It returns the tag's canonical form, or
+// what is wrong with it (for example the unknown subtag) and no tag.
+type TagCheck func(tag string) (canonical string, problem TagProblem)
 
 // Validate checks every property present in p and returns p with its tag
 // in canonical form and its displayName in NFC, and a problem for each
@@ -139,52 +163,40 @@ type TagCheck func(tag string) (canonical, problem string)
 func (p Patch) Validate(create bool, check Checks) (Patch, Problems) {
 	var ps Problems
 	if p.AllowedAudiences != nil && !p.AllowedAudiences.Valid() {
-		ps = append(ps, enumProblem(PropAllowedAudiences, string(*p.AllowedAudiences), join(Audiences)))
+		ps = append(ps, Problem{Code: CodeInvalidValue, Target: PropAllowedAudiences, Value: string(*p.AllowedAudiences)})
 	}
 	if p.DisplayName != nil {
 		name := *p.DisplayName
 		if utf8.ValidString(name) {
 			name = check.NFC(name)
 		}
-		if code, msg := displayNameProblem(name); msg != "" {
-			ps = append(ps, Problem{Code: code, Target: PropDisplayName, Message: msg})
+		if code, reason, detail := displayNameProblem(name); code != "" {
+			ps = append(ps, Problem{Code: code, Target: PropDisplayName, Reason: reason, Detail: detail})
 		} else {
 			p.DisplayName = &name
 		}
 	} else if create {
-		ps = append(ps, Problem{Code: CodeRequired, Target: PropDisplayName, Message: "displayName is required"})
+		ps = append(ps, Problem{Code: CodeRequired, Target: PropDisplayName})
 	}
 	if p.Tag != nil {
-		canonical, msg := tagProblem(*p.Tag, check.Tag)
-		if msg != "" {
-			ps = append(ps, Problem{Code: CodeInvalidTag, Target: PropTag, Message: msg})
+		canonical, problem := tagProblem(*p.Tag, check.Tag)
+		if problem != "" {
+			ps = append(ps, Problem{Code: CodeInvalidTag, Target: PropTag, Reason: problem.Reason(), Detail: problem.Detail(), Value: *p.Tag})
 		} else {
 			p.Tag = &canonical
 		}
 	} else if create {
-		ps = append(ps, Problem{Code: CodeRequired, Target: PropTag, Message: "tag is required"})
+		ps = append(ps, Problem{Code: CodeRequired, Target: PropTag})
 	}
 	for _, f := range []struct {
 		name string
 		v    *Level
 	}{{PropSpoken, p.Spoken}, {PropWritten, p.Written}, {PropReading, p.Reading}} {
 		if f.v != nil && !f.v.Valid() {
-			ps = append(ps, enumProblem(f.name, string(*f.v), join(Levels)))
+			ps = append(ps, Problem{Code: CodeInvalidValue, Target: f.name, Value: string(*f.v)})
 		}
 	}
 	return p, ps
-}
-
-func enumProblem(prop, got, allowed string) Problem {
-	var msg string
-	if got == "" {
-		msg = prop + " is required: choose one of " + allowed
-	} else if got == string(LevelUnknownFutureValue) {
-		msg = prop + " cannot be set to unknownFutureValue, Graph's placeholder for values added later; choose one of " + allowed
-	} else {
-		msg = prop + " must be one of " + allowed + "; got " + Quote(got)
-	}
-	return Problem{Code: CodeInvalidValue, Target: prop, Message: msg}
 }
 
 // displayNameProblem applies the rules for text people will read
@@ -193,36 +205,36 @@ func enumProblem(prop, got, allowed string) Problem {
 // reordering format characters (Unicode category Cf, such as U+200B or
 // U+202E) but the joiners that real scripts need inside words (ZWJ,
 // ZWNJ), and at least one visible character.
-func displayNameProblem(s string) (code, msg string) {
+func displayNameProblem(s string) (code, reason, detail string) {
 	switch {
 	case !utf8.ValidString(s):
-		return CodeInvalidValue, "displayName is not valid UTF-8"
+		return CodeInvalidValue, "encoding", ""
 	case strings.TrimSpace(s) == "":
-		return CodeInvalidValue, "displayName must not be empty"
+		return CodeInvalidValue, "empty", ""
 	case strings.TrimSpace(s) != s:
-		return CodeInvalidValue, "displayName must not start or end with spaces"
+		return CodeInvalidValue, "spaces", ""
 	case utf8.RuneCountInString(s) > MaxDisplayName:
-		return CodeTooLong, "displayName is " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters long; the limit is " + strconv.Itoa(MaxDisplayName)
+		return CodeTooLong, "tooLong", strconv.Itoa(utf8.RuneCountInString(s))
 	}
 	visible := false
 	var prev rune
 	for i, r := range s {
 		switch {
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
-			return CodeInvalidValue, "displayName must not contain control characters"
+			return CodeInvalidValue, "control", ""
 		case (r == '\u200c' || r == '\u200d') && inWord(prev) && inWord(nextRune(s[i+utf8.RuneLen(r):])):
 			// A joiner inside a word, as Persian, Indic scripts and emoji use.
 		case unicode.Is(unicode.Cf, r):
-			return CodeInvalidValue, "displayName must not contain invisible or reordering characters (" + codePoint(r) + ")"
+			return CodeInvalidValue, "invisible", string(r)
 		case !unicode.IsSpace(r) && !unicode.Is(unicode.Mn, r):
 			visible = true // not a space, a format character or a mark alone
 		}
 		prev = r
 	}
 	if !visible {
-		return CodeInvalidValue, "displayName must have a visible character"
+		return CodeInvalidValue, "notVisible", ""
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // inWord reports whether r can stand beside a joiner inside a word:
@@ -252,24 +264,20 @@ func codePoint(r rune) string {
 	return string(b)
 }
 
-func tagProblem(s string, check TagCheck) (string, string) {
+func tagProblem(s string, check TagCheck) (string, TagProblem) {
 	switch {
 	case s == "":
-		return "", "tag is required: a BCP 47 language tag such as en-US or nb-NO"
+		return "", tagProblemOf(ReasonRequired, "")
 	case len(s) > MaxTag:
-		return "", "tag is " + strconv.Itoa(len(s)) + " characters long; the limit is " + strconv.Itoa(MaxTag)
+		return "", tagProblemOf(ReasonTooLong, strconv.Itoa(len(s)))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return "", "tag " + Quote(s) + " is not a BCP 47 language tag: only letters, digits and hyphens are allowed"
+			return "", tagProblemOf(ReasonCharacters, "")
 		}
 	}
-	canonical, msg := CheckTag(s, check)
-	if msg != "" {
-		return "", msg
-	}
-	return canonical, ""
+	return CheckTag(s, check)
 }
 
 // Quote quotes s for a message, cut to 40 characters: backslashes,
@@ -294,22 +302,4 @@ func Quote(s string) string {
 		}
 	}
 	return string(append(b, '"'))
-}
-
-// Messages of the BCP 47 checks, shared so that the server's check
-// (x/text) and the browser's (Intl) say the same thing.
-
-// TagUnknownSubtag says that tag is well-formed but uses an unregistered subtag.
-func TagUnknownSubtag(tag, subtag string) string {
-	return "tag " + Quote(tag) + " uses the subtag " + Quote(subtag) + ", which is not in the IANA language subtag registry"
-}
-
-// TagIllFormed says that tag is not a well-formed BCP 47 tag.
-func TagIllFormed(tag string) string {
-	return "tag " + Quote(tag) + " is not a well-formed BCP 47 language tag (for example en-US or nb-NO)"
-}
-
-// TagNoLanguage says that tag names no language (und, private use only).
-func TagNoLanguage(tag string) string {
-	return "tag " + Quote(tag) + " does not name a language"
 }

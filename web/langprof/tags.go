@@ -35,10 +35,10 @@ func preferredFor(lower string) (preferred string, ok bool) {
 }
 
 // CheckTag checks a language tag by langcard's own rules, then by the
-// platform's check, and returns its canonical form or a problem message.
+// platform's check, and returns its canonical form or what is wrong.
 // The rules hold for the canonical form too (x/text makes "aa-qaa", an
 // extended language, into "qaa").
-func CheckTag(tag string, check TagCheck) (canonical, problem string) {
+func CheckTag(tag string, check TagCheck) (canonical string, problem TagProblem) {
 	if _, problem := rules(tag); problem != "" {
 		return "", problem
 	}
@@ -53,20 +53,20 @@ func CheckTag(tag string, check TagCheck) (canonical, problem string) {
 }
 
 // rules applies langcard's own rules; ok means the platform decides.
-func rules(tag string) (ok bool, problem string) {
+func rules(tag string) (ok bool, problem TagProblem) {
 	lower, ok := asciiLower(tag)
 	if !ok {
 		return true, "" // not letters, digits and hyphens: the platform says why
 	}
 	if preferred, ok := preferredFor(lower); ok {
 		if preferred == "" {
-			return false, TagNoLanguage(tag)
+			return false, tagProblemOf(ReasonNoLanguage, "")
 		}
-		return false, TagReplaced(tag, preferred)
+		return false, tagProblemOf(ReasonReplaced, preferred)
 	}
 	lang, rest, _ := strings.Cut(lower, "-")
 	if lang == "und" || lang == "mis" || lang == "mul" || lang == "zxx" || len(lang) == 3 && lang >= "qaa" && lang <= "qtz" {
-		return false, TagNoLanguage(tag)
+		return false, tagProblemOf(ReasonNoLanguage, "")
 	}
 	var variants []string
 	for start := len(lang) + 1; rest != ""; {
@@ -76,11 +76,11 @@ func rules(tag string) (ok bool, problem string) {
 		case len(sub) == 1:
 			return true, "" // an extension or private use: what follows is not registry subtags
 		case len(sub) == 2 && isLetters(sub) && privateRegion(sub):
-			return false, TagPrivateUse(tag, tag[start:start+2])
+			return false, tagProblemOf(ReasonPrivateUse, tag[start:start+2])
 		case isVariant(sub):
 			for _, v := range variants {
 				if v == sub {
-					return false, TagIllFormed(tag)
+					return false, tagProblemOf(ReasonIllFormed, "")
 				}
 			}
 			variants = append(variants, sub)
@@ -124,14 +124,4 @@ func isLetters(s string) bool {
 		}
 	}
 	return true
-}
-
-// TagReplaced says that tag is a deprecated form of preferred.
-func TagReplaced(tag, preferred string) string {
-	return "tag " + Quote(tag) + " is an old form of " + Quote(preferred) + "; use " + preferred
-}
-
-// TagPrivateUse says that tag uses a private-use subtag, which names nothing.
-func TagPrivateUse(tag, subtag string) string {
-	return "tag " + Quote(tag) + " uses the subtag " + Quote(subtag) + ", which is reserved for private use and names no place"
 }

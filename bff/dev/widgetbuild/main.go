@@ -48,7 +48,7 @@ func run(out string) error {
 		return err
 	}
 	// One script, loaded async: wasm_exec.js defines Go, the loader runs it.
-	script := append(append(execJS, '\n'), loader...)
+	script := strip(append(append(execJS, '\n'), loader...))
 	if err := os.WriteFile(filepath.Join(out, "widget.js"), script, 0o644); err != nil {
 		return err
 	}
@@ -92,4 +92,32 @@ func compress(src, dst string) (int, error) {
 	}
 	fmt.Printf("  %-14s %8d plain %8d brotli %8d gzip\n", filepath.Base(src), len(data), br.Len(), gz.Len())
 	return br.Len(), nil
+}
+
+// strip takes out what only a reader needs from the widget's script:
+// indentation, blank lines, and comments on lines of their own, except the
+// licence at the top of Go's wasm_exec.js. Lines stay lines, so no
+// statement changes; a line inside a template literal (odd backticks
+// before it) is kept as it is.
+func strip(js []byte) []byte {
+	var out []byte
+	licence, inTemplate := true, false
+	for _, line := range bytes.Split(js, []byte("\n")) {
+		if inTemplate {
+			out = append(append(out, line...), '\n')
+			inTemplate = bytes.Count(line, []byte("`"))%2 == 0
+			continue
+		}
+		t := bytes.TrimSpace(line)
+		comment := bytes.HasPrefix(t, []byte("//"))
+		if licence && !comment {
+			licence = false
+		}
+		if len(t) == 0 || comment && !licence {
+			continue
+		}
+		out = append(append(out, t...), '\n')
+		inTemplate = bytes.Count(t, []byte("`"))%2 == 1
+	}
+	return out
 }

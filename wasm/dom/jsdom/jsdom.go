@@ -62,6 +62,13 @@ type ev struct{ v js.Value }
 
 func (e ev) PreventDefault() { e.v.Call("preventDefault") }
 
+func (e ev) Key() string {
+	if k := e.v.Get("key"); k.Type() == js.TypeString {
+		return k.String()
+	}
+	return ""
+}
+
 type value struct{ v js.Value }
 
 func (j value) Get(key string) dom.Value {
@@ -101,12 +108,10 @@ func isArray(v js.Value) bool { return global.Get("Array").Call("isArray", v).Bo
 var global = js.Global()
 
 // Browser is the page's window.
-type Browser struct {
-	known map[string]js.Value
-}
+type Browser struct{}
 
 // New returns the browser the widget runs in.
-func New() *Browser { return &Browser{known: map[string]js.Value{}} }
+func New() *Browser { return &Browser{} }
 
 // Document returns the page's root element.
 func (b *Browser) Document() dom.Node { return node{global.Get("document").Get("documentElement")} }
@@ -114,94 +119,42 @@ func (b *Browser) Document() dom.Node { return node{global.Get("document").Get("
 // Wrap makes a JavaScript element a Node (a root to hydrate).
 func Wrap(v js.Value) dom.Node { return wrap(v) }
 
-// try calls f, turning a JavaScript exception into ok == false.
-func try(f func()) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	f()
-	return true
-}
-
-// Fetch sends a same-origin request with the API's CSRF header.
+// Fetch sends a JSON request with the API's CSRF header, through the
+// loader's window.langcard.io.fetch.
 func (b *Browser) Fetch(method, url, body string, done func(dom.Response)) {
-	headers := map[string]any{"X-CSRF": "1", "Accept": "application/json"}
-	opts := map[string]any{"method": method, "credentials": "include", "mode": "cors", "headers": headers}
-	if body != "" {
-		headers["Content-Type"] = "application/json"
-		opts["body"] = body
-	}
-	var onResponse, onText, onError js.Func
-	release := func() { onResponse.Release(); onText.Release(); onError.Release() }
-	var status int
-	var retryAfter string
-	onText = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		r := dom.Response{Status: status, RetryAfter: retryAfter}
-		if text := args[0].String(); text != "" {
-			if v := b.Parse(text); v != nil {
-				r.Body = v
-			}
+	var cb js.Func
+	cb = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		cb.Release()
+		r := dom.Response{Status: a[0].Int(), RetryAfter: a[1].String()}
+		if !a[3].IsNull() {
+			r.Err = js.Error{Value: a[3]}
+		} else if text := a[2].String(); text != "" {
+			r.Body = b.Parse(text)
 		}
-		release()
 		done(r)
 		return nil
 	})
-	onError = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		release()
-		done(dom.Response{Err: js.Error{Value: args[0]}})
-		return nil
-	})
-	onResponse = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		resp := args[0]
-		status = resp.Get("status").Int()
-		if ra := resp.Get("headers").Call("get", "Retry-After"); !ra.IsNull() {
-			retryAfter = ra.String()
-		}
-		resp.Call("text").Call("then", onText, onError)
-		return nil
-	})
-	global.Call("fetch", url, opts).Call("then", onResponse, onError)
+	io().Call("fetch", method, url, body, cb)
 }
 
-// Canonical runs Intl.getCanonicalLocales.
-func (b *Browser) Canonical(tag string) (canonical string, ok bool) {
-	ok = try(func() { canonical = global.Get("Intl").Call("getCanonicalLocales", tag).Index(0).String() })
-	return canonical, ok
+func io() js.Value { return global.Get("langcard").Get("io") }
+
+// Tag asks the loader's window.langcard.io.tag.
+func (b *Browser) Tag(tag string) string {
+	return io().Call("tag", tag).String()
 }
 
 // NFC runs String.prototype.normalize("NFC").
 func (b *Browser) NFC(s string) string {
-	out := s
-	try(func() { out = js.ValueOf(s).Call("normalize", "NFC").String() })
-	return out
-}
-
-// Known asks Intl.DisplayNames, with no fallback, whether a code exists.
-func (b *Browser) Known(kind, code string) bool {
-	dn, ok := b.known[kind]
-	if !ok {
-		opts := map[string]any{"type": kind, "fallback": "none"}
-		dn = global.Get("Intl").Get("DisplayNames").New([]any{"en"}, opts)
-		b.known[kind] = dn
-	}
-	var name js.Value
-	return try(func() { name = dn.Call("of", code) }) && name.Type() == js.TypeString
-}
-
-// LanguageName names a language in the person's languages.
-func (b *Browser) LanguageName(tag string) string {
-	var name string
-	try(func() {
-		langs := global.Get("navigator").Get("languages")
-		dn := global.Get("Intl").Get("DisplayNames").New(langs, map[string]any{"type": "language"})
-		name = dn.Call("of", tag).String()
-	})
-	return name
+	return io().Call("nfc", s).String()
 }
 
 // Stringify returns fields as a JSON object.
+// UI calls window.langcard.ui[action](card, arg).
+func (b *Browser) UI(action string, card dom.Node, arg string) string {
+	return io().Call("ui", action, card.(node).v, arg).String()
+}
+
 func (b *Browser) Stringify(fields map[string]string) string {
 	m := make(map[string]any, len(fields))
 	for k, v := range fields {
@@ -212,44 +165,31 @@ func (b *Browser) Stringify(fields map[string]string) string {
 
 // Parse parses JSON, returning nil when it is not.
 func (b *Browser) Parse(s string) dom.Value {
-	var v js.Value
-	if !try(func() { v = global.Get("JSON").Call("parse", s) }) {
+	v := io().Call("parse", s)
+	if v.IsUndefined() {
 		return nil
 	}
 	return value{v}
 }
 
-func (b *Browser) storage() js.Value { return global.Get("localStorage") }
-
 // Load reads localStorage ("" when absent or unavailable).
 func (b *Browser) Load(key string) string {
-	var s string
-	try(func() {
-		if v := b.storage().Call("getItem", key); !v.IsNull() {
-			s = v.String()
-		}
-	})
-	return s
+	return io().Call("load", key).String()
 }
 
 // Store writes localStorage (quietly nothing when unavailable).
-func (b *Browser) Store(key, value string) { try(func() { b.storage().Call("setItem", key, value) }) }
+func (b *Browser) Store(key, value string) { io().Call("store", key, value) }
 
 // Forget removes a localStorage key.
-func (b *Browser) Forget(key string) { try(func() { b.storage().Call("removeItem", key) }) }
+func (b *Browser) Forget(key string) { io().Call("store", key, js.Null()) }
 
 // Keys lists the localStorage keys that start with prefix.
 func (b *Browser) Keys(prefix string) []string {
-	var keys []string
-	try(func() {
-		st := b.storage()
-		for i := 0; i < st.Get("length").Int(); i++ {
-			if k := st.Call("key", i); k.Type() == js.TypeString && strings.HasPrefix(k.String(), prefix) {
-				keys = append(keys, k.String())
-			}
-		}
-	})
-	return keys
+	keys := io().Call("keys", prefix).String()
+	if keys == "" {
+		return nil
+	}
+	return strings.Split(keys, "\n")
 }
 
 // Now is Date.now().
@@ -283,4 +223,4 @@ func (b *Browser) Href() string { return global.Get("location").Get("href").Stri
 func (b *Browser) Go(url string) { global.Get("location").Call("assign", url) }
 
 // Mark records a performance mark.
-func (b *Browser) Mark(name string) { try(func() { global.Get("performance").Call("mark", name) }) }
+func (b *Browser) Mark(name string) { io().Call("mark", name) }
