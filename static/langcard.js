@@ -129,6 +129,7 @@
         e.preventDefault();
         if (a.classList.contains("edit")) ui.open(card); else ui.cancel(card);
       });
+      root.querySelectorAll("input[list]").forEach(combobox);
       root.addEventListener("keydown", function (e) {
         var card = e.key === "Escape" && e.target.closest && e.target.closest("article.card.editing");
         if (!card) return;
@@ -137,6 +138,109 @@
       });
     }
   };
+  // combobox makes a language field (an <input list> over the page's
+  // <datalist>, which is what works without JavaScript) the WAI-ARIA
+  // combobox: suggestions as the person types, found by any name or the
+  // code, best first; arrow keys, Enter, Escape, or a click choose.
+  var MAX = 8;
+  function combobox(input) {
+    var list = listOf(input);
+    if (!list || input._combobox) return;
+    input._combobox = true;
+    var id = input.id + "-suggestions";
+    var box = document.createElement("ul");
+    box.id = id;
+    box.className = "suggestions";
+    box.setAttribute("role", "listbox");
+    box.setAttribute("aria-label", (q(input.closest(".field"), "label") || {}).textContent || "");
+    box.hidden = true;
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("role", "status");
+    input.removeAttribute("list");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", id);
+    input.after(box, live);
+    var items = [], active = -1;
+    function close() {
+      box.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function mark(i) {
+      items.forEach(function (li, j) { li.setAttribute("aria-selected", String(j === i)); });
+      active = i;
+      if (i >= 0) { input.setAttribute("aria-activedescendant", items[i].id); items[i].scrollIntoView({ block: "nearest" }); }
+    }
+    var choosing = false;
+    function choose(li) {
+      input.value = li.dataset.name;
+      close();
+      choosing = true;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      choosing = false;
+    }
+    function suggest() {
+      var f = fold(input.value.trim()), found = [];
+      box.replaceChildren();
+      items = [];
+      if (!f) { close(); live.textContent = ""; return; }
+      list.querySelectorAll("option").forEach(function (o) {
+        var keys = o.dataset.keys || "", at = keys.indexOf(f);
+        if (at < 0) return;
+        // An exact name or code first, then names that start so, then any.
+        var rank = keys.indexOf("|" + f + "|") >= 0 ? 0 : keys.indexOf("|" + f) >= 0 ? 1 : keys.indexOf(" " + f) >= 0 ? 2 : 3;
+        found.push([rank, o]);
+      });
+      found.sort(function (a, b) { return a[0] - b[0]; });
+      found.slice(0, MAX).forEach(function (r, i) {
+        var o = r[1], li = document.createElement("li");
+        li.id = id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.dataset.name = o.value;
+        li.textContent = o.value + (o.label ? " · " + o.label : "");
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(li); });
+        box.appendChild(li);
+        items.push(li);
+      });
+      var text = JSON.parse(((input.closest("[data-text]") || {}).dataset || {}).text || "{}");
+      live.textContent = !found.length ? text["widget.noMatch"] || "" :
+        (text["widget.matches." + (found.length === 1 ? "one" : "other")] || "").replace("{n}", found.length);
+      box.hidden = !items.length;
+      box.style.top = input.offsetTop + input.offsetHeight + 2 + "px";
+      input.setAttribute("aria-expanded", String(!!items.length));
+      active = -1;
+    }
+    input.addEventListener("input", function () { if (!choosing) suggest(); });
+    input.addEventListener("blur", close);
+    // Enter that chose a language does not also submit the form (some
+    // keyboards send its keypress apart from the keydown).
+    var chose = false;
+    input.addEventListener("keypress", function (e) { if (e.key === "Enter" && chose) e.preventDefault(); });
+    input.addEventListener("keyup", function () { chose = false; });
+    input.addEventListener("keydown", function (e) {
+      var open = !box.hidden;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        if (!open) suggest();
+        if (items.length) mark(e.key === "ArrowDown" ? (active + 1) % items.length : (active <= 0 ? items.length : active) - 1);
+      } else if (e.key === "Enter" && open && active >= 0) {
+        e.preventDefault();
+        chose = true;
+        choose(items[active]);
+      } else if (e.key === "Escape" && open) {
+        e.preventDefault();
+        e.stopPropagation();
+        close();
+      }
+    });
+  }
+
   // Delete asks first, then waits UndoWindow with Undo before the widget
   // sends it ("langcard-delete"). Without the widget the form posts.
   var UndoWindow = 5000;

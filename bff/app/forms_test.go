@@ -110,10 +110,10 @@ func TestFormsRejectKeepInput(t *testing.T) {
 		`value="no-NB"`, `value="Norsk &lt;bokmål&gt;"`, // input kept, escaped
 		// In plain words, naming the language; the code was typed by hand,
 		// so its problem sits beside the code.
-		`id="` + p + `-tag-error" data-for="tag">We don’t know the language code no-NB. Choose a language from the list`,
+		`id="` + p + `-tag-error" data-for="tag" aria-live="polite">We don’t know the language code no-NB. Choose a language from the list`,
 		`aria-describedby="` + p + `-tag-hint ` + p + `-tag-error"`,
 		`aria-invalid="true"`,
-		`id="` + p + `-spoken-error" data-for="spoken">Choose how well you speak Norsk &lt;bokmål&gt;`,
+		`id="` + p + `-spoken-error" data-for="spoken" aria-live="polite">Choose how well you speak Norsk &lt;bokmål&gt;`,
 		`href="#` + p + `-tag"`, // the summary links to the field
 		`<title>Error: Your languages · langcard</title>`,
 		`class="card editing"`, // the refused card stays open
@@ -130,7 +130,7 @@ func TestFormsRejectKeepInput(t *testing.T) {
 	r = b.post("/languages", url.Values{"tag": {"xx"}, "displayName": {""}, "spoken": {""}, "written": {"elementary"}, "reading": {"elementary"}, "allowedAudiences": {"family"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	for _, want := range []string{`id="new-tag" name="tag" type="text" value="xx"`, `id="new-displayName-error"`, `<option value="" selected>Not set</option>`, `<option value="family" selected>`,
-		`data-for="tag">We don’t know the language code xx. Choose a language from the list`} {
+		`data-for="tag" aria-live="polite">We don’t know the language code xx. Choose a language from the list`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("422 page for a new language lacks %s", want)
 		}

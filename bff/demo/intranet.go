@@ -41,6 +41,7 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
   aside { background: #efe6f7; padding: 16px; border-radius: 6px; }
   .team { grid-column: 1 / -1; }
   .team-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; }
+  @media (max-width: 40rem) { main { grid-template-columns: minmax(0, 1fr); padding: 12px; gap: 16px; } header { padding: 12px; } }
 </style>
 </head>
 <body>
@@ -55,16 +56,16 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
   </section>
   <aside>
     <h2>Compact layout</h2>
-    <language-card layout="compact"></language-card>
+    <language-card layout="compact" heading-level="3"></language-card>
   </aside>
   <section class="team">
     <h2>Team</h2>
     <p>Your colleagues' languages, as they chose to share them: each card shows only what its owner
     shares with the organization, and says how many more are not shared with you.</p>
     <div class="team-cards">
-      <language-card user="megan.bowen@contoso.example" layout="compact"></language-card>
-      <language-card user="adele.vance@contoso.example" layout="compact"></language-card>
-      <language-card user="lee.gu@contoso.example" layout="compact"></language-card>
+      <language-card user="megan.bowen@contoso.example" layout="compact" heading-level="3"></language-card>
+      <language-card user="adele.vance@contoso.example" layout="compact" heading-level="3"></language-card>
+      <language-card user="lee.gu@contoso.example" layout="compact" heading-level="3"></language-card>
     </div>
   </section>
 </main>

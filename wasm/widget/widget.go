@@ -166,8 +166,9 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 		f.On("change", func(dom.Event) { v.edited(prop, false) })
 	}
 	if v.lang != nil {
-		v.lang.On("input", func(dom.Event) { v.languageTyped(false) })
-		v.lang.On("change", func(dom.Event) { v.languageTyped(true) })
+		// Resolved when chosen or left, not at each key: "no" and "bo"
+		// are codes on the way to "norsk" and "bokmål".
+		v.lang.On("change", func(dom.Event) { v.languageTyped() })
 	}
 	v.form.On("submit", func(e dom.Event) {
 		e.PreventDefault()
@@ -235,17 +236,15 @@ func (v *view) edited(prop string, typed bool) {
 // the person's language, English or its own) or its code chooses the
 // language; on leaving the field, a code not on the list is taken as
 // typed, and anything else is said to be unknown.
-func (v *view) languageTyped(left bool) {
+func (v *view) languageTyped() {
 	typed := strings.TrimSpace(v.lang.Value())
 	tag, name, _ := strings.Cut(v.w.b.UI("find", v.el, typed), "\n")
-	if tag == "" && left && typed != "" {
+	if tag == "" && typed != "" {
 		tag, _ = langprof.CheckTag(typed, v.w.check.Tag)
 	}
 	v.unknown = ""
 	if tag == "" {
-		if left {
-			v.unknown = typed
-		}
+		v.unknown = typed
 		v.render()
 		return
 	}
