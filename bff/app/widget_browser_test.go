@@ -120,6 +120,7 @@ func TestBrowserWidget(t *testing.T) {
 	// closes, says so, and gives focus back to Edit.
 	pick(t, ctx, card+"-spoken", "professionalWorking")
 	pick(t, ctx, card+"-allowedAudiences", "everyone")
+	screenshot(t, ctx, "editing.png")
 	h.graph.ResetRequests()
 	step(t, ctx, "save", chromedp.Click(chromedp.CSS(save)))
 	waitFor(t, ctx, "saved", cardStatus(card)+` === "Saved Norwegian Bokmål"`)
@@ -129,7 +130,6 @@ func TestBrowserWidget(t *testing.T) {
 	if got := js(t, ctx, `document.activeElement.matches("`+card+` a.edit") + " " + document.querySelector("`+card+` [data-for=spoken] .value").textContent + " " + document.querySelector("`+card+` .summary .audience").textContent`); got != "true Professional working Everyone can see this" {
 		t.Errorf("after saving: %q", got)
 	}
-	screenshot(t, ctx, "widget-saved.png")
 	step(t, ctx, "reload", chromedp.Reload())
 	waitFor(t, ctx, "the widget", `document.documentElement.hasAttribute("data-hydrated")`)
 	if got := js(t, ctx, `document.querySelector("`+card+`-spoken").value + " " + document.querySelector("`+card+`-allowedAudiences").value`); got != "professionalWorking everyone" {
@@ -169,7 +169,6 @@ func TestBrowserWidget(t *testing.T) {
 	if got := js(t, ctx, `document.querySelector("`+card+`-displayName").value`); got != "Bokmål" {
 		t.Errorf("the edit was lost: %q", got)
 	}
-	screenshot(t, ctx, "widget-refused.png")
 
 	// Throttled: the widget counts down Retry-After and saves again.
 	h.graph.ResetRequests()
