@@ -32,6 +32,10 @@ const maxLogins = 4
 type LoginError struct {
 	Status  int
 	Message string
+	// Key and Args are Message in the message catalogue (templates/i18n),
+	// for people: "login.<key>".
+	Key  string
+	Args []string
 }
 
 func (e *LoginError) Error() string { return e.Message }
@@ -117,7 +121,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	q := r.URL.Query()
 	state := q.Get("state")
 	if state == "" || len(state) > 128 || strings.ContainsAny(state, " ;,=\"\\") {
-		return "", &LoginError{http.StatusBadRequest, "This sign-in has no valid state. Start again from the sign-in page."}
+		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.noState", Message: "This sign-in has no valid state. Start again from the sign-in page."}
 	}
 	name := a.loginPrefix + state
 	defer a.expireCookie(w, name)
@@ -129,7 +133,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	minimal, _ := sess.Values["minimal"].(bool)
 	hint, _ := sess.Values["hint"].(string)
 	if err != nil || sess.IsNew || verifier == "" || nonce == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(state)) != 1 {
-		return "", &LoginError{http.StatusBadRequest, "This sign-in expired or was started in another browser. Start again from the sign-in page."}
+		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.expired", Message: "This sign-in expired or was started in another browser. Start again from the sign-in page."}
 	}
 	if e := q.Get("error"); e != "" {
 		if !minimal && len(a.requiredScopes()) < len(a.oauth.Scopes) && scopeRefused(e, q.Get("error_description")) {
@@ -146,7 +150,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	}
 	code := q.Get("code")
 	if code == "" {
-		return "", &LoginError{http.StatusBadRequest, "The identity provider sent no authorization code."}
+		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.noCode", Message: "The identity provider sent no authorization code."}
 	}
 	exchangeCtx, cancel := context.WithTimeout(context.WithValue(r.Context(), oauth2.HTTPClient, a.idp), a.idp.Timeout)
 	defer cancel()
@@ -158,11 +162,11 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	user, err := a.verifyIDToken(r, tok, nonce)
 	if err != nil {
 		a.log.Warn("ID token refused", "error", err)
-		msg := "The identity provider's answer could not be verified. Start again."
+		le := &LoginError{Status: http.StatusBadGateway, Key: "login.unverified", Message: "The identity provider's answer could not be verified. Start again."}
 		if strings.Contains(err.Error(), "expired") || strings.Contains(err.Error(), "before") || strings.Contains(err.Error(), "future") {
-			msg = "The identity provider's answer could not be verified: its time stamps do not fit this server's clock. An administrator should check that the server's clock is synchronised, then start again."
+			le.Key, le.Message = "login.clock", "The identity provider's answer could not be verified: its time stamps do not fit this server's clock. An administrator should check that the server's clock is synchronised, then start again."
 		}
-		return "", &LoginError{http.StatusBadGateway, msg}
+		return "", le
 	}
 	// A fresh session id at login: no fixation.
 	if err := a.sessions.RenewToken(r.Context()); err != nil {
@@ -271,25 +275,26 @@ func refusal(code, description string) *LoginError {
 	aadsts, _, _ := strings.Cut(description, ":")
 	switch {
 	case code == "consent_required" || aadsts == "AADSTS65001":
-		return &LoginError{http.StatusForbidden, "Your organisation has not yet allowed langcard to use your Microsoft 365 profile. An administrator must grant admin consent to langcard's app registration (API permissions → Grant admin consent), then you can sign in."}
+		return &LoginError{Status: http.StatusForbidden, Key: "login.consent", Message: "Your organisation has not yet allowed langcard to use your Microsoft 365 profile. An administrator must grant admin consent to langcard's app registration (API permissions → Grant admin consent), then you can sign in."}
 	case code == "access_denied":
-		return &LoginError{http.StatusForbidden, "The sign-in was cancelled, or the permission langcard asks for was declined. Start again to sign in."}
+		return &LoginError{Status: http.StatusForbidden, Key: "login.cancelled", Message: "The sign-in was cancelled, or the permission langcard asks for was declined. Start again to sign in."}
 	case code == "interaction_required" || code == "login_required":
-		return &LoginError{http.StatusForbidden, "The identity provider needs you to sign in again (for example to complete multi-factor authentication). Start again."}
+		return &LoginError{Status: http.StatusForbidden, Key: "login.again", Message: "The identity provider needs you to sign in again (for example to complete multi-factor authentication). Start again."}
 	}
-	return &LoginError{http.StatusForbidden, "The identity provider refused the sign-in (" + oauthCode(code) + "). Start again; if it keeps happening, tell your helpdesk."}
+	return &LoginError{Status: http.StatusForbidden, Key: "login.refused", Args: []string{"code", oauthCode(code)},
+		Message: "The identity provider refused the sign-in (" + oauthCode(code) + "). Start again; if it keeps happening, tell your helpdesk."}
 }
 
 // exchangeError explains a failed code exchange.
 func exchangeError(err error) *LoginError {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.ErrorCode == "invalid_client" {
-		return &LoginError{http.StatusBadGateway, "The identity provider refused langcard's own credentials. An administrator must check the client secret (LANGCARD_CLIENT_SECRET): it may be wrong or expired."}
+		return &LoginError{Status: http.StatusBadGateway, Key: "login.secret", Message: "The identity provider refused langcard's own credentials. An administrator must check the client secret (LANGCARD_CLIENT_SECRET): it may be wrong or expired."}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &LoginError{http.StatusGatewayTimeout, "The identity provider did not answer in time. Start again."}
+		return &LoginError{Status: http.StatusGatewayTimeout, Key: "login.timeout", Message: "The identity provider did not answer in time. Start again."}
 	}
-	return &LoginError{http.StatusBadGateway, "The identity provider did not accept the sign-in. Start again."}
+	return &LoginError{Status: http.StatusBadGateway, Key: "login.notAccepted", Message: "The identity provider did not accept the sign-in. Start again."}
 }
 
 // oauthCode returns e when it looks like an OAuth error code, else "error".

@@ -82,7 +82,7 @@ func classify(err error) *Error {
 	var le *auth.LoginError
 	switch {
 	case errors.As(err, &le):
-		return &Error{Status: le.Status, Code: "signInFailed", Title: "errtitle.signInFailed", Message: le.Message}
+		return &Error{Status: le.Status, Code: "signInFailed", Title: "errtitle.signInFailed", Message: le.Message, Key: le.Key, Args: le.Args}
 	case errors.Is(err, auth.ErrSignedOut):
 		return errSignedOut
 	case errors.Is(err, auth.ErrRefreshUnavailable):

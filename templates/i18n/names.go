@@ -24,9 +24,10 @@ type Choice struct {
 }
 
 // Choices are the languages offered by name, sorted by name in the
-// catalogue's language: every ISO 639-1 language CLDR names, and every
-// regional or script variant CLDR has a locale for (French (Canada),
-// Chinese (Traditional), …). Others can still be typed as a tag.
+// catalogue's language: every ISO 639-1 language CLDR names, alone and
+// with the region it is most likely from (Norwegian Bokmål (Norway)), and
+// every regional or script variant CLDR has a locale for (French
+// (Canada), Chinese (Traditional), …). Others can be typed as a code.
 func (c *Catalog) Choices() []Choice {
 	c = c.or()
 	c.once.Do(func() {
@@ -43,13 +44,26 @@ func (c *Catalog) Choices() []Choice {
 			seen[s] = true
 			en := English().LanguageName(s)
 			self := c.SelfName(s)
-			c.choices = append(c.choices, Choice{Tag: s, Name: name, Self: self,
-				Keys: "|" + Fold(strings.Join([]string{name, self, en, s}, "|")) + "|"})
+			var keys []string
+			for _, k := range []string{name, self, en, s} {
+				if k = Fold(k); k != "" && !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+			c.choices = append(c.choices, Choice{Tag: s, Name: name, Self: self, Keys: "|" + strings.Join(keys, "|") + "|"})
 		}
 		for a := 'a'; a <= 'z'; a++ {
 			for b := 'a'; b <= 'z'; b++ {
 				if base, err := language.ParseBase(string([]rune{a, b})); err == nil && display.English.Languages().Name(base) != "" {
-					add(language.Make(base.String()))
+					t := language.Make(base.String())
+					add(t)
+					// With the region it is most likely from (nb-NO, fr-FR):
+					// the region a profile most often names.
+					if r, conf := t.Region(); conf >= language.Low && r.IsCountry() {
+						if withRegion, err := language.Compose(base, r); err == nil {
+							add(withRegion)
+						}
+					}
 				}
 			}
 		}

@@ -251,7 +251,7 @@ func TestInvalidInputIsShownAndNotSent(t *testing.T) {
 	// Fixing it clears the message.
 	f.set(card+"-tag", "en-us")
 	f.set(card+"-written", "elementary")
-	if !f.hidden(card+"-tag-error") || f.el(card+"-tag").Value() != "en-US" || f.el(card+"-language").Value() != "en-US" { // the fake loader names only what is on the list
+	if !f.hidden(card+"-tag-error") || f.el(card+"-tag").Value() != "en-US" || f.el(card+"-language").Value() != "English (United States)" {
 		t.Errorf("after fixing: error hidden=%v, tag %q, language %q", f.hidden(card+"-tag-error"), f.el(card+"-tag").Value(), f.el(card+"-language").Value())
 	}
 }
