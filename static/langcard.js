@@ -129,7 +129,12 @@
         e.preventDefault();
         if (a.classList.contains("edit")) ui.open(card); else ui.cancel(card);
       });
+      // Language fields become comboboxes now, and any parsed later (this
+      // script is async: the page may still be arriving) when focused.
       root.querySelectorAll("input[list]").forEach(combobox);
+      root.addEventListener("focusin", function (e) {
+        if (e.target.matches && e.target.matches("input[list]")) combobox(e.target);
+      });
       root.addEventListener("keydown", function (e) {
         var card = e.key === "Escape" && e.target.closest && e.target.closest("article.card.editing");
         if (!card) return;

@@ -159,12 +159,18 @@ func TestTeamPageOneRoundTrip(t *testing.T) {
 	if n := strings.Count(r.body, "<template data-el="); n != 20 || strings.Count(r.body, "German of Colleague") != 20 {
 		t.Errorf("%d fragments for 20 cards", n)
 	}
+	// Each person is two requests in a batch (their languages and their
+	// name), so 20 people are two batches, sent together.
 	reqs := h.graph.Requests()
-	if len(reqs) != 1 || reqs[0].EscapedPath != "/beta/$batch" {
-		t.Errorf("Graph got %d requests for 20 people, want one batch", len(reqs))
+	if len(reqs) != 2 || reqs[0].EscapedPath != "/beta/$batch" || reqs[1].EscapedPath != "/beta/$batch" {
+		t.Errorf("Graph got %d requests for 20 people, want two batches", len(reqs))
+	}
+	if strings.Contains(r.body, "@contoso.example’s profile") {
+		i := strings.Index(r.body, "@contoso.example’s profile")
+		t.Errorf("a colleague's card is titled by their address, not their name: %s", r.body[max(0, i-300):i+30])
 	}
 
-	// 24 colleagues, one who does not exist, one throttled: two batches
+	// 24 colleagues, one who does not exist, one throttled: three batches
 	// and a retry, every known person shown.
 	h.graph.ResetRequests()
 	b2 := h.signIn(demo.Megan.UPN) // another viewer: nothing cached for them
@@ -183,8 +189,8 @@ func TestTeamPageOneRoundTrip(t *testing.T) {
 			batches++
 		}
 	}
-	if batches != 3 {
-		t.Errorf("%d batches for 25 people with one throttled, want 3", batches)
+	if batches != 4 {
+		t.Errorf("%d batches for 25 people with one throttled, want 4", batches)
 	}
 }
 

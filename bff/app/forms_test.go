@@ -186,7 +186,7 @@ func TestFormsForOthers(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther)
 	megan := r.Header.Get("Location")
 	page := admin.get(megan).body
-	if !strings.Contains(page, "Languages on megan.bowen@contoso.example’s profile") {
+	if !strings.Contains(page, "Languages on Megan Bowen’s profile") {
 		t.Errorf("page %.500s", page)
 	}
 	form := cardForm(t, page, meganEntry)

@@ -44,9 +44,11 @@ type batchResponse struct {
 func (c *Client) ListMany(ctx context.Context, token string, targets []Target) []Result {
 	results := make([]Result, len(targets))
 	var wg sync.WaitGroup
-	for start := 0; start < len(targets); start += maxBatch {
-		idx := make([]int, 0, maxBatch)
-		for i := start; i < min(start+maxBatch, len(targets)); i++ {
+	// Each person takes two requests: their languages and their name.
+	const perBatch = maxBatch / 2
+	for start := 0; start < len(targets); start += perBatch {
+		idx := make([]int, 0, perBatch)
+		for i := start; i < min(start+perBatch, len(targets)); i++ {
 			idx = append(idx, i)
 		}
 		wg.Go(func() { c.batch(ctx, token, targets, idx, results) })
@@ -59,10 +61,23 @@ func (c *Client) ListMany(ctx context.Context, token string, targets []Target) [
 // ones Graph throttled.
 func (c *Client) batch(ctx context.Context, token string, targets []Target, idx []int, results []Result) {
 	var waited time.Duration
+	// Names are asked once, with the first attempt, and are best effort:
+	// without one, a person is shown by what the page asked for.
+	names := map[int]string{}
+	defer func() {
+		for i, n := range names {
+			if results[i].Err == nil {
+				results[i].Listing.Owner = n
+			}
+		}
+	}()
 	for attempt := 0; len(idx) > 0; attempt++ {
-		reqs := make([]batchRequest, len(idx))
-		for k, i := range idx {
-			reqs[k] = batchRequest{ID: strconv.Itoa(i), Method: http.MethodGet, URL: targets[i].escapedPath()}
+		reqs := make([]batchRequest, 0, 2*len(idx))
+		for _, i := range idx {
+			reqs = append(reqs, batchRequest{ID: strconv.Itoa(i), Method: http.MethodGet, URL: targets[i].escapedPath()})
+			if attempt == 0 {
+				reqs = append(reqs, batchRequest{ID: "n" + strconv.Itoa(i), Method: http.MethodGet, URL: targets[i].userPath() + "?$select=displayName"})
+			}
 		}
 		body, _ := json.Marshal(map[string]any{"requests": reqs})
 		data, err := c.do(ctx, token, http.MethodPost, c.url("/$batch"), body, retryable)
@@ -82,6 +97,12 @@ func (c *Client) batch(ctx context.Context, token string, targets []Target, idx 
 		var wait time.Duration
 		seen := map[int]bool{}
 		for _, r := range answer.Responses {
+			if n, ok := strings.CutPrefix(r.ID, "n"); ok {
+				if i, err := strconv.Atoi(n); err == nil && slices.Contains(idx, i) && r.Status == http.StatusOK {
+					names[i] = displayName(r.Body)
+				}
+				continue
+			}
 			i, err := strconv.Atoi(r.ID)
 			if err != nil || !slices.Contains(idx, i) || seen[i] {
 				continue

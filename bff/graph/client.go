@@ -74,6 +74,9 @@ type Listing struct {
 	Value []langprof.LanguageProficiency
 	// Unreadable are the entries Graph sent that cannot be shown or edited.
 	Unreadable []Unreadable
+	// Owner is the display name of whose profile it is, when it was read
+	// with it (another person's, in a batch); "" otherwise.
+	Owner string
 }
 
 // Unreadable is an entry of a list that langcard cannot use, with what
@@ -97,6 +100,29 @@ func (c *Client) List(ctx context.Context, token string, t Target) (Listing, err
 	l, err := c.listFrom(ctx, token, c.url(t.escapedPath()))
 	noSuchUser(err)
 	return l, err
+}
+
+// Name returns another person's display name (GET /users/{user}
+// ?$select=displayName, which User.ReadBasic.All allows): what people
+// see instead of an address or an id.
+func (c *Client) Name(ctx context.Context, token string, t Target) (string, error) {
+	data, err := c.do(ctx, token, http.MethodGet, c.url(t.userPath()+"?$select=displayName"), nil, retryable)
+	if err != nil {
+		return "", err
+	}
+	return displayName(data), nil
+}
+
+// displayName reads a user's displayName, tolerantly: "" when absent.
+func displayName(data []byte) string {
+	var u struct {
+		DisplayName any `json:"displayName"`
+	}
+	if json.Unmarshal(data, &u) != nil {
+		return ""
+	}
+	s, _ := u.DisplayName.(string)
+	return s
 }
 
 // noSuchUser marks a list's 404: the person does not exist.

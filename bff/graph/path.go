@@ -47,14 +47,23 @@ func (t Target) String() string {
 // escapedPath returns the escaped path of t's languages collection, below
 // the Graph base URL.
 func (t Target) escapedPath() string {
+	if t.user == "" {
+		return "/me/profile/languages"
+	}
+	return t.userPath() + "/profile/languages"
+}
+
+// userPath is the person's own path: /me, /users/{user}, or for a UPN
+// starting with "$" the key form /users('{user}').
+func (t Target) userPath() string {
 	switch {
 	case t.user == "":
-		return "/me/profile/languages"
+		return "/me"
 	case strings.HasPrefix(t.user, "$"):
 		// Graph refuses /users/$x; such UPNs go in the key form, with
 		// single quotes doubled as OData strings require.
-		return "/users('" + url.PathEscape(strings.ReplaceAll(t.user, "'", "''")) + "')/profile/languages"
+		return "/users('" + url.PathEscape(strings.ReplaceAll(t.user, "'", "''")) + "')"
 	default:
-		return "/users/" + url.PathEscape(t.user) + "/profile/languages"
+		return "/users/" + url.PathEscape(t.user)
 	}
 }

@@ -40,7 +40,7 @@ func shared(a langprof.Audience) bool {
 
 // onlyShared keeps the entries shared with colleagues, and counts the rest.
 func onlyShared(l graph.Listing) (graph.Listing, int) {
-	out := graph.Listing{Value: []langprof.LanguageProficiency{}}
+	out := graph.Listing{Value: []langprof.LanguageProficiency{}, Owner: l.Owner}
 	hidden := 0
 	for _, lp := range l.Value {
 		if shared(lp.AllowedAudiences) {
@@ -149,6 +149,7 @@ func (s *Server) colleagueList(c *call) (graph.Listing, error) {
 	v, err, _ := s.colleagues.flight.Do(cacheKey(c.viewer, c.target), func() (any, error) {
 		l, err := s.Graph.List(c.ctx, c.token, c.target)
 		if err == nil {
+			l.Owner = s.ownerName(c)
 			s.colleagues.put(c.viewer, c.target, l)
 		}
 		return l, err
@@ -182,4 +183,15 @@ func (s *Server) colleagueLists(c *call, targets []graph.Target) []graph.Result 
 		}
 	}
 	return results
+}
+
+// ownerName is another person's display name, or "" when Graph will not
+// say (the page then shows what it was asked for).
+func (s *Server) ownerName(c *call) string {
+	name, err := s.Graph.Name(c.ctx, c.token, c.target)
+	if err != nil {
+		s.Logger.Debug("no display name", "target", c.target.String(), "error", err)
+		return ""
+	}
+	return name
 }

@@ -93,6 +93,9 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 		e.Cards = append(e.Cards, templates.CardOf(e.L, lp))
 	}
 	e.NotShared = l.NotShared
+	if l.Owner != "" {
+		e.Subject = l.Owner // a name, not the address or id in the URL
+	}
 	for _, u := range l.Unreadable {
 		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
 		e.Unreadable = append(e.Unreadable, u.Name)

@@ -200,6 +200,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, e errorWriter, b
 		e.write(http.StatusNotFound, "BadRequest", "Invalid version.")
 		return
 	}
+	if r.Method == http.MethodGet {
+		if p, ok := s.user(rest); ok {
+			s.serveUser(w, e, c, p)
+			return
+		}
+	}
 	target, id, status, msg := s.route(rest, c)
 	if status != 0 {
 		code := map[int]string{400: "Request_BadRequest", 403: "Authorization_RequestDenied", 404: "Request_ResourceNotFound"}[status]
@@ -222,6 +228,45 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, e errorWriter, b
 		return
 	}
 	s.serve(w, r, e, c, target, id, body)
+}
+
+// user resolves users/{key} or users('{key}') alone (a person, not their
+// profile): ok is false for any other path; p is nil for no such person.
+func (s *Server) user(rest string) (p *Person, ok bool) {
+	segs := strings.Split(rest, "/")
+	var key string
+	switch {
+	case len(segs) == 2 && segs[0] == "users":
+		key = segs[1]
+	case len(segs) == 1 && strings.HasPrefix(segs[0], "users('") && strings.HasSuffix(segs[0], "')"):
+		key = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(segs[0], "users('"), "')"), "''", "'")
+	default:
+		return nil, false
+	}
+	key, err := url.PathUnescape(key)
+	if err != nil || key == "" {
+		return nil, false
+	}
+	return s.lookup(key), true
+}
+
+// serveUser answers GET /users/{user}: the basic profile User.ReadBasic.All
+// lets anyone in the organization read (id, displayName,
+// userPrincipalName, whatever $select asks).
+func (s *Server) serveUser(w http.ResponseWriter, e errorWriter, c caller, p *Person) {
+	switch {
+	case p == nil:
+		e.write(http.StatusNotFound, "Request_ResourceNotFound", "Resource does not exist or one of its queried reference-property objects are not present.")
+	case !c.allowed(p.ID, false):
+		e.write(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{
+			"@odata.context":    "https://graph.microsoft.com/beta/$metadata#users(displayName)/$entity",
+			"id":                p.ID,
+			"displayName":       p.DisplayName,
+			"userPrincipalName": p.UPN,
+		})
+	}
 }
 
 func (s *Server) hasRole(id string) bool {
