@@ -121,6 +121,16 @@
     bind: function (root) {
       if (root._langcardUI) return;
       root._langcardUI = true;
+      // The first card accepts input (Edit opens it, what is typed is kept
+      // for the widget) once it is parsed and this is bound.
+      var ready = function () {
+        if (!reg.marked && root.querySelector("article.card, form.card-form")) {
+          reg.marked = true;
+          reg.io.mark("langcard-interactive");
+        }
+      };
+      if (document.readyState === "loading" && root === document.documentElement) document.addEventListener("DOMContentLoaded", ready, { once: true });
+      else ready();
       root.addEventListener("click", function (e) {
         var a = e.target.closest && e.target.closest("a.edit, a.cancel, form.delete button");
         var card = a && a.closest("article.card");

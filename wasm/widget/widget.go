@@ -62,20 +62,13 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 			f.On("submit", func(dom.Event) { w.forgetDrafts() })
 		}
 	}
-	first := true
-	bound := func() {
-		if first {
-			b.Mark("langcard-interactive") // the first card accepts input
-			first = false
-		}
-	}
+	// (The loader marks "langcard-interactive": Edit and typing work
+	// before the widget runs.)
 	for _, article := range cards.QueryAll("article.card") {
 		w.bind(article, article.Attr("data-id"))
-		bound()
 	}
 	if add := root.Query("section.add form.card-form"); add != nil {
 		w.bind(add, "")
-		bound()
 	}
 	widgets = append(widgets, w)
 	root.SetAttr("data-hydrated", "")

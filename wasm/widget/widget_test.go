@@ -152,7 +152,7 @@ func TestHydrateTakesOverTheServersMarkup(t *testing.T) {
 	if !f.hidden(card+" .edit-area") || f.hidden(card+" .summary") {
 		t.Error("a card does not start as its summary")
 	}
-	if _, ok := attr(f.b.Document().(fnode).n, "data-hydrated"); !ok || strings.Join(f.b.marks, ",") != "langcard-interactive,langcard-hydrated" {
+	if _, ok := attr(f.b.Document().(fnode).n, "data-hydrated"); !ok || strings.Join(f.b.marks, ",") != "langcard-hydrated" {
 		t.Errorf("hydration not marked: %v", f.b.marks)
 	}
 	if len(f.b.fetches) != 0 {
