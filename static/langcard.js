@@ -70,7 +70,8 @@
       var t = function (key, value) { return (text[key] || key).replace("{value}", value || ""); };
       var set = function (sel, s) { card.querySelectorAll(sel).forEach(function (n) { n.textContent = s; n.hidden = !s; }); };
       var opt = ui.option(card, v.tag, true);
-      var self = opt && opt.dataset.self && fold(opt.dataset.self) !== fold(v.displayName || "") ? opt.dataset.self : "";
+      var own = opt ? selfOf(opt) : "";
+      var self = own && fold(own) !== fold(v.displayName || "") ? own : "";
       card.querySelectorAll(".name").forEach(function (n) { n.textContent = v.displayName || ""; });
       set(".card-head .tag", v.tag);
       set(".self-name", self);
@@ -109,8 +110,11 @@
     find: function (node, typed) {
       var list = listOf(node), f = fold(typed.trim());
       if (!list || !f || f.indexOf("|") >= 0) return "";
-      var o = list.querySelector('option[data-keys*="' + CSS.escape("|" + f + "|") + '"]');
-      return o ? o.dataset.tag + "\n" + o.value : "";
+      var all = list.querySelectorAll("option");
+      for (var i = 0; i < all.length; i++) {
+        if (keysOf(all[i]).indexOf("|" + f + "|") >= 0) return all[i].dataset.tag + "\n" + all[i].value;
+      }
+      return "";
     },
     // deleteFailed puts a card's Delete back, saying why it did not go.
     deleteFailed: function (card, msg) {
@@ -205,7 +209,7 @@
       items = [];
       if (!f) { close(); live.textContent = ""; return; }
       list.querySelectorAll("option").forEach(function (o) {
-        var keys = o.dataset.keys || "", at = keys.indexOf(f);
+        var keys = keysOf(o), at = keys.indexOf(f);
         if (at < 0) return;
         // An exact name or code first, then names that start so, then any.
         var rank = keys.indexOf("|" + f + "|") >= 0 ? 0 : keys.indexOf("|" + f) >= 0 ? 1 : keys.indexOf(" " + f) >= 0 ? 2 : 3;
@@ -357,6 +361,23 @@
   // fold is a string as the language search compares it (the server's
   // i18n.Fold): no accents, lower case.
   function fold(s) { return s.normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase(); }
+  // An option is a language's name (value), its own name and code
+  // (label: "norsk bokmål · nb", or the code alone) and its code
+  // (data-tag). keysOf is what a person may type to mean it, folded:
+  // both names, the English one (Intl's) and the code, between bars.
+  var english;
+  function selfOf(o) {
+    var parts = (o.label || "").split(" · ");
+    return parts.length > 1 ? parts[0] : "";
+  }
+  function keysOf(o) {
+    if (!o._keys) {
+      var en = "";
+      try { en = (english = english || new Intl.DisplayNames(["en"], { type: "language", fallback: "none" })).of(o.dataset.tag) || ""; } catch (e) { /* no name */ }
+      o._keys = "|" + [o.value, selfOf(o), en, o.dataset.tag].map(fold).join("|") + "|";
+    }
+    return o._keys;
+  }
   function listOf(node) {
     var root = node.closest("[data-list]") || node.getRootNode().querySelector("[data-list]");
     return root && node.getRootNode().getElementById(root.dataset.list);

@@ -15,12 +15,10 @@ import (
 // Choice is a language a person can pick by name.
 type Choice struct {
 	// Tag is its BCP 47 tag; Name its name in the catalogue's language,
-	// Self its own name ("" when CLDR has none).
+	// Self its own name ("" when CLDR has none). A person finds it by
+	// either, by its English name or by its tag (Resolve; the loader's
+	// combobox alike).
 	Tag, Name, Self string
-	// Keys are what a person may type to mean it, folded (Fold) and
-	// between bars: both names, the English one and the tag
-	// ("|norwegian bokmal|norsk bokmal|nb|").
-	Keys string
 }
 
 // Choices are the languages offered by name, sorted by name in the
@@ -42,15 +40,7 @@ func (c *Catalog) Choices() []Choice {
 				return
 			}
 			seen[s] = true
-			en := English().LanguageName(s)
-			self := c.SelfName(s)
-			var keys []string
-			for _, k := range []string{name, self, en, s} {
-				if k = Fold(k); k != "" && !slices.Contains(keys, k) {
-					keys = append(keys, k)
-				}
-			}
-			c.choices = append(c.choices, Choice{Tag: s, Name: name, Self: self, Keys: "|" + strings.Join(keys, "|") + "|"})
+			c.choices = append(c.choices, Choice{Tag: s, Name: name, Self: c.SelfName(s)})
 		}
 		for a := 'a'; a <= 'z'; a++ {
 			for b := 'a'; b <= 'z'; b++ {

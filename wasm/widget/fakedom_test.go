@@ -414,8 +414,14 @@ func (b *fakeBrowser) UI(action string, card dom.Node, arg string) string {
 		}
 	case "find":
 		if f := i18n.Fold(strings.TrimSpace(arg)); f != "" {
-			if o := b.root.Query(`datalist option[data-keys*="|` + f + `|"]`); o != nil {
-				return o.Attr("data-tag") + "\n" + o.Attr("value")
+			for _, o := range b.root.QueryAll("datalist option") {
+				self, _, _ := strings.Cut(o.Attr("label"), " · ")
+				keys := []string{o.Attr("value"), self, i18n.English().LanguageName(o.Attr("data-tag")), o.Attr("data-tag")}
+				for _, k := range keys {
+					if i18n.Fold(k) == f {
+						return o.Attr("data-tag") + "\n" + o.Attr("value")
+					}
+				}
 			}
 		}
 	}
