@@ -19,9 +19,17 @@ const (
 	Script = "widget.js"
 	Widget = "widget.wasm"
 	// Embed is the script intranet pages include; its URL is stable
-	// (/static/embed.js) and it is cached for minutes, not a year.
-	Embed = "embed.js"
+	// (/static/embed.js) and it is cached for minutes, not a year. So are
+	// the typed descriptions of its element served beside it, for editors
+	// and linters.
+	Embed    = "embed.js"
+	Types    = "language-card.d.ts"
+	Manifest = "custom-elements.json"
 )
+
+// stable are the assets served under their own names (/static/name),
+// cached for minutes: pages outside langcard refer to them by name.
+var stable = map[string]string{Embed: "text/javascript; charset=utf-8", Types: "application/typescript; charset=utf-8", Manifest: "application/json"}
 
 // EmbedURL is the stable URL of embed.js.
 const EmbedURL = "/static/embed.js"
@@ -44,7 +52,7 @@ type Assets struct {
 // are missing are simply absent: the pages then work through their forms.
 func Load(fsys fs.FS) (*Assets, error) {
 	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
-	for name, file := range map[string]string{CSS: CSS, Embed: Embed, Script: "dist/" + Script, Widget: "dist/" + Widget} {
+	for name, file := range map[string]string{CSS: CSS, Embed: Embed, Types: Types, Manifest: Manifest, Script: "dist/" + Script, Widget: "dist/" + Widget} {
 		plain, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			continue
@@ -58,8 +66,8 @@ func Load(fsys fs.FS) (*Assets, error) {
 		}
 		as.br, _ = fs.ReadFile(fsys, "dist/"+name+".br")
 		as.gz, _ = fs.ReadFile(fsys, "dist/"+name+".gz")
-		if name == Embed {
-			as.url = EmbedURL
+		if ct, ok := stable[name]; ok {
+			as.url, as.contentType = "/static/"+name, ct
 		}
 		a.byName[name], a.byURL[as.url] = as, as
 	}
@@ -96,7 +104,7 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", as.contentType)
-	if as.url == EmbedURL {
+	if _, ok := stable[strings.TrimPrefix(as.url, "/static/")]; ok {
 		h.Set("Cache-Control", "public, max-age=300")
 	} else {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")

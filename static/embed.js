@@ -6,6 +6,14 @@
 //                                              (editable for administrators)
 //   <language-card layout="compact"></language-card>
 //   <language-card lang="nb" heading-level="3"></language-card>   in Norwegian, under an <h2>
+//   <language-card readonly></language-card>   your languages, to read
+//
+// The element says what happens, in events that bubble out of it:
+// langcard-ready, langcard-saved, langcard-added, langcard-deleted (detail:
+// id, tag, name), langcard-error (detail: code, message) and
+// langcard-signin-required. It is themed by the --langcard-* custom
+// properties and styled further through ::part() (language-card.d.ts and
+// custom-elements.json, served beside this script, describe it all).
 //
 // Each element gets a shadow root (its styles and ids stay its own), filled
 // with the cards the BFF renders (one request for all the elements on the
@@ -50,14 +58,21 @@
     shadow.replaceChildren(p);
   }
 
+  function emit(el, name, detail) {
+    el.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail: detail }));
+  }
+
   // fill puts one card's markup in its shadow root and hydrates it.
   function fill(shadow, html) {
     shadow.innerHTML = html; // the BFF's own markup: no script runs from it
     var root = shadow.querySelector(".langcard");
     if (!root) return unreachable(shadow);
     requestAnimationFrame(function () { performance.mark("langcard-visible"); });
-    if (root.querySelector(".signin")) return forgetDrafts(); // signed out: no one's edits stay behind
-    if (!root.querySelector("section.cards")) return; // a message, or a colleague's read-only cards
+    if (root.querySelector(".signin")) { // signed out: no one's edits stay behind
+      forgetDrafts();
+      return emit(shadow.host, "langcard-signin-required", {});
+    }
+    if (!root.querySelector("section.cards")) return emit(shadow.host, "langcard-ready", {}); // a message, or read-only cards
     if (reg.ui) reg.ui.bind(root);
     if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
     loadWidget(root);
@@ -73,12 +88,7 @@
     var batch = pending;
     pending = [];
     var q = new URLSearchParams({ returnTo: location.href });
-    batch.forEach(function (c) {
-      var el = c.el, level = parseInt(el.getAttribute("heading-level") || "2", 10);
-      var lang = (el.getAttribute("lang") || "").replace(/[^A-Za-z0-9-]/g, "");
-      q.append("el", (el.getAttribute("layout") === "compact" ? "compact" : "full") + "," + lang + "," +
-        (level >= 1 && level <= 5 ? level : 2) + ":" + (el.getAttribute("user") || ""));
-    });
+    batch.forEach(function (c) { q.append("el", describe(c.el)); });
     fetch(bff + "/embed/cards?" + q, { credentials: "include" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
@@ -92,15 +102,41 @@
       .catch(function () { batch.forEach(function (c) { unreachable(c.shadow); }); });
   }
 
+  // describe is an element's request: its layout, lang, heading level and
+  // readonly, then its user ("compact,nb,3,ro:adele@contoso.com"). A value
+  // it cannot use falls back, with a warning naming the attribute.
+  function describe(el) {
+    var warn = function (attr, value, fallback) {
+      console.warn('langcard: <language-card ' + attr + '="' + value + '"> is not one of ' + fallback + "; using the default.");
+    };
+    var layout = el.getAttribute("layout") || "full";
+    if (layout !== "full" && layout !== "compact") { warn("layout", layout, "full, compact"); layout = "full"; }
+    var level = el.getAttribute("heading-level") || "2";
+    if (!/^[1-5]$/.test(level)) { warn("heading-level", level, "1 to 5"); level = "2"; }
+    var lang = el.getAttribute("lang") || "";
+    if (lang && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang)) { warn("lang", lang, "a language tag such as en or nb"); lang = ""; }
+    return layout + "," + lang + "," + level + "," + (el.hasAttribute("readonly") ? "ro" : "") + ":" + (el.getAttribute("user") || "");
+  }
+
+  function request(el, shadow) {
+    if (pending.length === 0) {
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flush, { once: true });
+      else queueMicrotask(flush);
+    }
+    pending.push({ el: el, shadow: shadow });
+  }
+
+  // <language-card>: user, layout, lang, heading-level and readonly; a
+  // change to any of them on a live element shows it again. Moving an
+  // element keeps its shadow root and what it shows.
   class LanguageCard extends HTMLElement {
+    static get observedAttributes() { return ["user", "layout", "lang", "heading-level", "readonly"]; }
     connectedCallback() {
       if (this.shadowRoot) return;
-      var shadow = this.attachShadow({ mode: "open" });
-      if (pending.length === 0) {
-        if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flush, { once: true });
-        else queueMicrotask(flush);
-      }
-      pending.push({ el: this, shadow: shadow });
+      request(this, this.attachShadow({ mode: "open" }));
+    }
+    attributeChangedCallback(name, before, after) {
+      if (this.shadowRoot && before !== after && this.isConnected) request(this, this.shadowRoot);
     }
   }
   if (!customElements.get("language-card")) customElements.define("language-card", LanguageCard);

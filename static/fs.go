@@ -10,5 +10,5 @@ import "embed"
 
 // FS holds the assets.
 //
-//go:embed app.css embed.js all:dist
+//go:embed app.css embed.js language-card.d.ts custom-elements.json all:dist
 var FS embed.FS

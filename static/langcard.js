@@ -54,6 +54,7 @@
     },
     // saved closes a card after a save and shows, for a while, msg.
     saved: function (card, msg) {
+      emit(card, "langcard-saved", detailOf(card));
       ui.close(card);
       var st = q(card, ".card-status");
       if (!st) return;
@@ -65,7 +66,7 @@
     // summary shows saved values (JSON of Graph's property names) in a
     // card's heading and summary, in the words of the page's catalogue.
     summary: function (card, json) {
-      var v = JSON.parse(json), root = card.closest("[data-text]") || card.getRootNode().querySelector("[data-text]");
+      var v = card._values = JSON.parse(json), root = card.closest("[data-text]") || card.getRootNode().querySelector("[data-text]");
       var text = JSON.parse((root && root.dataset.text) || "{}");
       var t = function (key, value) { return (text[key] || key).replace("{value}", value || ""); };
       var set = function (sel, s) { card.querySelectorAll(sel).forEach(function (n) { n.textContent = s; n.hidden = !s; }); };
@@ -120,7 +121,20 @@
     deleteFailed: function (card, msg) {
       card.removeAttribute("data-deleting");
       step(card, "start", msg);
+      emit(card, "langcard-error", { code: "deleteFailed", message: msg });
     },
+    // The host page hears what happened (events that leave the shadow
+    // root): a card added or deleted, a save or delete that failed (arg:
+    // its code and message on two lines), a sign-in needed, the widget
+    // ready on a root.
+    added: function (card) { emit(card, "langcard-added", detailOf(card)); },
+    deleted: function (card) { emit(card, "langcard-deleted", detailOf(card)); },
+    error: function (card, arg) {
+      var parts = arg.split("\n");
+      emit(card, "langcard-error", { code: parts[0], message: parts.slice(1).join("\n") });
+    },
+    signin: function (card) { emit(card, "langcard-signin-required", {}); },
+    ready: function (node) { emit(node, "langcard-ready", {}); },
     // bind gives a root's cards their presentation.
     bind: function (root) {
       if (root._langcardUI) return;
@@ -358,6 +372,17 @@
     }
   };
   var LEVELS = ["elementary", "conversational", "limitedWorking", "professionalWorking", "fullProfessional", "nativeOrBilingual"];
+  // emit dispatches a langcard event from a card; it bubbles and leaves
+  // the shadow root (composed), so the <language-card> element and the
+  // page hear it. The detail is the language's id, tag and name: never a
+  // token, never anyone's hidden entries.
+  function emit(node, name, detail) {
+    node.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail: detail }));
+  }
+  function detailOf(card) {
+    var v = card._values || {};
+    return { id: card.dataset.id, tag: v.tag || "", name: v.displayName || "" };
+  }
   // fold is a string as the language search compares it (the server's
   // i18n.Fold): no accents, lower case.
   function fold(s) { return s.normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase(); }

@@ -209,7 +209,7 @@ func EmbedFragment(e Editor, signIn string, message string) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = heading(e.level(), templ.Attributes{"class": "embed-title"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = heading(e.level(), templ.Attributes{"class": "embed-title", "part": "title"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

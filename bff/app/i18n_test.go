@@ -30,10 +30,10 @@ func TestPeoplesLanguage(t *testing.T) {
 	// An element's lang and heading-level.
 	frag := b.do("GET", "/embed/cards?el=compact,nb,3:&el=full,,2:", nil, map[string]string{"Accept-Language": "en"})
 	first, second, _ := strings.Cut(frag.body, `<template data-el="1">`)
-	if !strings.Contains(first, `lang="nb"`) || !strings.Contains(first, `<h3 class="embed-title">Språkene dine</h3>`) || !strings.Contains(first, `<h4 `) || strings.Contains(first, `<h2`) {
+	if !strings.Contains(first, `lang="nb"`) || !strings.Contains(first, `<h3 class="embed-title" part="title">Språkene dine</h3>`) || !strings.Contains(first, `<h4 `) || strings.Contains(first, `<h2`) {
 		t.Errorf("the Norwegian element at level 3: %.600s", first)
 	}
-	if !strings.Contains(second, `lang="en"`) || !strings.Contains(second, `<h2 class="embed-title">Your languages</h2>`) {
+	if !strings.Contains(second, `lang="en"`) || !strings.Contains(second, `<h2 class="embed-title" part="title">Your languages</h2>`) {
 		t.Errorf("the English element at level 2: %.600s", second)
 	}
 

@@ -41,6 +41,14 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
   aside { background: #efe6f7; padding: 16px; border-radius: 6px; }
   .team { grid-column: 1 / -1; }
   .team-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; }
+  /* A second theme, the intranet's own brand, through the card's custom
+     properties and parts: it keeps every contrast rule. */
+  language-card.branded {
+    --langcard-accent: #5b2a86; --langcard-focus: #8a1c1c; --langcard-radius: 2px;
+    --langcard-font-family: Georgia, "Times New Roman", serif;
+    --langcard-card-background: #fffdf8; --langcard-border: #b9a3d0; --langcard-text: #2b1d3a;
+  }
+  language-card.branded::part(title) { font-variant: small-caps; color: #8a1c1c; }
   @media (max-width: 40rem) { main { grid-template-columns: minmax(0, 1fr); padding: 12px; gap: 16px; } header { padding: 12px; } }
 </style>
 </head>
@@ -55,8 +63,8 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
     <language-card></language-card>
   </section>
   <aside>
-    <h2>Compact layout</h2>
-    <language-card layout="compact" heading-level="3"></language-card>
+    <h2>Compact layout, in the intranet's colours</h2>
+    <language-card class="branded" layout="compact" heading-level="3"></language-card>
   </aside>
   <section class="team">
     <h2>Team</h2>

@@ -16,17 +16,19 @@ import (
 type embedded struct {
 	user    *string
 	compact bool
-	// lang is the element's lang attribute; level its heading-level.
-	lang  string
-	level int
+	// lang is the element's lang attribute; level its heading-level;
+	// readonly shows even the viewer's own languages without forms.
+	lang     string
+	level    int
+	readonly bool
 }
 
 // parseEmbedded reads one element's el parameter: its layout, optionally
 // its lang and heading level, a colon, then its user or nothing for the
-// viewer ("compact,nb,3:megan@contoso.com", "full:").
+// viewer ("compact,nb,3:megan@contoso.com", "full,,2,ro:", "full:").
 func parseEmbedded(v string) embedded {
 	head, user, _ := strings.Cut(v, ":")
-	parts := strings.SplitN(head, ",", 3)
+	parts := strings.SplitN(head, ",", 4)
 	el := embedded{compact: parts[0] == "compact"}
 	if len(parts) > 1 {
 		el.lang = parts[1]
@@ -34,6 +36,7 @@ func parseEmbedded(v string) embedded {
 	if len(parts) > 2 {
 		el.level, _ = strconv.Atoi(parts[2])
 	}
+	el.readonly = len(parts) > 3 && parts[3] == "ro"
 	if user != "" {
 		el.user = &user
 	}
@@ -106,7 +109,8 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 			parts[i] = s.embedFailure(r, els[i], err)
 			continue
 		}
-		e.Level = max(els[i].level, 2)
+		e.Level = headingLevel(els[i].level)
+		e.ReadOnly = e.ReadOnly || els[i].readonly
 		e.Chrome = s.absolute(e.Chrome)
 		e.Origin, e.Login = s.self, s.self+"/login"
 		if returnTo != s.self+"/" {
@@ -169,7 +173,7 @@ func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart
 
 // bare is an element's frame without cards: a sign-in link or a message.
 func (s *Server) bare(r *http.Request, el embedded) templates.Editor {
-	e := templates.Editor{Chrome: s.absolute(s.chrome(r)), Level: max(el.level, 2)}
+	e := templates.Editor{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level)}
 	e.L = lang(r, el.lang)
 	return e
 }
@@ -242,4 +246,12 @@ func (s *Server) allowEmbedder(w http.ResponseWriter, r *http.Request, credentia
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
 		}
 	}
+}
+
+// headingLevel is an element's heading-level, 1 to 5; 2 when unset.
+func headingLevel(n int) int {
+	if n < 1 || n > 5 {
+		return 2
+	}
+	return n
 }

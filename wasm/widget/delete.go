@@ -47,6 +47,9 @@ func (w *Widget) deleted(v *view, name string, here bool) {
 		}
 		after = a.Attr("data-id") == v.card.ID
 	}
+	if here {
+		w.b.UI("deleted", v.el, "") // while the host page can still hear it
+	}
 	v.el.Remove()
 	for i, o := range w.views {
 		if o == v {

@@ -65,12 +65,13 @@ func fields(p langprof.Patch) map[string]string {
 func (v *view) answered(r dom.Response) {
 	switch {
 	case r.Err != nil:
-		v.failed(v.w.t("widget.unreachable"))
+		v.failed("unreachable", v.w.t("widget.unreachable"))
 	case r.Status == 200 || r.Status == 201:
 		v.saved(r.Body, r.Status == 201)
 	case r.Status == 401:
 		v.saveDraft()
 		v.say(v.w.t("widget.sessionEnded"))
+		v.w.b.UI("signin", v.el, "")
 		back := v.w.b.Path()
 		if v.w.login[0] != '/' {
 			back = v.w.b.Href() // embedded: back to the intranet page
@@ -79,11 +80,11 @@ func (v *view) answered(r dom.Response) {
 	case r.Status == 429 || r.Status == 503:
 		v.countdown(retryAfter(r.RetryAfter))
 	default:
-		msg := v.w.t("widget.failed")
+		msg, code := v.w.t("widget.failed"), "failed"
 		if r.Body != nil {
 			e := r.Body.Get("error")
 			if m := e.Get("message").String(); m != "" {
-				msg = m // the server's message, in the person's language
+				msg, code = m, e.Get("code").String() // the server's message, in the person's language
 			}
 			v.card.Server = map[string]string{}
 			details := e.Get("details")
@@ -102,13 +103,16 @@ func (v *view) answered(r dom.Response) {
 				v.focusFirstProblem()
 			}
 		}
-		v.failed(msg)
+		v.failed(code, msg)
 	}
 }
 
-func (v *view) failed(msg string) {
+// failed says why a save failed, offers Retry, and tells the host page
+// (code: the API's error code, or "unreachable").
+func (v *view) failed(code, msg string) {
 	v.say(msg)
 	setHidden(v.retry, false)
+	v.w.b.UI("error", v.el, code+"\n"+msg)
 }
 
 // countdown waits out Graph's Retry-After, saying so each second, then
@@ -173,6 +177,7 @@ func (v *view) saved(body dom.Value, created bool) {
 			if nv := w.added(id, vals); nv != nil && w == v.w {
 				w.announce(w.t("widget.added", "language", name))
 				nv.el.Query(".card-title").Focus()
+				w.b.UI("added", nv.el, "")
 			}
 		}
 		return

@@ -73,6 +73,7 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 	widgets = append(widgets, w)
 	root.SetAttr("data-hydrated", "")
 	b.Mark("langcard-hydrated")
+	b.UI("ready", cards, "")
 	return w
 }
 

@@ -1,0 +1,159 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"langcard/bff/demo"
+	"langcard/bff/graph/graphfake"
+)
+
+// recordEvents keeps every langcard event the page hears, with its target
+// and detail, in window.__events.
+const recordEvents = `window.__events = [];
+for (const name of ["langcard-ready", "langcard-saved", "langcard-added", "langcard-deleted", "langcard-error", "langcard-signin-required"])
+	document.addEventListener(name, e => window.__events.push({name, target: e.target.tagName.toLowerCase(), detail: e.detail}));`
+
+// hearEvents records the events of every page the tab opens from now on.
+func hearEvents(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: recordEvents}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type heard struct {
+	Name, Target string
+	Detail       map[string]string
+}
+
+func events(t *testing.T, raw string) []heard {
+	t.Helper()
+	var out []heard
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		t.Fatalf("events %q: %v", raw, err)
+	}
+	return out
+}
+
+// The element's API, on the demo intranet page: the branded theme applies
+// (and stays accessible), each event fires once with its detail, and the
+// attributes change the live element.
+func TestBrowserElementAPI(t *testing.T) {
+	requireWidget(t)
+	host, h, ctx := onIntranet(t)
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+	hearEvents(t, ctx)
+	step(t, ctx, "intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "both cards hydrated", `[...document.querySelectorAll("language-card:not([user])")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
+	card := "#lang-" + demo.ExampleID
+
+	// Theme: the branded card takes the host's properties and parts.
+	got := js(t, ctx, `(() => { const c = document.querySelector("language-card.branded").shadowRoot;
+		const s = getComputedStyle(c.querySelector("a.edit")), t = getComputedStyle(c.querySelector(".embed-title"));
+		return [getComputedStyle(c.querySelector(".card")).borderTopLeftRadius, s.fontFamily.split(",")[0], t.fontVariantCaps, getComputedStyle(c.querySelector(".scale[data-step='6'] i")).backgroundColor].join("|"); })()`)
+	if got != "2px|Georgia|small-caps|rgb(91, 42, 134)" {
+		t.Errorf("the branded card: %q", got)
+	}
+	if got := js(t, ctx, inCard(0, `getComputedStyle(c.querySelector(".scale[data-step='6'] i")).backgroundColor`)); got != "rgb(11, 92, 173)" {
+		t.Errorf("the default theme changed with the other: %q", got)
+	}
+	checkAxe(t, ctx, "the intranet page with its branded card")
+
+	// Events: ready once per card; a save, an add, a delete, an error.
+	waitFor(t, ctx, "ready from every card", `window.__events.filter(e => e.name === "langcard-ready").length === 5`)
+	step(t, ctx, "save", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		c.querySelector("`+card+` a.edit").click();
+		const s = c.querySelector("`+card+`-written"); s.value = "elementary";
+		s.dispatchEvent(new Event("change", {bubbles: true}));
+		c.querySelector("`+card+` .card-form button[type=submit]").click();
+	})()`)))
+	waitFor(t, ctx, "saved", `window.__events.some(e => e.name === "langcard-saved")`)
+	step(t, ctx, "add", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		const l = c.querySelector("#new-language"); l.value = "Swedish";
+		l.dispatchEvent(new Event("change", {bubbles: true}));
+		c.querySelector(".add button[type=submit]").click();
+	})()`)))
+	waitFor(t, ctx, "added", `window.__events.some(e => e.name === "langcard-added")`)
+	langs := h.graph.Languages(demo.Innocenty.ID)
+	added := langs[len(langs)-1]
+	h.graph.Inject(graphfake.Fault{Status: 500, Code: "generalException"})
+	step(t, ctx, "a failing save", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		c.querySelector("`+card+` a.edit").click();
+		const s = c.querySelector("`+card+`-reading"); s.value = "elementary";
+		s.dispatchEvent(new Event("change", {bubbles: true}));
+		c.querySelector("`+card+` .card-form button[type=submit]").click();
+	})()`)))
+	waitFor(t, ctx, "error", `window.__events.some(e => e.name === "langcard-error")`)
+	all := events(t, js(t, ctx, `JSON.stringify(window.__events.filter(e => e.name !== "langcard-ready"))`))
+	want := []heard{
+		{"langcard-saved", "language-card", map[string]string{"id": demo.ExampleID, "tag": "nb-NO", "name": "Norwegian Bokmål"}},
+		{"langcard-added", "language-card", map[string]string{"id": added.ID, "tag": "sv", "name": "Swedish"}},
+	}
+	if len(all) != 3 {
+		t.Fatalf("heard %+v, want one saved, one added, one error", all)
+	}
+	for i, w := range want {
+		if all[i].Name != w.Name || all[i].Target != w.Target || !equalMaps(all[i].Detail, w.Detail) {
+			t.Errorf("event %d: %+v, want %+v", i, all[i], w)
+		}
+	}
+	if e := all[2]; e.Name != "langcard-error" || e.Detail["code"] != "badGateway" || !strings.Contains(e.Detail["message"], "Microsoft 365 failed") || len(e.Detail) != 2 {
+		t.Errorf("error event %+v", e)
+	}
+	raw := js(t, ctx, `JSON.stringify(window.__events)`)
+	if strings.Contains(raw, "eyJ") || strings.Contains(strings.ToLower(raw), "token") {
+		t.Errorf("an event carries a token: %s", raw)
+	}
+
+	// Delete: once, with the language.
+	step(t, ctx, "delete", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
+		c.querySelector("#lang-`+added.ID+` a.edit").click();
+		c.querySelector("#lang-`+added.ID+` button.start").click();
+		c.querySelector("#lang-`+added.ID+` button.confirm").click();
+	})()`)))
+	waitFor(t, ctx, "deleted", `window.__events.some(e => e.name === "langcard-deleted")`)
+	del := events(t, js(t, ctx, `JSON.stringify(window.__events.filter(e => e.name === "langcard-deleted"))`))
+	if len(del) != 1 || !equalMaps(del[0].Detail, map[string]string{"id": added.ID, "tag": "sv", "name": "Swedish"}) {
+		t.Errorf("deleted events %+v", del)
+	}
+
+	// Attributes change the live element; a value it cannot use falls back
+	// with a warning that names the attribute.
+	step(t, ctx, "to Norwegian", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("lang", "nb")`))
+	waitFor(t, ctx, "in Norwegian", inCard(0, `!!c.querySelector(".langcard[lang=nb]") && c.querySelector(".embed-title").textContent === "Språkene dine"`))
+	step(t, ctx, "to readonly", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("readonly", "")`))
+	waitFor(t, ctx, "read-only", inCard(0, `!!c.querySelector(".readonly-cards") && !c.querySelector("a.edit, form")`))
+	step(t, ctx, "a bad layout", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("layout", "sideways")`))
+	waitFor(t, ctx, "the warning", `(window.__logged || []).some(l => l.startsWith("warn: langcard: <language-card layout=\"sideways\">"))`)
+	waitFor(t, ctx, "the full layout", inCard(0, `!!c.querySelector(".langcard:not(.compact)")`))
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Signed out, every card asks for sign-in, once.
+func TestBrowserElementSignInRequired(t *testing.T) {
+	requireWidget(t)
+	host, _, ctx := onIntranet(t)
+	hearEvents(t, ctx)
+	step(t, ctx, "open", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "every card asks", `window.__events.filter(e => e.name === "langcard-signin-required" && e.target === "language-card").length === 5`)
+	if n := js(t, ctx, `String(window.__events.length)`); n != "5" {
+		t.Errorf("%s events signed out, want 5", n)
+	}
+}
