@@ -74,6 +74,7 @@
     }
     if (!root.querySelector("section.cards")) return emit(shadow.host, "langcard-ready", {}); // a message, or read-only cards
     if (reg.ui) reg.ui.bind(root);
+    if (!shadow.host.isConnected) return (shadow.host._released = true); // gone already: hydrated if it comes back
     if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
     loadWidget(root);
   }
@@ -132,8 +133,23 @@
   class LanguageCard extends HTMLElement {
     static get observedAttributes() { return ["user", "layout", "lang", "heading-level", "readonly"]; }
     connectedCallback() {
-      if (this.shadowRoot) return;
-      request(this, this.attachShadow({ mode: "open" }));
+      if (!this.shadowRoot) return request(this, this.attachShadow({ mode: "open" }));
+      // Back on the page after it let its editor go: take it over again.
+      var root = this._released && this.shadowRoot.querySelector(".langcard");
+      this._released = false;
+      if (root && reg.hydrate) reg.hydrate(root);
+    }
+    // Removed (not moved: a move connects it again in the same task), it
+    // lets its editor go, so that nothing of it stays behind.
+    disconnectedCallback() {
+      var el = this;
+      setTimeout(function () {
+        var root = !el.isConnected && el.shadowRoot && el.shadowRoot.querySelector(".langcard[data-hydrated]");
+        if (root && reg.release) {
+          reg.release(root);
+          el._released = true;
+        }
+      }, 0);
     }
     attributeChangedCallback(name, before, after) {
       if (this.shadowRoot && before !== after && this.isConnected) request(this, this.shadowRoot);

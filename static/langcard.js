@@ -117,6 +117,27 @@
       }
       return "";
     },
+    // countdown waits out Microsoft 365's Retry-After (arg: the header;
+    // whole seconds, rounded up, 1 to 300), saying so each second, then
+    // asks the widget to save again ("langcard-retry" on the form).
+    countdown: function (card, arg) {
+      var n = Math.min(Math.max(Math.ceil(Number(arg)) || 1, 1), 300);
+      var form = q(card, ".card-form") || card, st = q(form, ".status");
+      var text = JSON.parse((card.closest("[data-text]") || card.getRootNode().querySelector("[data-text]") || { dataset: {} }).dataset.text || "{}");
+      ui.stopCountdown(card);
+      (function tick() {
+        if (n <= 0) { form._countdown = 0; return form.dispatchEvent(new Event("langcard-retry")); }
+        var one = text["@plural"] !== "other" && n === 1;
+        if (st) st.textContent = (text["widget.busy." + (one ? "one" : "other")] || "").replace("{n}", n);
+        n--;
+        form._countdown = setTimeout(tick, 1000);
+      })();
+    },
+    stopCountdown: function (card) {
+      var form = q(card, ".card-form") || card;
+      clearTimeout(form._countdown);
+      form._countdown = 0;
+    },
     // deleteFailed puts a card's Delete back, saying why it did not go.
     deleteFailed: function (card, msg) {
       card.removeAttribute("data-deleting");
@@ -312,7 +333,7 @@
 
   // io is what the widget asks of the browser beyond the page: requests,
   // Intl's registry of codes, and its drafts in storage.
-  var known = {};
+  var known = {}, scopes = new Map(), scopeIds = new WeakMap(), nextScope = 1;
   reg.io = {
     // fetch sends a JSON request with the API's CSRF header; done gets the
     // status, Retry-After, the body's text, and the error if it failed.
@@ -330,6 +351,34 @@
         var dn = known[kind] || (known[kind] = new Intl.DisplayNames(["en"], { type: kind, fallback: "none" }));
         return typeof dn.of(code) === "string";
       } catch (e) { return false; }
+    },
+    // on adds one of the widget's listeners and returns its scope: the
+    // document or shadow root it was added in; off removes a scope's
+    // listeners (its element left the page) for the widget to free.
+    on: function (node, type, f) {
+      var root = node.getRootNode(), id = scopeIds.get(root);
+      if (!id) { id = nextScope++; scopeIds.set(root, id); scopes.set(id, []); }
+      node.addEventListener(type, f);
+      scopes.get(id).push([node, type, f]);
+      return id;
+    },
+    // listening counts the widget's listeners on the page now.
+    listening: function () {
+      var n = 0;
+      scopes.forEach(function (l) { n += l.length; });
+      return n;
+    },
+    off: function (node) {
+      var root = node.getRootNode(), id = scopeIds.get(root);
+      if (!id) return 0;
+      scopes.get(id).forEach(function (l) { l[0].removeEventListener(l[1], l[2]); });
+      scopes.delete(id);
+      scopeIds.delete(root);
+      return id;
+    },
+    // signIn sends the window through sign-in and back to back.
+    signIn: function (login, back) {
+      location.assign(login + "?returnTo=" + encodeURIComponent(back).replace(/%2F/g, "/"));
     },
     // tag is the browser's verdict on a BCP 47 tag (dom.Browser.Tag).
     tag: function (tag) {
@@ -408,6 +457,11 @@
     return root && node.getRootNode().getElementById(root.dataset.list);
   }
 
+  // Sign-out on langcard's own page removes every draft first.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches('form[action="/logout"]')) return;
+    reg.io.keys("langcard:draft:").split("\n").forEach(function (k) { if (k) reg.io.store(k, null); });
+  });
   reg.roots.forEach(ui.bind);
   if (!script.hasAttribute("data-embedded")) {
     reg.roots.push(document.documentElement);

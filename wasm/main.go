@@ -37,5 +37,14 @@ func main() {
 		hydrate.Invoke(roots.Index(i))
 	}
 	reg.Set("hydrate", hydrate)
+	// An element that left the page lets its editor go (embed.js).
+	reg.Set("release", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) > 0 {
+			if root := jsdom.Wrap(args[0]); root != nil {
+				widget.Forget(b, root)
+			}
+		}
+		return nil
+	}))
 	select {}
 }

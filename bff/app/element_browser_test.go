@@ -3,9 +3,13 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/memory"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -156,4 +160,89 @@ func TestBrowserElementSignInRequired(t *testing.T) {
 	if n := js(t, ctx, `String(window.__events.length)`); n != "5" {
 		t.Errorf("%s events signed out, want 5", n)
 	}
+}
+
+// comeAndGo creates n <language-card> elements one after the other, each
+// shown until the widget has it, then removed.
+func comeAndGo(n int) string {
+	return `(async () => {
+		for (let i = 0; i < ` + strconv.Itoa(n) + `; i++) {
+			const el = document.createElement("language-card");
+			const ready = new Promise(r => el.addEventListener("langcard-ready", r, {once: true}));
+			document.querySelector("main").appendChild(el);
+			await ready;
+			el.remove();
+			await new Promise(r => setTimeout(r, 10));
+		}
+		return "done";
+	})()`
+}
+
+// domCounters are the page's live nodes and event listeners, after a
+// garbage collection.
+func domCounters(t *testing.T, ctx context.Context) (nodes, listeners int64) {
+	t.Helper()
+	for range 3 {
+		if _, err := chromedp.Call(ctx, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := chromedp.Call(ctx, memory.GetDOMCounters, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Nodes, c.JsEventListeners
+}
+
+// Elements a page creates, moves and removes (as React or Vue do) leave
+// nothing behind: one WebAssembly instance however many come and go, and
+// no growth in listeners or nodes; a moved element keeps working.
+func TestBrowserElementsComeAndGo(t *testing.T) {
+	requireWidget(t)
+	host, h, ctx := onIntranet(t)
+	signInBrowser(t, h, ctx, demo.Innocenty.UPN)
+	step(t, ctx, "intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "hydrated", `[...document.querySelectorAll("language-card:not([user])")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
+	run := func(n int) {
+		if got := read(t, ctx, chromedp.Evaluate[string](comeAndGo(n), chromedp.EvalAwaitPromise)); got != "done" {
+			t.Fatalf("the loop: %q", got)
+		}
+	}
+	run(3) // everything loaded and warm
+	// The widget's own listeners (the loader keeps their count), and the
+	// page's, as Chromium counts them.
+	widgetListeners := `String(window.langcard.io.listening())`
+	before := js(t, ctx, widgetListeners)
+	nodes, listeners := domCounters(t, ctx)
+	run(50)
+	nodes2, listeners2 := domCounters(t, ctx)
+	if after := js(t, ctx, widgetListeners); after != before {
+		t.Errorf("the widget holds %s listeners after 50 elements came and went, %s before", after, before)
+	}
+	if listeners2 > listeners || nodes2 > nodes {
+		t.Errorf("after 50 elements came and went: %d → %d listeners, %d → %d nodes", listeners, listeners2, nodes, nodes2)
+	}
+	if got := js(t, ctx, `performance.getEntriesByType("resource").filter(e => e.name.endsWith(".wasm")).length + " " + document.querySelectorAll("script[data-embedded]").length`); got != "1 1" {
+		t.Errorf("WebAssembly fetches and widget scripts: %s, want 1 1", got)
+	}
+
+	// Moved to another part of the page, a card keeps working; removed and
+	// added back later, it is taken over again.
+	card := "#lang-" + demo.ExampleID
+	step(t, ctx, "move", chromedp.Evaluate[chromedp.Void](`document.querySelector("aside").appendChild(document.querySelector("language-card"))`))
+	step(t, ctx, "remove and add back", chromedp.Evaluate[chromedp.Void](`(() => { const el = document.querySelectorAll("language-card")[1]; el.remove(); setTimeout(() => document.querySelector("main").appendChild(el), 50); })()`))
+	waitFor(t, ctx, "taken over again", `[...document.querySelectorAll("language-card:not([user])")].every(e => e.isConnected && e.shadowRoot.querySelector(".langcard[data-hydrated]"))`)
+	for i := range 2 {
+		h.graph.ResetRequests()
+		step(t, ctx, "save", chromedp.Evaluate[chromedp.Void](`(() => { const c = [...document.querySelectorAll("language-card:not([user])")][`+strconv.Itoa(i)+`].shadowRoot;
+			c.querySelector("`+card+` a.edit").click();
+			const s = c.querySelector("`+card+`-spoken"); s.value = ["elementary", "conversational"][`+strconv.Itoa(i)+`];
+			s.dispatchEvent(new Event("change", {bubbles: true}));
+			c.querySelector("`+card+` .card-form button[type=submit]").click(); })()`))
+		waitFor(t, ctx, "saved", `[...document.querySelectorAll("language-card:not([user])")][`+strconv.Itoa(i)+`].shadowRoot.querySelector("`+card+` .card-status").textContent.startsWith("Saved")`)
+		if w := upstreamWrites(h); len(w) != 1 {
+			t.Errorf("card %d: %d writes, want 1", i, len(w))
+		}
+	}
+	quietConsole(t, ctx)
 }

@@ -75,6 +75,9 @@ type Browser interface {
 	// or ""), "find" (arg: what a person typed; the tag and name they
 	// mean, on two lines, or "").
 	UI(action string, card Node, arg string) string
+	// Release removes and frees every listener the widget added in root's
+	// document or shadow root (its element left the page).
+	Release(root Node)
 	// Stringify returns fields as a JSON object of strings; Parse parses JSON.
 	Stringify(fields map[string]string) string
 	Parse(s string) Value
@@ -86,15 +89,11 @@ type Browser interface {
 	Keys(prefix string) []string
 	// Now is Date.now(): milliseconds since 1970.
 	Now() int
-	// After calls fn once after ms milliseconds; the returned func cancels
-	// it. (Milliseconds, not time.Duration: package time costs the widget
-	// 37 KB.)
-	After(ms int, fn func()) (cancel func())
-	// Path is location.pathname + location.search, Href the whole URL; Go
-	// navigates the window.
+	// Path is location.pathname + location.search, Href the whole URL.
 	Path() string
 	Href() string
-	Go(url string)
+	// SignIn sends the window to login with returnTo=back (escaped).
+	SignIn(login, back string)
 	// Mark records a performance mark.
 	Mark(name string)
 }

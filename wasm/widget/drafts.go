@@ -62,13 +62,6 @@ func digits(s string) int {
 	return n
 }
 
-// forgetDrafts removes every draft (at sign-out).
-func (w *Widget) forgetDrafts() {
-	for _, key := range w.b.Keys(draftPrefix) {
-		w.b.Forget(key)
-	}
-}
-
 func (v *view) saveDraft() {
 	if !v.card.Dirty() {
 		v.w.b.Forget(v.draftKey())

@@ -1,10 +1,11 @@
 package widget
 
 import (
+	"net/url"
+
 	"golang.org/x/text/unicode/norm"
 
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -14,8 +15,8 @@ import (
 )
 
 // A fake browser for native tests: the DOM is the server's real markup
-// parsed with x/net/html, with a small CSS selector matcher; fetch,
-// timers and localStorage are recorded for the test to answer and run.
+// parsed with x/net/html, with a small CSS selector matcher; fetch and
+// localStorage are recorded for the test to answer.
 
 type fakeDoc struct {
 	listeners map[*html.Node]map[string][]func(dom.Event)
@@ -304,24 +305,19 @@ type fakeBrowser struct {
 	fetches []*fetch
 	store   map[string]string
 	now     int
-	timers  []*timer
 	path    string
 	went    string
 	marks   []string
 	// ui records the loader's behaviours the widget asked for, as
 	// "action arg" per card id.
 	ui map[string][]string
+	// released are the roots whose listeners were freed.
+	released []string
 }
 
 type fetch struct {
 	method, url, body string
 	done              func(dom.Response)
-}
-
-type timer struct {
-	at        int
-	fn        func()
-	cancelled bool
 }
 
 func newFakeBrowser(page string) *fakeBrowser {
@@ -381,6 +377,9 @@ func (b *fakeBrowser) Tag(tag string) string {
 var fakeKnown = map[string]bool{"language:zh": true, "script:Hant": true, "region:TW": true, "language:en": true, "language:nb": true, "language:no": true, "language:sv": true, "language:fr": true, "language:de": true, "language:he": true, "region:US": true, "region:NO": true, "region:SE": true}
 
 func (b *fakeBrowser) NFC(s string) string { return norm.NFC.String(s) }
+
+// Release stands in for freeing the listeners of a root: recorded.
+func (b *fakeBrowser) Release(root dom.Node) { b.released = append(b.released, root.Attr("class")) }
 
 // UI stands in for the loader's presentation (static/langcard.js, which
 // the browser tests exercise): it records what was asked, opens and closes
@@ -457,33 +456,14 @@ func (b *fakeBrowser) Keys(prefix string) []string {
 
 func (b *fakeBrowser) Now() int { return b.now }
 
-func (b *fakeBrowser) After(ms int, fn func()) func() {
-	t := &timer{at: b.now + ms, fn: fn}
-	b.timers = append(b.timers, t)
-	return func() { t.cancelled = true }
-}
+func (b *fakeBrowser) Path() string { return b.path }
+func (b *fakeBrowser) Href() string { return "https://intranet.example" + b.path }
 
-// advance moves the fake clock, running the timers that come due.
-func (b *fakeBrowser) advance(ms int) {
-	end := b.now + ms
-	for {
-		sort.SliceStable(b.timers, func(i, j int) bool { return b.timers[i].at < b.timers[j].at })
-		if len(b.timers) == 0 || b.timers[0].at > end {
-			break
-		}
-		t := b.timers[0]
-		b.timers = b.timers[1:]
-		b.now = t.at
-		if !t.cancelled {
-			t.fn()
-		}
-	}
-	b.now = end
+// SignIn records where the loader's signIn would go (encodeURIComponent,
+// with "/" kept).
+func (b *fakeBrowser) SignIn(login, back string) {
+	b.went = login + "?returnTo=" + strings.ReplaceAll(strings.ReplaceAll(url.QueryEscape(back), "+", "%20"), "%2F", "/")
 }
-
-func (b *fakeBrowser) Path() string     { return b.path }
-func (b *fakeBrowser) Href() string     { return "https://intranet.example" + b.path }
-func (b *fakeBrowser) Go(url string)    { b.went = url }
 func (b *fakeBrowser) Mark(name string) { b.marks = append(b.marks, name) }
 
 // respond answers the oldest pending fetch.

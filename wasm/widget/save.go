@@ -76,9 +76,13 @@ func (v *view) answered(r dom.Response) {
 		if v.w.login[0] != '/' {
 			back = v.w.b.Href() // embedded: back to the intranet page
 		}
-		v.w.b.Go(v.w.login + "?returnTo=" + queryEscape(back))
+		v.w.b.SignIn(v.w.login, back)
 	case r.Status == 429 || r.Status == 503:
-		v.countdown(retryAfter(r.RetryAfter))
+		// The loader counts Retry-After down, saying so each second, then
+		// asks for the save again ("langcard-retry"); Retry saves at once,
+		// Discard stops it.
+		setHidden(v.retry, false)
+		v.w.b.UI("countdown", v.el, r.RetryAfter)
 	default:
 		msg, code := v.w.t("widget.failed"), "failed"
 		if r.Body != nil {
@@ -113,47 +117,6 @@ func (v *view) failed(code, msg string) {
 	v.say(msg)
 	setHidden(v.retry, false)
 	v.w.b.UI("error", v.el, code+"\n"+msg)
-}
-
-// countdown waits out Graph's Retry-After, saying so each second, then
-// saves again. Retry saves at once; Discard stops it.
-func (v *view) countdown(n int) {
-	if n <= 0 {
-		v.submit()
-		return
-	}
-	v.say(v.w.n("widget.busy", n))
-	setHidden(v.retry, false)
-	v.cancel = v.w.b.After(1000, func() {
-		v.cancel = nil
-		v.countdown(n - 1)
-	})
-}
-
-// retryAfter reads Retry-After as whole seconds, rounded up, from 1 to
-// 300. The BFF sends whole seconds; anything unreadable means 1.
-func retryAfter(h string) int {
-	whole, frac, _ := strings.Cut(strings.TrimSpace(h), ".")
-	if whole == "" {
-		return 1
-	}
-	n := 0
-	for i := 0; i < len(whole); i++ {
-		if whole[i] < '0' || whole[i] > '9' {
-			return 1
-		}
-		n = min(n*10+int(whole[i]-'0'), 300)
-	}
-	for i := 0; i < len(frac); i++ {
-		if frac[i] < '0' || frac[i] > '9' {
-			return 1
-		}
-		if frac[i] != '0' {
-			n = min(n+1, 300)
-			break
-		}
-	}
-	return max(n, 1)
 }
 
 // saved shows what the server saved. A saved card closes, says "Saved …"
@@ -307,19 +270,4 @@ func (v *view) focusFirstProblem() {
 			return
 		}
 	}
-}
-
-// queryEscape percent-encodes s for a query component.
-func queryEscape(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', hex[c>>4], hex[c&15])
-		}
-	}
-	return string(b)
 }

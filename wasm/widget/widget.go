@@ -56,12 +56,7 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 	}
 	w.viewer = cards.Attr("data-viewer")
 	w.sweepDrafts()
-	// Sign-out on langcard's own page removes every draft first.
-	if doc := b.Document(); doc != nil {
-		for _, f := range doc.QueryAll(`form[action="/logout"]`) {
-			f.On("submit", func(dom.Event) { w.forgetDrafts() })
-		}
-	}
+	// (Sign-out on langcard's own page removes every draft: the loader.)
 	// (The loader marks "langcard-interactive": Edit and typing work
 	// before the widget runs.)
 	for _, article := range cards.QueryAll("article.card") {
@@ -71,10 +66,31 @@ func Hydrate(b dom.Browser, root dom.Node) *Widget {
 		w.bind(add, "")
 	}
 	widgets = append(widgets, w)
-	root.SetAttr("data-hydrated", "")
+	hydrated++
+	root.SetAttr("data-hydrated", strconv.Itoa(hydrated))
 	b.Mark("langcard-hydrated")
 	b.UI("ready", cards, "")
 	return w
+}
+
+// hydrated counts the roots hydrated, to name each (data-hydrated).
+var hydrated int
+
+// Forget lets go of the editor at root, whose element left the page: its
+// listeners, and its part in keeping the page's cards alike. Hydrate takes
+// it over again if the element comes back.
+func Forget(b dom.Browser, root dom.Node) {
+	id := root.Attr("data-hydrated")
+	if id == "" {
+		return
+	}
+	for i := len(widgets) - 1; i >= 0; i-- {
+		if widgets[i].root.Attr("data-hydrated") == id {
+			widgets = append(widgets[:i], widgets[i+1:]...)
+		}
+	}
+	root.RemoveAttr("data-hydrated")
+	b.Release(root)
 }
 
 // t is a message of the page's catalogue with its {placeholders} filled
@@ -121,7 +137,6 @@ type view struct {
 	// shown and langShown are the problems shown beside the fields.
 	shown     [len(langprof.Props)]string
 	langShown string
-	cancel    func() // a pending countdown
 	busy      bool
 }
 
@@ -177,6 +192,7 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 	if v.retry != nil {
 		v.retry.On("click", func(dom.Event) { v.submit() })
 	}
+	v.form.On("langcard-retry", func(dom.Event) { v.submit() })
 	if v.discard != nil {
 		v.discard.On("click", func(dom.Event) { v.discardEdits() })
 	}
@@ -366,9 +382,4 @@ func (v *view) discardEdits() {
 	v.render()
 }
 
-func (v *view) stopCountdown() {
-	if v.cancel != nil {
-		v.cancel()
-		v.cancel = nil
-	}
-}
+func (v *view) stopCountdown() { v.w.b.UI("stopCountdown", v.el, "") }

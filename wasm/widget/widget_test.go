@@ -327,25 +327,21 @@ type errNetwork struct{}
 
 func (errNetwork) Error() string { return "TypeError: Failed to fetch" }
 
+// Throttled: the loader counts Retry-After down (the browser tests watch
+// it), then asks for the save again; the widget sends the same changes.
 func TestThrottledSaveCountsDown(t *testing.T) {
 	f := hydrate(t, "")
 	f.edit(card)
 	f.set(card+"-reading", "elementary")
 	f.submit(card + " form.card-form")
 	f.b.respond(429, "3", `{"error":{"code":"TooManyRequests","message":"busy"}}`)
-	if got := f.text(card + " .status"); got != "Microsoft 365 is busy. Trying again in 3 seconds…" {
-		t.Errorf("status %q", got)
+	if got := f.asked(card, "countdown"); got != "3" || f.hidden(card+" button.retry") {
+		t.Errorf("countdown of %q, Retry hidden %v", got, f.hidden(card+" button.retry"))
 	}
-	f.b.advance(1000)
-	f.b.advance(1000)
-	if got := f.text(card + " .status"); got != "Microsoft 365 is busy. Trying again in 1 second…" {
-		t.Errorf("status %q", got)
-	}
-	f.b.advance(999)
 	if len(f.b.fetches) != 0 {
 		t.Fatal("saved again before the countdown ended")
 	}
-	f.b.advance(1)
+	f.b.doc.fire(f.el(card+" form.card-form"), "langcard-retry")
 	if len(f.b.fetches) != 1 || body(t, f.b.fetches[0])["reading"] != "elementary" {
 		t.Fatalf("after the countdown: %d fetches", len(f.b.fetches))
 	}
@@ -496,14 +492,6 @@ func TestOneTruthPerPage(t *testing.T) {
 	}
 }
 
-func TestRetryAfter(t *testing.T) {
-	for in, want := range map[string]int{"": 1, "0": 1, "1": 1, "3": 3, "2.128": 3, "2.0": 2, " 7 ": 7, "999": 300, "Wed, 21 Oct 2015 07:28:00 GMT": 1, "-5": 1} {
-		if got := retryAfter(in); got != want {
-			t.Errorf("retryAfter(%q) = %d, want %d", in, got, want)
-		}
-	}
-}
-
 func TestTagCheck(t *testing.T) {
 	check := TagCheck(newFakeBrowser("<html></html>"))
 	tests := []struct {
@@ -557,7 +545,7 @@ func TestEmbeddedUsesTheBFFsURLs(t *testing.T) {
 }
 
 // Drafts never outlive their use: another person's and old ones go when
-// the widget starts, and sign-out removes them all.
+// the widget starts.
 func TestDraftsDoNotOutliveTheirUse(t *testing.T) {
 	b := newFakeBrowser(page(t, ""))
 	b.now = 100 * 60 * 60 * 1000
@@ -582,8 +570,32 @@ func TestDraftsDoNotOutliveTheirUse(t *testing.T) {
 	if want := []string{"langcard:draft:db789417:/api/me/languages:" + nbID, "unrelated"}; !slices.Equal(keys, want) {
 		t.Errorf("storage holds %q, want %q", keys, want)
 	}
-	f.b.doc.fire(f.el(`form[action="/logout"]`), "submit")
-	if _, ok := b.store["langcard:draft:db789417:/api/me/languages:"+nbID]; ok || b.store["unrelated"] != "kept" {
-		t.Errorf("after sign-out storage holds %v", b.store)
+	// (Sign-out removes them all: the loader does, TestBrowserDraftsGoAtSignOut.)
+}
+
+// An element that left the page lets its editor go: its listeners are
+// freed and the other editors stop keeping it alike; it can be taken over
+// again.
+func TestForgetLetsAnEditorGo(t *testing.T) {
+	b := newFakeBrowser(page(t, ""))
+	first := hydrateIn(t, b)
+	second := newFakeBrowser(page(t, ""))
+	w2 := Hydrate(second, second.Document())
+	if len(widgets) != 2 || w2 == nil {
+		t.Fatalf("%d editors", len(widgets))
+	}
+	Forget(second, second.Document())
+	if len(widgets) != 1 || len(second.released) != 1 || second.Document().Attr("data-hydrated") != "" {
+		t.Fatalf("after Forget: %d editors, released %v", len(widgets), second.released)
+	}
+	first.edit(card)
+	first.set(card+"-spoken", "elementary")
+	first.submit(card + " form.card-form")
+	first.b.respond(200, "", `{"id":"`+nbID+`","tag":"nb-NO","displayName":"Norwegian Bokmål","spoken":"elementary"}`)
+	if got := (&fixture{t, second, w2}).asked(card, "summary"); got != "" {
+		t.Errorf("a forgotten editor was kept alike: %s", got)
+	}
+	if Hydrate(second, second.Document()) == nil || len(widgets) != 2 {
+		t.Error("a forgotten editor cannot be taken over again")
 	}
 }

@@ -51,11 +51,28 @@ func (n node) CloneTemplate() dom.Node {
 	return wrap(n.v.Get("content").Get("firstElementChild").Call("cloneNode", true))
 }
 
+// listeners are the widget's js.Funcs by scope: the document or shadow
+// root the loader saw them added in (io.on), so that Release can free
+// those of an element that left the page.
+var listeners = map[int][]js.Func{}
+
 func (n node) On(event string, fn func(dom.Event)) {
-	n.v.Call("addEventListener", event, js.FuncOf(func(_ js.Value, args []js.Value) any {
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		fn(ev{args[0]})
 		return nil
-	}))
+	})
+	scope := io().Call("on", n.v, event, f).Int()
+	listeners[scope] = append(listeners[scope], f)
+}
+
+// Release removes every listener the widget added in root's document or
+// shadow root (io.off), and frees them.
+func (b *Browser) Release(root dom.Node) {
+	scope := io().Call("off", root.(node).v).Int()
+	for _, f := range listeners[scope] {
+		f.Release()
+	}
+	delete(listeners, scope)
 }
 
 type ev struct{ v js.Value }
@@ -195,21 +212,6 @@ func (b *Browser) Keys(prefix string) []string {
 // Now is Date.now().
 func (b *Browser) Now() int { return global.Get("Date").Call("now").Int() }
 
-// After runs fn after d.
-func (b *Browser) After(ms int, fn func()) func() {
-	var f js.Func
-	f = js.FuncOf(func(js.Value, []js.Value) any {
-		f.Release()
-		fn()
-		return nil
-	})
-	id := global.Call("setTimeout", f, ms)
-	return func() {
-		global.Call("clearTimeout", id)
-		f.Release()
-	}
-}
-
 // Path is the page's path and query.
 func (b *Browser) Path() string {
 	loc := global.Get("location")
@@ -220,7 +222,7 @@ func (b *Browser) Path() string {
 func (b *Browser) Href() string { return global.Get("location").Get("href").String() }
 
 // Go navigates the window.
-func (b *Browser) Go(url string) { global.Get("location").Call("assign", url) }
+func (b *Browser) SignIn(login, back string) { io().Call("signIn", login, back) }
 
 // Mark records a performance mark.
 func (b *Browser) Mark(name string) { io().Call("mark", name) }
