@@ -64,6 +64,8 @@
 
   // fill puts one card's markup in its shadow root and hydrates it.
   function fill(shadow, html) {
+    var old = shadow.querySelector(".langcard[data-hydrated]");
+    if (old && reg.release) reg.release(old); // shown again (an attribute changed): let the old editor go
     shadow.innerHTML = html; // the BFF's own markup: no script runs from it
     var root = shadow.querySelector(".langcard");
     if (!root) return unreachable(shadow);

@@ -131,6 +131,15 @@ func TestBrowserElementAPI(t *testing.T) {
 	// with a warning that names the attribute.
 	step(t, ctx, "to Norwegian", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("lang", "nb")`))
 	waitFor(t, ctx, "in Norwegian", inCard(0, `!!c.querySelector(".langcard[lang=nb]") && c.querySelector(".embed-title").textContent === "Språkene dine"`))
+	listening, _ := strconv.Atoi(js(t, ctx, `String(window.langcard.io.listening())`))
+	step(t, ctx, "to a colleague", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("user", "`+demo.Megan.UPN+`")`))
+	waitFor(t, ctx, "Megan's languages", inCard(0, `c.querySelector(".embed-title").textContent === "Språk på profilen til Megan Bowen"`))
+	// Megan's card is read-only: the editor shown before holds nothing.
+	if got, _ := strconv.Atoi(js(t, ctx, `String(window.langcard.io.listening())`)); got >= listening {
+		t.Errorf("the editor shown before stayed behind: %d listeners, %d before", got, listening)
+	}
+	step(t, ctx, "back to me", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").removeAttribute("user")`))
+	waitFor(t, ctx, "my languages again", inCard(0, `c.querySelector(".embed-title").textContent === "Språkene dine" && !!c.querySelector(".langcard[data-hydrated]")`))
 	step(t, ctx, "to readonly", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("readonly", "")`))
 	waitFor(t, ctx, "read-only", inCard(0, `!!c.querySelector(".readonly-cards") && !c.querySelector("a.edit, form")`))
 	step(t, ctx, "a bad layout", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("layout", "sideways")`))
