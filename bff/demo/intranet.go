@@ -38,6 +38,9 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
   button { background: hotpink; color: #000; border: 3px dashed #000; font: 22px Georgia, serif; }
   .card { border: 4px dotted orange; }
   input, select { background: #ffffcc; }
+  /* Custom properties of the host's own, on the element itself: only the
+     documented --langcard-* ones may reach the card. */
+  language-card { --accent: hotpink; --card: #000; --font: Georgia; --radius: 0; }
   aside { background: #efe6f7; padding: 16px; border-radius: 6px; }
   .team { grid-column: 1 / -1; }
   .team-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; }
