@@ -66,8 +66,7 @@
     // summary shows saved values (JSON of Graph's property names) in a
     // card's heading and summary, in the words of the page's catalogue.
     summary: function (card, json) {
-      var v = card._values = JSON.parse(json), root = card.closest("[data-text]") || card.getRootNode().querySelector("[data-text]");
-      var text = JSON.parse((root && root.dataset.text) || "{}");
+      var v = card._values = JSON.parse(json), text = textOf(card);
       var t = function (key, value) { return (text[key] || key).replace("{value}", value || ""); };
       var set = function (sel, s) { card.querySelectorAll(sel).forEach(function (n) { n.textContent = s; n.hidden = !s; }); };
       var opt = ui.option(card, v.tag, true);
@@ -123,7 +122,7 @@
     countdown: function (card, arg) {
       var n = Math.min(Math.max(Math.ceil(Number(arg)) || 1, 1), 300);
       var form = q(card, ".card-form") || card, st = q(form, ".status");
-      var text = JSON.parse((card.closest("[data-text]") || card.getRootNode().querySelector("[data-text]") || { dataset: {} }).dataset.text || "{}");
+      var text = textOf(card);
       ui.stopCountdown(card);
       (function tick() {
         if (n <= 0) { form._countdown = 0; return form.dispatchEvent(new Event("langcard-retry")); }
@@ -262,7 +261,7 @@
         box.appendChild(li);
         items.push(li);
       });
-      var text = JSON.parse(((input.closest("[data-text]") || {}).dataset || {}).text || "{}");
+      var text = textOf(input);
       live.textContent = !found.length ? text["widget.noMatch"] || "" :
         (text["widget.matches." + (found.length === 1 ? "one" : "other")] || "").replace("{n}", found.length);
       box.hidden = !items.length;
@@ -326,8 +325,7 @@
     if (st) st.textContent = msg;
   }
   function say(card, key, name) {
-    var root = card.closest("[data-text]");
-    var text = JSON.parse((root && root.dataset.text) || "{}");
+    var text = textOf(card);
     return (text[key] || key).replace("{language}", name);
   }
 
@@ -421,6 +419,13 @@
     }
   };
   var LEVELS = ["elementary", "conversational", "limitedWorking", "professionalWorking", "fullProfessional", "nativeOrBilingual"];
+  // textOf is the page's messages for a node's editor (data-text, from
+  // the message catalogue), read once.
+  function textOf(node) {
+    var root = node.closest("[data-text]") || node.getRootNode().querySelector("[data-text]");
+    if (!root) return {};
+    return root._text || (root._text = JSON.parse(root.dataset.text || "{}"));
+  }
   // emit dispatches a langcard event from a card; it bubbles and leaves
   // the shadow root (composed), so the <language-card> element and the
   // page hear it. The detail is the language's id, tag and name: never a

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"langcard/templates/i18n"
@@ -299,10 +300,17 @@ func audienceOptions(L *i18n.Catalog, current string) []option {
 	return options(L, "audience", current, langprof.Audiences)
 }
 
+// widgetTexts caches widgetText per catalogue: it is the same for every
+// page in a language.
+var widgetTexts sync.Map
+
 // widgetText are the messages the widget shows, as JSON for the page (the
 // WebAssembly carries no text of its own).
 func widgetText(L *i18n.Catalog) string {
-	m := L.Subset("@plural", "widget.", "problem.", "level.", "audience.", "value.", "card.")
-	data, _ := json.Marshal(m)
+	if s, ok := widgetTexts.Load(L); ok {
+		return s.(string)
+	}
+	data, _ := json.Marshal(L.Subset("@plural", "widget.", "problem.", "level.", "audience.", "value.", "card."))
+	widgetTexts.Store(L, string(data))
 	return string(data)
 }
