@@ -149,7 +149,6 @@ func (s *Server) colleagueList(c *call) (graph.Listing, error) {
 	v, err, _ := s.colleagues.flight.Do(cacheKey(c.viewer, c.target), func() (any, error) {
 		l, err := s.Graph.List(c.ctx, c.token, c.target)
 		if err == nil {
-			l.Owner = s.ownerName(c)
 			s.colleagues.put(c.viewer, c.target, l)
 		}
 		return l, err

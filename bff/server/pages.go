@@ -93,8 +93,16 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 		e.Cards = append(e.Cards, templates.CardOf(e.L, lp))
 	}
 	e.NotShared = l.NotShared
-	if l.Owner != "" {
-		e.Subject = l.Owner // a name, not the address or id in the URL
+	if e.Others {
+		// A name, not the address or id in the URL: it came with a batch
+		// of colleagues, or is asked for now (pages only; the API has no
+		// use for it).
+		if l.Owner == "" {
+			l.Owner = s.ownerName(c)
+		}
+		if l.Owner != "" {
+			e.Subject = l.Owner
+		}
 	}
 	for _, u := range l.Unreadable {
 		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)

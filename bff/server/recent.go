@@ -77,9 +77,6 @@ func (s *Server) list(c *call) (listing, error) {
 	if err != nil {
 		return listing{}, err
 	}
-	if !c.target.IsMe() {
-		gl.Owner = s.ownerName(c) // an administrator's view of someone
-	}
 	l := listing{Listing: gl}
 	for _, w := range s.recent(c.ctx) {
 		if w.Target != c.target.String() {
