@@ -35,6 +35,7 @@ type Catalog struct {
 
 	once    sync.Once
 	choices []Choice
+	byKey   map[string]string // folded name, own name, English name or tag → tag
 }
 
 // The keys of a catalogue file that are not messages.

@@ -66,6 +66,18 @@ func (c *Catalog) Choices() []Choice {
 		}
 		col := collate.New(c.tag, collate.Loose)
 		slices.SortStableFunc(c.choices, func(a, b Choice) int { return col.CompareString(a.Name, b.Name) })
+		// What a person may type for each, folded; the first in the list's
+		// order wins a key two share.
+		c.byKey = map[string]string{}
+		for _, ch := range c.choices {
+			for _, k := range []string{ch.Name, ch.Self, English().LanguageName(ch.Tag), ch.Tag} {
+				if k = Fold(k); k != "" {
+					if _, taken := c.byKey[k]; !taken {
+						c.byKey[k] = ch.Tag
+					}
+				}
+			}
+		}
 	})
 	return c.choices
 }
@@ -126,12 +138,9 @@ func (c *Catalog) Resolve(typed string) (tag string, ok bool) {
 	if f == "" {
 		return "", false
 	}
-	for _, ch := range c.Choices() {
-		if f == Fold(ch.Name) || f == Fold(ch.Self) || f == Fold(English().LanguageName(ch.Tag)) || f == strings.ToLower(ch.Tag) {
-			return ch.Tag, true
-		}
-	}
-	return "", false
+	c.Choices() // builds byKey
+	tag, ok = c.byKey[f]
+	return tag, ok
 }
 
 // Fold is a string as the language search compares it: lower case,

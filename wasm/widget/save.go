@@ -145,8 +145,10 @@ func (v *view) saved(body dom.Value, created bool) {
 		}
 		return
 	}
-	v.card.Orig = vals
+	// The saver's form holds the answer; update (below, for every card of
+	// this language on the page) then takes it as saved.
 	v.setValues(vals)
+	v.card.NameTouched = vals.Get(langprof.PropDisplayName) != ""
 	v.w.sync(v.card.ID, func(o *view) { o.update(vals) })
 	v.w.b.UI("saved", v.el, v.w.t("widget.saved", "language", vals.Get(langprof.PropDisplayName)))
 }
