@@ -23,6 +23,7 @@ import (
 	"langcard/bff/graph"
 	"langcard/bff/metrics"
 	"langcard/bff/server"
+	"langcard/bff/session"
 	"langcard/static"
 	"langcard/templates"
 )
@@ -85,15 +86,14 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		return nil, err
 	}
 
-	sm := scs.New()
-	sm.Store = memstore.New()
+	var store scs.Store = memstore.New()
 	var locker auth.Locker
 	if cfg.RedisURL != "" {
 		pool := redisPool(cfg.RedisURL)
-		sm.Store = redisstore.NewWithPrefix(pool, "langcard:session:")
+		store = redisstore.NewWithPrefix(pool, "langcard:session:")
 		locker = redisLocker{pool}
 	}
-	sm.Lifetime, sm.IdleTimeout = cfg.SessionLifetime, cfg.SessionIdle
+	sm := session.New(store, cfg.SessionLifetime, cfg.SessionIdle)
 	sm.Cookie.Name = "langcard"
 	if cfg.Secure() {
 		sm.Cookie.Name = "__Host-langcard"
@@ -103,7 +103,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 
 	au, err := auth.New(auth.Options{
 		Provider: provider, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: cfg.Scopes,
-		PublicURL: cfg.PublicURL, Sessions: sm, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
+		PublicURL: cfg.PublicURL, Sessions: sm, Store: store, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
 		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout, Metrics: a.Metrics, Locker: locker,
 		OptionalScopes: []string{auth.ScopeReadOthers},
 	})
@@ -115,7 +115,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		return nil, fmt.Errorf("loading static assets: %w", err)
 	}
 	a.server = server.New(server.Options{
-		Logger: log, Auth: au, Sessions: sm,
+		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle,
 		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {

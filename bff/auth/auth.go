@@ -28,6 +28,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"langcard/bff/metrics"
+	"langcard/bff/session"
 )
 
 // ScopeEditOthers is the delegated permission that lets a person edit
@@ -73,6 +74,7 @@ type Auth struct {
 	endSession  string
 	sessions    *scs.SessionManager
 	store       scs.Store // the session store, which also holds the tokens
+	records     *session.Memo[tokenRecord]
 	login       *sessions.CookieStore
 	loginPrefix string
 	publicURL   *url.URL
@@ -100,6 +102,11 @@ type Options struct {
 	PublicURL *url.URL
 	// Sessions is the server-side session manager.
 	Sessions *scs.SessionManager
+	// Store keeps a session's tokens and a person's list of sessions, with
+	// the lifetime of a session (default Sessions.Store; give the store
+	// beneath it when Sessions.Store shortens what it saves, as an idle
+	// timeout does: tokens are saved only at sign-in and refresh).
+	Store scs.Store
 	// CookieKey (at least 32 bytes) signs and encrypts the login cookie.
 	CookieKey []byte
 	// Secure marks cookies Secure and gives them the __Host- prefix; only
@@ -154,7 +161,8 @@ func New(o Options) (*Auth, error) {
 		verifier:    o.Provider.Verifier(&oidc.Config{ClientID: o.ClientID}),
 		endSession:  claims.EndSession,
 		sessions:    o.Sessions,
-		store:       o.Sessions.Store,
+		store:       cmp.Or[scs.Store](o.Store, o.Sessions.Store),
+		records:     session.NewMemo[tokenRecord](session.MaxRemembered),
 		login:       login,
 		loginPrefix: prefix,
 		publicURL:   o.PublicURL,

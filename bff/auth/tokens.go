@@ -46,13 +46,21 @@ func newRef() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// loadTokens reads a session's token record. A record decodes once per
+// process (a.records remembers it by its bytes): every request reads it.
 func (a *Auth) loadTokens(ctx context.Context, ref string) (tokenRecord, bool) {
-	var rec tokenRecord
 	data, found, err := a.store.Find(tokenKey(ref))
-	if err != nil || !found || json.Unmarshal(data, &rec) != nil || rec.AccessToken == "" {
-		return rec, false
+	if err != nil || !found {
+		return tokenRecord{}, false
 	}
-	return rec, true
+	rec, ok := a.records.Get(data)
+	if !ok {
+		if json.Unmarshal(data, &rec) != nil {
+			return tokenRecord{}, false
+		}
+		a.records.Put(data, rec)
+	}
+	return rec, rec.AccessToken != ""
 }
 
 func (a *Auth) saveTokens(ctx context.Context, ref string, rec tokenRecord) error {

@@ -49,6 +49,9 @@ type call struct {
 	id     string
 	// viewer is the signed-in person's object id.
 	viewer string
+	// session names the viewer's session in the store (its token record's
+	// reference): the key of the records kept beside the session.
+	session string
 	// colleague is set when the viewer reads someone else's profile
 	// without the right to edit it: read-only, and only what is shared.
 	colleague bool
@@ -78,7 +81,7 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 	if !ok {
 		return nil, errSignedOut
 	}
-	c := &call{target: graph.Me, viewer: sess.User.ID}
+	c := &call{target: graph.Me, viewer: sess.User.ID, session: sess.TokenRef}
 	if user != nil && !self(sess.User, *user) {
 		t, err := graph.User(*user)
 		if err != nil {

@@ -3,11 +3,17 @@ package server
 import (
 	"context"
 	"encoding/gob"
+	"encoding/json"
 	"errors"
+	"hash/fnv"
 	"slices"
+	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"langcard/bff/graph"
+	"langcard/bff/session"
 	"langcard/web/langprof"
 )
 
@@ -16,12 +22,19 @@ import (
 // remembers its own recent writes, as Graph answered them, and every list
 // it is shown (pages, embedded cards, the JSON API) puts them over what
 // Graph listed, until Graph catches up or recentTTL passes.
+//
+// They are a record of their own in the session store, beside the
+// session's tokens and under the same reference, not a value in the
+// session: a write then saves a few hundred bytes, not the whole session
+// (and a Set-Cookie), and a slow request that read the session before the
+// write cannot put it back without the write.
 
 const (
-	recentKey = "recent"
 	recentTTL = 10 * time.Minute
 	maxRecent = 32
 )
+
+func recentKey(ref string) string { return "recent:" + ref }
 
 // recentWrite is one write a session made.
 type recentWrite struct {
@@ -31,26 +44,78 @@ type recentWrite struct {
 	Entry  *langprof.LanguageProficiency `json:"entry,omitempty"` // nil: deleted
 }
 
-// recentWrites are kept in the session as they are (gob, like the rest of
-// the session): no JSON round trip on every write.
+// recentWrites is the type earlier versions kept in the session itself:
+// registered so that sessions they saved still decode (the value is not
+// read).
 type recentWrites []recentWrite
 
 func init() { gob.Register(recentWrites{}) }
 
-func (s *Server) recent(ctx context.Context) []recentWrite {
-	ws, _ := s.Sessions.Get(ctx, recentKey).(recentWrites)
+// recentLocks make one process's writes of a session's record follow one
+// another (replicas writing the same session's record at the same moment
+// may still lose one of two writes from the overlay, as before: it only
+// shortens how long a lagging list is covered).
+var recentLocks [64]sync.Mutex
+
+// recentRecords remembers what records decoded to (and were encoded
+// from), by their bytes: the record a process wrote is read back without
+// decoding.
+var recentRecords = session.NewMemo[[]recentWrite](session.MaxRemembered)
+
+func (s *Server) recent(c *call) []recentWrite {
+	data, found, err := findCtx(c.ctx, s.Sessions.Store, recentKey(c.session))
+	if err != nil || !found {
+		return nil
+	}
+	ws, ok := recentRecords.Get(data)
+	if !ok {
+		if json.Unmarshal(data, &ws) != nil {
+			return nil
+		}
+		recentRecords.Put(data, ws)
+	}
+	// The entries are shared with the memo: they are read, never changed.
 	return slices.DeleteFunc(slices.Clone(ws), func(w recentWrite) bool { return time.Since(w.At) > recentTTL })
 }
 
 // remember records a write the session made (lp nil: a delete).
 func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) {
+	h := fnv.New32a()
+	h.Write([]byte(c.session))
+	mu := &recentLocks[h.Sum32()%uint32(len(recentLocks))]
+	mu.Lock()
+	defer mu.Unlock()
 	// The latest write of an entry is all that needs showing.
-	ws := slices.DeleteFunc(s.recent(c.ctx), func(w recentWrite) bool { return w.ID == id && w.Target == c.target.String() })
+	ws := slices.DeleteFunc(s.recent(c), func(w recentWrite) bool { return w.ID == id && w.Target == c.target.String() })
 	ws = append(ws, recentWrite{At: time.Now(), Target: c.target.String(), ID: id, Entry: lp})
 	if len(ws) > maxRecent {
 		ws = ws[len(ws)-maxRecent:]
 	}
-	s.Sessions.Put(c.ctx, recentKey, recentWrites(ws))
+	data, err := json.Marshal(ws)
+	if err == nil {
+		recentRecords.Put(data, ws)
+		err = commitCtx(c.ctx, s.Sessions.Store, recentKey(c.session), data, time.Now().Add(recentTTL))
+	}
+	if err != nil {
+		s.Metrics.StoreError()
+		s.Logger.Warn("recent write not kept", "error", err)
+	}
+}
+
+// findCtx and commitCtx use the store's context-taking methods when it
+// has them.
+func findCtx(ctx context.Context, st scs.Store, key string) ([]byte, bool, error) {
+	if cs, ok := st.(scs.CtxStore); ok {
+		return cs.FindCtx(ctx, key)
+	}
+	return st.Find(key)
+}
+
+func commitCtx(ctx context.Context, st scs.Store, key string, b []byte, expiry time.Time) error {
+	if cs, ok := st.(scs.CtxStore); ok {
+		return cs.CommitCtx(ctx, key, b, expiry)
+	}
+	return st.Commit(key, b, expiry)
 }
 
 // listing is what a viewer is shown of a profile.
@@ -78,7 +143,7 @@ func (s *Server) list(c *call) (listing, error) {
 		return listing{}, err
 	}
 	l := listing{Listing: gl}
-	for _, w := range s.recent(c.ctx) {
+	for _, w := range s.recent(c) {
 		if w.Target != c.target.String() {
 			continue
 		}

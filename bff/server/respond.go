@@ -141,8 +141,18 @@ func (s *Server) logError(r *http.Request, e *Error) {
 	s.Logger.Log(r.Context(), level, "request failed", "request_id", graph.RequestID(r.Context()), "path", logPath(r), "status", e.Status, "error", e.Err)
 }
 
+// jsonAppender writes its own JSON, compact and HTML-safe, as
+// encoding/json would (an entry: langprof.LanguageProficiency.AppendJSON).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
+	var data []byte
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		data = a.AppendJSON(make([]byte, 0, 512))
+	} else {
+		data, err = json.Marshal(v)
+	}
 	if err != nil {
 		status, data = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
 	}

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"net/http"
+
+	"langcard/bff/session"
 )
 
 // sessionLoaded marks a request whose session was loaded.
@@ -25,7 +27,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux() // everything that needs the session
 	root := http.NewServeMux()
 	s.root, s.sessioned = root, mux
-	root.Handle("/", s.Sessions.LoadAndSave(withSession(mux)))
+	root.Handle("/", s.Sessions.LoadAndSave(session.Touch(s.Sessions, s.SessionIdle)(withSession(mux))))
 
 	// Health and static assets: no session.
 	root.HandleFunc("GET /healthz", s.healthz)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -27,7 +28,9 @@ type Options struct {
 	Logger   *slog.Logger
 	Auth     *auth.Auth
 	Sessions *scs.SessionManager
-	Graph    *graph.Client
+	// SessionIdle is the sessions' idle timeout (session.Touch).
+	SessionIdle time.Duration
+	Graph       *graph.Client
 	// PublicURL is the BFF's own origin.
 	PublicURL *url.URL
 	// EmbedOrigins are the exact origins allowed to embed the widget.

@@ -2,6 +2,8 @@ package langprof_test
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,13 +11,16 @@ import (
 	"langcard/web/langprof"
 )
 
-// FuzzUnmarshal: whatever Graph sends decodes without a panic, and what
-// decoded writes back and decodes to the same values.
+// FuzzUnmarshal: whatever Graph sends decodes without a panic, what
+// decoded writes back as encoding/json would write it, and decodes to the
+// same values.
 func FuzzUnmarshal(f *testing.F) {
 	for _, s := range []string{
 		`{"id":"a","source":{"type":["User","MsGraph"]},"spoken":null,"isSearchable":false}`,
 		`{"id":1,"allowedAudiences":8,"createdBy":{"user":null,"application":{"displayName":"MsGraph","id":null}}}`,
 		`{"id":"a","inference":{"confidenceScore":"x"},"source":"y","tag@odata.type":"z"}`, `null`, `[]`, `{"id":"a","x":[1,{"y":null}]}`,
+		`{"id":"<a>&\u2028","tag":"\u0001\b\f\n\r\t\"\\","inference":{"confidenceScore":1e-7,"userHasVerifiedAccuracy":true},"x":{ "y" : "<\u2029>" }}`,
+		"{\"displayName\":\"\xff\xfe ok \xe2\x80\xa8\",\"inference\":{\"confidenceScore\":1e21}}",
 	} {
 		f.Add([]byte(s))
 	}
@@ -28,6 +33,9 @@ func FuzzUnmarshal(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Marshal after Unmarshal(%s): %v", data, err)
 		}
+		if got, want := string(lp.AppendJSON(nil)), reference(t, lp); got != want || string(out) != want {
+			t.Fatalf("AppendJSON differs from encoding/json:\n got %s\nwant %s", got, want)
+		}
 		var again langprof.LanguageProficiency
 		if err := json.Unmarshal(out, &again); err != nil {
 			t.Fatalf("%s does not decode again: %v", out, err)
@@ -37,6 +45,70 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("round trip changed values:\n%+v\n%+v", lp, again)
 		}
 	})
+}
+
+// reference writes lp with encoding/json alone, as langcard's JSON of an
+// entry must read: Graph's names in order, null for what is not set, then
+// the kept properties by name.
+func reference(t *testing.T, lp langprof.LanguageProficiency) string {
+	t.Helper()
+	null := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	type identity struct {
+		DisplayName *string `json:"displayName"`
+		ID          *string `json:"id"`
+	}
+	type set struct {
+		Application *identity `json:"application"`
+		Device      *identity `json:"device"`
+		User        *identity `json:"user"`
+	}
+	one := func(i *langprof.Identity) *identity {
+		if i == nil {
+			return nil
+		}
+		return &identity{null(i.DisplayName), null(i.ID)}
+	}
+	sets := func(s *langprof.IdentitySet) *set {
+		if s == nil {
+			return nil
+		}
+		return &set{one(s.Application), one(s.Device), one(s.User)}
+	}
+	b, err := json.Marshal(struct {
+		ID                   string                     `json:"id"`
+		AllowedAudiences     *string                    `json:"allowedAudiences"`
+		Inference            *langprof.InferenceData    `json:"inference"`
+		CreatedDateTime      *langprof.DateTime         `json:"createdDateTime"`
+		CreatedBy            *set                       `json:"createdBy"`
+		LastModifiedDateTime *langprof.DateTime         `json:"lastModifiedDateTime"`
+		LastModifiedBy       *set                       `json:"lastModifiedBy"`
+		Source               *langprof.PersonDataSource `json:"source"`
+		DisplayName          *string                    `json:"displayName"`
+		Tag                  *string                    `json:"tag"`
+		Spoken               *string                    `json:"spoken"`
+		Written              *string                    `json:"written"`
+		Reading              *string                    `json:"reading"`
+	}{lp.ID, null(string(lp.AllowedAudiences)), lp.Inference, lp.CreatedDateTime, sets(lp.CreatedBy),
+		lp.LastModifiedDateTime, sets(lp.LastModifiedBy), lp.Source, null(lp.DisplayName), null(lp.Tag),
+		null(string(lp.Spoken)), null(string(lp.Written)), null(string(lp.Reading))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.TrimSuffix(string(b), "}")
+	for _, name := range slices.Sorted(maps.Keys(lp.Extra)) {
+		k, _ := json.Marshal(name)
+		v, err := json.Marshal(json.RawMessage(lp.Extra[name]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out += "," + string(k) + ":" + string(v)
+	}
+	return out + "}"
 }
 
 // FuzzCheckTag: no tag panics the check, and a canonical form is itself

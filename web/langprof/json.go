@@ -11,8 +11,11 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // errNotObject is why an entry that is not a JSON object cannot be read.
@@ -27,14 +30,16 @@ var errNotObject = errors.New("langprof: a languageProficiency must be a JSON ob
 //   - a server-managed property of an unexpected shape is dropped (nil);
 //   - OData annotations (@odata.context, x@odata.type) are dropped;
 //   - every other property is kept, raw, in Extra.
+//
+// It reads the entry in one pass over its members (an entry is what the
+// BFF reads most: every answer of Graph holds one or more).
 func (lp *LanguageProficiency) UnmarshalJSON(data []byte) error {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil || m == nil {
+	if !json.Valid(data) {
 		return errNotObject
 	}
 	*lp = LanguageProficiency{}
-	for name, raw := range m {
-		switch name {
+	ok := members(data, func(name, raw []byte) {
+		switch string(name) {
 		case "id":
 			lp.ID = text(raw)
 		case PropAllowedAudiences:
@@ -62,23 +67,130 @@ func (lp *LanguageProficiency) UnmarshalJSON(data []byte) error {
 		case "inference":
 			lp.Inference = inference(raw)
 		default:
-			if strings.Contains(name, "@") {
-				continue // an annotation about Graph's answer, not the entry
+			if bytes.Contains(name, []byte("@")) {
+				return // an annotation about Graph's answer, not the entry
 			}
 			if lp.Extra == nil {
 				lp.Extra = map[string][]byte{}
 			}
-			lp.Extra[name] = bytes.Clone(raw)
+			lp.Extra[string(name)] = bytes.Clone(raw)
 		}
+	})
+	if !ok {
+		return errNotObject
 	}
 	return nil
 }
 
+// members calls f with the name (unescaped) and the raw value of each
+// member of the object data, which must be valid JSON, in order (a name
+// given twice: f sees both, and the last one read wins, as encoding/json
+// decides). It reports whether data is an object.
+func members(data []byte, f func(name, raw []byte)) bool {
+	i := space(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i = space(data, i+1)
+	for i < len(data) && data[i] == '"' {
+		end := skip(data, i)
+		name := data[i+1 : end-1]
+		if bytes.IndexByte(name, '\\') >= 0 || !utf8.Valid(name) {
+			var s string
+			json.Unmarshal(data[i:end], &s)
+			name = []byte(s)
+		}
+		i = space(data, end)
+		i = space(data, i+1) // the colon
+		end = skip(data, i)
+		f(name, data[i:end])
+		i = space(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = space(data, i+1)
+		}
+	}
+	return true
+}
+
+// elements calls f with each element of the array data (valid JSON) and
+// reports whether data is an array.
+func elements(data []byte, f func(raw []byte)) bool {
+	i := space(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return false
+	}
+	i = space(data, i+1)
+	for i < len(data) && data[i] != ']' {
+		end := skip(data, i)
+		f(data[i:end])
+		i = space(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = space(data, i+1)
+		}
+	}
+	return true
+}
+
+// space returns the index of the first byte at or after i that is not
+// JSON white space.
+func space(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skip returns the index just past the JSON value that starts at i (in
+// valid JSON; in anything else it stops at the end without a panic).
+func skip(data []byte, i int) int {
+	if i >= len(data) {
+		return len(data)
+	}
+	switch data[i] {
+	case '"':
+		for i++; i < len(data); i++ {
+			switch data[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return len(data)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				i = skip(data, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return len(data)
+	default: // a number, true, false or null
+		for i < len(data) && !strings.ContainsRune(",}] \t\r\n", rune(data[i])) {
+			i++
+		}
+		return i
+	}
+}
+
 // text reads a property langcard shows as text, whatever its JSON type.
-func text(raw json.RawMessage) string {
+func text(raw []byte) string {
+	if n := len(raw); n >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : n-1]) // a string as it is: no escapes to read
+	}
+	if string(raw) == "null" {
+		return ""
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s // null leaves s empty
+		return s
 	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
@@ -88,100 +200,90 @@ func text(raw json.RawMessage) string {
 	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
 
-func dateTime(raw json.RawMessage) *DateTime {
-	var s string
-	if json.Unmarshal(raw, &s) != nil || s == "" {
+func dateTime(raw []byte) *DateTime {
+	if len(raw) == 0 || raw[0] != '"' {
+		return nil
+	}
+	s := text(raw)
+	if s == "" {
 		return nil
 	}
 	d := DateTime(s)
 	return &d
 }
 
-func object(raw json.RawMessage) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+func identitySet(raw []byte) *IdentitySet {
+	var set IdentitySet
+	if !members(raw, func(name, raw []byte) {
+		switch string(name) {
+		case "application":
+			set.Application = identity(raw)
+		case "device":
+			set.Device = identity(raw)
+		case "user":
+			set.User = identity(raw)
+		}
+	}) || set == (IdentitySet{}) {
 		return nil
 	}
-	return m
+	return &set
 }
 
-func identitySet(raw json.RawMessage) *IdentitySet {
-	m := object(raw)
-	if m == nil {
-		return nil
-	}
-	one := func(name string) *Identity {
-		im := object(m[name])
-		if im == nil {
-			return nil
+func identity(raw []byte) *Identity {
+	var i Identity
+	if !members(raw, func(name, raw []byte) {
+		switch string(name) {
+		case "displayName":
+			i.DisplayName = text(raw)
+		case "id":
+			i.ID = text(raw)
 		}
-		return &Identity{DisplayName: text(im["displayName"]), ID: text(im["id"])}
-	}
-	set := &IdentitySet{Application: one("application"), Device: one("device"), User: one("user")}
-	if *set == (IdentitySet{}) {
+	}) {
 		return nil
 	}
-	return set
+	return &i
+}
+
+// last returns the raw value of the last member of the object raw named
+// name (nil: none).
+func last(raw []byte, name string) []byte {
+	var v []byte
+	members(raw, func(n, raw []byte) {
+		if string(n) == name {
+			v = raw
+		}
+	})
+	return v
 }
 
 // dataSource reads source.type as a collection (the real service) or a
 // single string (Graph's docs).
-func dataSource(raw json.RawMessage) *PersonDataSource {
-	m := object(raw)
-	if m == nil {
+func dataSource(raw []byte) *PersonDataSource {
+	if !members(raw, func(_, _ []byte) {}) {
 		return nil
 	}
-	var types []json.RawMessage
-	if json.Unmarshal(m["type"], &types) != nil {
-		if t := text(m["type"]); t != "" {
-			return &PersonDataSource{Type: []string{t}}
-		}
-		return &PersonDataSource{}
+	t := last(raw, "type")
+	switch {
+	case string(t) == "null":
+		return &PersonDataSource{Type: []string{}}
+	case len(t) > 0 && t[0] == '[':
+		ds := &PersonDataSource{Type: []string{}}
+		elements(t, func(e []byte) { ds.Type = append(ds.Type, text(e)) })
+		return ds
+	case text(t) != "":
+		return &PersonDataSource{Type: []string{text(t)}}
 	}
-	ds := &PersonDataSource{Type: []string{}}
-	for _, t := range types {
-		ds.Type = append(ds.Type, text(t))
-	}
-	return ds
+	return &PersonDataSource{}
 }
 
-func inference(raw json.RawMessage) *InferenceData {
-	m := object(raw)
-	if m == nil {
+func inference(raw []byte) *InferenceData {
+	if !members(raw, func(_, _ []byte) {}) {
 		return nil
 	}
 	var d InferenceData
-	json.Unmarshal(m["confidenceScore"], &d.ConfidenceScore)
-	json.Unmarshal(m["userHasVerifiedAccuracy"], &d.UserHasVerifiedAccuracy)
+	json.Unmarshal(last(raw, "confidenceScore"), &d.ConfidenceScore)
+	json.Unmarshal(last(raw, "userHasVerifiedAccuracy"), &d.UserHasVerifiedAccuracy)
 	return &d
-}
-
-// entryJSON is an entry as langcard writes it: Graph's property names,
-// null for what is not set.
-type entryJSON struct {
-	ID                   string            `json:"id"`
-	AllowedAudiences     nullable          `json:"allowedAudiences"`
-	Inference            *InferenceData    `json:"inference"`
-	CreatedDateTime      *DateTime         `json:"createdDateTime"`
-	CreatedBy            *IdentitySet      `json:"createdBy"`
-	LastModifiedDateTime *DateTime         `json:"lastModifiedDateTime"`
-	LastModifiedBy       *IdentitySet      `json:"lastModifiedBy"`
-	Source               *PersonDataSource `json:"source"`
-	DisplayName          nullable          `json:"displayName"`
-	Tag                  nullable          `json:"tag"`
-	Spoken               nullable          `json:"spoken"`
-	Written              nullable          `json:"written"`
-	Reading              nullable          `json:"reading"`
-}
-
-// nullable is a string written as null when empty.
-type nullable string
-
-func (n nullable) MarshalJSON() ([]byte, error) {
-	if n == "" {
-		return []byte("null"), nil
-	}
-	return json.Marshal(string(n))
 }
 
 var modelled = map[string]bool{
@@ -190,36 +292,193 @@ var modelled = map[string]bool{
 	PropTag: true, PropSpoken: true, PropWritten: true, PropReading: true,
 }
 
-// MarshalJSON writes the entry with Graph's property names, then the
-// properties kept in Extra (in name order), as they came.
-func (lp LanguageProficiency) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(entryJSON{
-		ID: lp.ID, AllowedAudiences: nullable(lp.AllowedAudiences), Inference: lp.Inference,
-		CreatedDateTime: lp.CreatedDateTime, CreatedBy: lp.CreatedBy,
-		LastModifiedDateTime: lp.LastModifiedDateTime, LastModifiedBy: lp.LastModifiedBy, Source: lp.Source,
-		DisplayName: nullable(lp.DisplayName), Tag: nullable(lp.Tag),
-		Spoken: nullable(lp.Spoken), Written: nullable(lp.Written), Reading: nullable(lp.Reading),
-	})
-	if err != nil || len(lp.Extra) == 0 {
-		return b, err
+// MarshalJSON writes the entry with Graph's property names, null for what
+// is not set, then the properties kept in Extra (in name order), as they
+// came. It is AppendJSON.
+func (lp LanguageProficiency) MarshalJSON() ([]byte, error) { return lp.AppendJSON(nil), nil }
+
+// AppendJSON appends the entry's JSON to b: what encoding/json writes for
+// it, compact and HTML-safe, written directly (an entry is what the JSON
+// API answers most, and encoding/json checks and compacts again whatever
+// a MarshalJSON returns).
+func (lp LanguageProficiency) AppendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, lp.ID)
+	b = append(b, `,"allowedAudiences":`...)
+	b = appendNullable(b, string(lp.AllowedAudiences))
+	b = append(b, `,"inference":`...)
+	if d := lp.Inference; d == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"confidenceScore":`...)
+		b = appendFloat(b, d.ConfidenceScore)
+		b = append(b, `,"userHasVerifiedAccuracy":`...)
+		b = strconv.AppendBool(b, d.UserHasVerifiedAccuracy)
+		b = append(b, '}')
 	}
-	b = b[:len(b)-1]
-	for _, name := range slices.Sorted(maps.Keys(lp.Extra)) {
-		raw := lp.Extra[name]
-		if modelled[name] || strings.Contains(name, "@") || !json.Valid(raw) {
-			continue
+	b = append(b, `,"createdDateTime":`...)
+	b = appendDateTime(b, lp.CreatedDateTime)
+	b = append(b, `,"createdBy":`...)
+	b = appendIdentitySet(b, lp.CreatedBy)
+	b = append(b, `,"lastModifiedDateTime":`...)
+	b = appendDateTime(b, lp.LastModifiedDateTime)
+	b = append(b, `,"lastModifiedBy":`...)
+	b = appendIdentitySet(b, lp.LastModifiedBy)
+	b = append(b, `,"source":`...)
+	if src := lp.Source; src == nil {
+		b = append(b, "null"...)
+	} else if src.Type == nil {
+		b = append(b, `{"type":null}`...)
+	} else {
+		b = append(b, `{"type":[`...)
+		for i, t := range src.Type {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, t)
 		}
-		k, _ := json.Marshal(name)
-		b = append(append(append(append(b, ','), k...), ':'), raw...)
+		b = append(b, "]}"...)
 	}
-	return append(b, '}'), nil
+	for _, p := range [...]struct{ name, value string }{
+		{PropDisplayName, lp.DisplayName}, {PropTag, lp.Tag},
+		{PropSpoken, string(lp.Spoken)}, {PropWritten, string(lp.Written)}, {PropReading, string(lp.Reading)},
+	} {
+		b = append(append(append(b, ',', '"'), p.name...), '"', ':')
+		b = appendNullable(b, p.value)
+	}
+	if len(lp.Extra) > 0 {
+		var buf bytes.Buffer
+		for _, name := range slices.Sorted(maps.Keys(lp.Extra)) {
+			raw := lp.Extra[name]
+			if modelled[name] || strings.Contains(name, "@") || !json.Valid(raw) {
+				continue
+			}
+			buf.Reset()
+			json.Compact(&buf, raw)
+			b = appendString(append(b, ','), name)
+			b = append(b, ':')
+			b = appendHTMLSafe(b, buf.Bytes())
+		}
+	}
+	return append(b, '}')
 }
 
 // MarshalJSON writes an identity as Graph does: null for what it lacks
 // (services appear as {"displayName":"MsGraph","id":null}).
-func (i Identity) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		DisplayName nullable `json:"displayName"`
-		ID          nullable `json:"id"`
-	}{nullable(i.DisplayName), nullable(i.ID)})
+func (i Identity) MarshalJSON() ([]byte, error) { return appendIdentity(nil, &i), nil }
+
+func appendIdentitySet(b []byte, set *IdentitySet) []byte {
+	if set == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"application":`...)
+	b = appendIdentity(b, set.Application)
+	b = append(b, `,"device":`...)
+	b = appendIdentity(b, set.Device)
+	b = append(b, `,"user":`...)
+	b = appendIdentity(b, set.User)
+	return append(b, '}')
+}
+
+func appendIdentity(b []byte, i *Identity) []byte {
+	if i == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"displayName":`...)
+	b = appendNullable(b, i.DisplayName)
+	b = append(b, `,"id":`...)
+	b = appendNullable(b, i.ID)
+	return append(b, '}')
+}
+
+func appendDateTime(b []byte, d *DateTime) []byte {
+	if d == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, string(*d))
+}
+
+// appendNullable writes s, or null when it is empty.
+func appendNullable(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendString(b, s)
+}
+
+// appendFloat writes f as encoding/json does (null when it is not finite,
+// which JSON cannot say and Graph cannot have sent).
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1] // e-07 is written e-7
+		b = b[:n-1]
+	}
+	return b
+}
+
+const hex = "0123456789abcdef"
+
+// appendString writes s as a JSON string as encoding/json does: <, > and
+// & escaped, and U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
+}
+
+// appendHTMLSafe appends compact JSON with <, >, &, U+2028 and U+2029 in
+// its strings escaped, as encoding/json leaves a MarshalJSON's output.
+func appendHTMLSafe(b, compact []byte) []byte {
+	var buf bytes.Buffer
+	json.HTMLEscape(&buf, compact)
+	return append(b, buf.Bytes()...)
 }
