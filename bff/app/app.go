@@ -6,16 +6,17 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/redisstore"
+	"github.com/alexedwards/scs/goredisstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/coreos/go-oidc/v3/oidc"
-	"github.com/gomodule/redigo/redis"
+	"github.com/redis/go-redis/v9"
 
 	"langcard/bff/auth"
 	"langcard/bff/config"
@@ -38,6 +39,8 @@ type App struct {
 	// Demo is the demo environment (nil with a tenant).
 	Demo  *demo.Env
 	owned bool // Demo was started by this App
+	// closers release what New opened (the Redis client).
+	closers []func() error
 }
 
 // New builds the BFF described by cfg.
@@ -89,9 +92,13 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	var store scs.Store = memstore.New()
 	var locker auth.Locker
 	if cfg.RedisURL != "" {
-		pool := redisPool(cfg.RedisURL)
-		store = redisstore.NewWithPrefix(pool, "langcard:session:")
-		locker = redisLocker{pool}
+		rc, err := redisClient(cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, rc.Close)
+		store = goredisstore.NewWithPrefix(rc, "langcard:session:")
+		locker = redisLocker{rc}
 	}
 	sm := session.New(store, cfg.SessionLifetime, cfg.SessionIdle)
 	sm.Cookie.Name = "langcard"
@@ -119,11 +126,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {
-			if st, ok := sm.Store.(scs.CtxStore); ok {
-				_, _, err := st.FindCtx(ctx, "readiness-probe")
-				return err
-			}
-			_, _, err := sm.Store.Find("readiness-probe")
+			_, _, err := session.Ctx(sm.Store).FindCtx(ctx, "readiness-probe")
 			return err
 		},
 	})
@@ -136,26 +139,24 @@ func (a *App) Drain() { a.server.Drain() }
 
 // Close stops what New started.
 func (a *App) Close() error {
-	if a.owned {
-		return a.Demo.Close()
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c())
 	}
-	return nil
+	if a.owned {
+		errs = append(errs, a.Demo.Close())
+	}
+	return errors.Join(errs...)
 }
 
-// redisPool connects to Redis with short timeouts, so a Redis outage
+// redisClient connects to Redis with short timeouts, so a Redis outage
 // answers 503 quickly rather than hanging requests.
-func redisPool(url string) *redis.Pool {
-	return &redis.Pool{
-		MaxIdle: 16, IdleTimeout: 4 * time.Minute,
-		Dial: func() (redis.Conn, error) {
-			return redis.DialURL(url, redis.DialConnectTimeout(2*time.Second), redis.DialReadTimeout(2*time.Second), redis.DialWriteTimeout(2*time.Second))
-		},
-		TestOnBorrow: func(c redis.Conn, idle time.Time) error {
-			if time.Since(idle) < time.Minute {
-				return nil
-			}
-			_, err := c.Do("PING")
-			return err
-		},
+func redisClient(url string) (*redis.Client, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("LANGCARD_REDIS_URL: %w", err)
 	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
+	opt.MaxRetries = 1
+	return redis.NewClient(opt), nil
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomodule/redigo/redis"
+	"github.com/redis/go-redis/v9"
 
 	"langcard/bff/demo"
 )
@@ -40,12 +41,10 @@ func redisServer(t *testing.T) (string, *exec.Cmd) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	u := "redis://127.0.0.1:" + port + "/0"
+	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + port, MaxRetries: -1})
+	defer c.Close()
 	for i := 0; ; i++ {
-		c, err := redis.DialURL(u)
-		if err == nil {
-			_, err = c.Do("PING")
-			c.Close()
-		}
+		err := c.Ping(context.Background()).Err()
 		if err == nil {
 			return u, cmd
 		}
@@ -83,12 +82,13 @@ func TestReplicasShareSessionsInRedis(t *testing.T) {
 	// A session that expires in Redis is 401 on both, never 500.
 	br = a.signIn(demo.Innocenty.UPN)
 	token := br.cookie("langcard").Value
-	c, err := redis.DialURL(redisURL)
+	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := redis.NewClient(opt)
 	defer c.Close()
-	if n, err := redis.Int(c.Do("DEL", "langcard:session:"+token)); err != nil || n != 1 {
+	if n, err := c.Del(context.Background(), "langcard:session:"+token).Result(); err != nil || n != 1 {
 		t.Fatalf("deleting the session key: %d %v (sessions are not where the test looks)", n, err)
 	}
 	wantStatus(t, br.api("GET", "/api/me/languages", ""), 401)

@@ -73,7 +73,7 @@ type Auth struct {
 	verifier    *oidc.IDTokenVerifier
 	endSession  string
 	sessions    *scs.SessionManager
-	store       scs.Store // the session store, which also holds the tokens
+	store       scs.CtxStore // the session store, which also holds the tokens
 	records     *session.Memo[tokenRecord]
 	login       *sessions.CookieStore
 	loginPrefix string
@@ -161,7 +161,7 @@ func New(o Options) (*Auth, error) {
 		verifier:    o.Provider.Verifier(&oidc.Config{ClientID: o.ClientID}),
 		endSession:  claims.EndSession,
 		sessions:    o.Sessions,
-		store:       cmp.Or[scs.Store](o.Store, o.Sessions.Store),
+		store:       session.Ctx(cmp.Or[scs.Store](o.Store, o.Sessions.Store)),
 		records:     session.NewMemo[tokenRecord](session.MaxRemembered),
 		login:       login,
 		loginPrefix: prefix,
@@ -213,7 +213,10 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 	if !ok {
 		return "", ErrSignedOut
 	}
-	rec, ok := a.loadTokens(ctx, s.TokenRef)
+	rec, ok, err := a.readTokens(ctx, s.TokenRef)
+	if err != nil {
+		return "", err
+	}
 	if !ok {
 		// Ended elsewhere: signed out on another replica, or past the
 		// person's session limit.

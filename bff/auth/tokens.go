@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -48,34 +50,53 @@ func newRef() string {
 
 // loadTokens reads a session's token record. A record decodes once per
 // process (a.records remembers it by its bytes): every request reads it.
+// A store that cannot be read is not a missing record (see readTokens).
 func (a *Auth) loadTokens(ctx context.Context, ref string) (tokenRecord, bool) {
-	data, found, err := a.store.Find(tokenKey(ref))
-	if err != nil || !found {
-		return tokenRecord{}, false
+	rec, ok, _ := a.readTokens(ctx, ref)
+	return rec, ok
+}
+
+// readTokens is loadTokens with the store's error (ErrStoreUnavailable).
+func (a *Auth) readTokens(ctx context.Context, ref string) (tokenRecord, bool, error) {
+	data, found, err := a.store.FindCtx(ctx, tokenKey(ref))
+	if err != nil {
+		return tokenRecord{}, false, fmt.Errorf("%w: %w", ErrStoreUnavailable, err)
+	}
+	if !found {
+		return tokenRecord{}, false, nil
 	}
 	rec, ok := a.records.Get(data)
 	if !ok {
 		if json.Unmarshal(data, &rec) != nil {
-			return tokenRecord{}, false
+			return tokenRecord{}, false, nil
 		}
 		a.records.Put(data, rec)
 	}
-	return rec, rec.AccessToken != ""
+	return rec, rec.AccessToken != "", nil
 }
 
+// ErrStoreUnavailable means the session store could not be read: the
+// session is kept, and the request can be tried again.
+var ErrStoreUnavailable = errors.New("auth: the session store cannot be reached")
+
+// The writes below finish even when the request that asked for them has
+// gone: a sign-out or a refresh is not half done.
+
 func (a *Auth) saveTokens(ctx context.Context, ref string, rec tokenRecord) error {
+	ctx = context.WithoutCancel(ctx)
 	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	return a.store.Commit(tokenKey(ref), data, a.now().Add(a.sessions.Lifetime))
+	return a.store.CommitCtx(ctx, tokenKey(ref), data, a.now().Add(a.sessions.Lifetime))
 }
 
 // register records a new session of a person and ends their oldest
 // sessions past MaxSessionsPerPerson.
 func (a *Auth) register(ctx context.Context, oid, ref string) {
+	ctx = context.WithoutCancel(ctx)
 	var p personRecord
-	if data, found, err := a.store.Find(personKey(oid)); err == nil && found {
+	if data, found, err := a.store.FindCtx(ctx, personKey(oid)); err == nil && found {
 		json.Unmarshal(data, &p)
 	}
 	// Forget sessions that ended on their own.
@@ -90,14 +111,15 @@ func (a *Auth) register(ctx context.Context, oid, ref string) {
 		p.Refs = p.Refs[1:]
 	}
 	if data, err := json.Marshal(p); err == nil {
-		a.store.Commit(personKey(oid), data, a.now().Add(a.sessions.Lifetime))
+		a.store.CommitCtx(ctx, personKey(oid), data, a.now().Add(a.sessions.Lifetime))
 	}
 }
 
 // end ends the session whose tokens are ref: both records go.
 func (a *Auth) end(ctx context.Context, ref string) {
+	ctx = context.WithoutCancel(ctx)
 	if rec, ok := a.loadTokens(ctx, ref); ok && rec.Session != "" {
-		a.store.Delete(rec.Session)
+		a.store.DeleteCtx(ctx, rec.Session)
 	}
-	a.store.Delete(tokenKey(ref))
+	a.store.DeleteCtx(ctx, tokenKey(ref))
 }

@@ -181,7 +181,7 @@ func listPage(data []byte) (Listing, string, error) {
 // an object or has no id langcard can put in a path.
 func entry(raw []byte) (langprof.LanguageProficiency, error) {
 	var lp langprof.LanguageProficiency
-	if err := json.Unmarshal(raw, &lp); err != nil {
+	if err := lp.UnmarshalJSON(raw); err != nil { // it checks raw is JSON: no second pass
 		return lp, err
 	}
 	switch {

@@ -85,6 +85,9 @@ func classify(err error) *Error {
 		return &Error{Status: le.Status, Code: "signInFailed", Title: "errtitle.signInFailed", Message: le.Message, Key: le.Key, Args: le.Args}
 	case errors.Is(err, auth.ErrSignedOut):
 		return errSignedOut
+	case errors.Is(err, auth.ErrStoreUnavailable):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err,
+			Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."}
 	case errors.Is(err, auth.ErrRefreshUnavailable):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err, Key: "err.refreshUnavailable",
 			Message: "Your sign-in could not be renewed because the identity provider is unreachable. Nothing was changed; try again shortly."}

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"langcard/bff/graph"
 	"langcard/bff/session"
 	"langcard/web/langprof"
@@ -51,6 +49,30 @@ type recentWrites []recentWrite
 
 func init() { gob.Register(recentWrites{}) }
 
+// MarshalJSON writes the record as encoding/json would, the entries
+// written directly (langprof's AppendJSON), not checked and compacted again.
+func (ws recentWrites) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 512*len(ws)+2)
+	b = append(b, '[')
+	for i, w := range ws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		at, err := w.At.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `{"at":`...), at...)
+		b = langprof.AppendString(append(b, `,"target":`...), w.Target)
+		b = langprof.AppendString(append(b, `,"id":`...), w.ID)
+		if w.Entry != nil {
+			b = w.Entry.AppendJSON(append(b, `,"entry":`...))
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
+}
+
 // recentLocks make one process's writes of a session's record follow one
 // another (replicas writing the same session's record at the same moment
 // may still lose one of two writes from the overlay, as before: it only
@@ -63,7 +85,7 @@ var recentLocks [64]sync.Mutex
 var recentRecords = session.NewMemo[[]recentWrite](session.MaxRemembered)
 
 func (s *Server) recent(c *call) []recentWrite {
-	data, found, err := findCtx(c.ctx, s.Sessions.Store, recentKey(c.session))
+	data, found, err := session.Ctx(s.Sessions.Store).FindCtx(c.ctx, recentKey(c.session))
 	if err != nil || !found {
 		return nil
 	}
@@ -91,31 +113,15 @@ func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) 
 	if len(ws) > maxRecent {
 		ws = ws[len(ws)-maxRecent:]
 	}
-	data, err := json.Marshal(ws)
+	data, err := recentWrites(ws).MarshalJSON()
 	if err == nil {
 		recentRecords.Put(data, ws)
-		err = commitCtx(c.ctx, s.Sessions.Store, recentKey(c.session), data, time.Now().Add(recentTTL))
+		err = session.Ctx(s.Sessions.Store).CommitCtx(context.WithoutCancel(c.ctx), recentKey(c.session), data, time.Now().Add(recentTTL))
 	}
 	if err != nil {
 		s.Metrics.StoreError()
 		s.Logger.Warn("recent write not kept", "error", err)
 	}
-}
-
-// findCtx and commitCtx use the store's context-taking methods when it
-// has them.
-func findCtx(ctx context.Context, st scs.Store, key string) ([]byte, bool, error) {
-	if cs, ok := st.(scs.CtxStore); ok {
-		return cs.FindCtx(ctx, key)
-	}
-	return st.Find(key)
-}
-
-func commitCtx(ctx context.Context, st scs.Store, key string, b []byte, expiry time.Time) error {
-	if cs, ok := st.(scs.CtxStore); ok {
-		return cs.CommitCtx(ctx, key, b, expiry)
-	}
-	return st.Commit(key, b, expiry)
 }
 
 // listing is what a viewer is shown of a profile.

@@ -26,7 +26,7 @@ func New(store scs.Store, lifetime, idle time.Duration) *scs.SessionManager {
 	sm.Lifetime = lifetime
 	sm.Store = store
 	if idle > 0 {
-		sm.Store = idleStore{store, idle}
+		sm.Store = idleStore{Ctx(store), idle}
 	}
 	sm.Codec = NewCodec(scs.GobCodec{})
 	return sm
@@ -54,14 +54,33 @@ func Touch(sm *scs.SessionManager, idle time.Duration) func(http.Handler) http.H
 	}
 }
 
-// idleStore gives every saved session at most idle to live.
-type idleStore struct {
-	scs.Store
-	idle time.Duration
+// Ctx returns store's context-taking methods: its own, or its plain ones
+// (a store without them ignores the context).
+func Ctx(store scs.Store) scs.CtxStore {
+	if cs, ok := store.(scs.CtxStore); ok {
+		return cs
+	}
+	return plainStore{store}
 }
 
-func (s idleStore) Commit(token string, b []byte, expiry time.Time) error {
-	return s.Store.Commit(token, b, s.cap(expiry))
+type plainStore struct{ scs.Store }
+
+func (p plainStore) FindCtx(_ context.Context, token string) ([]byte, bool, error) {
+	return p.Find(token)
+}
+
+func (p plainStore) CommitCtx(_ context.Context, token string, b []byte, expiry time.Time) error {
+	return p.Commit(token, b, expiry)
+}
+
+func (p plainStore) DeleteCtx(_ context.Context, token string) error { return p.Delete(token) }
+
+// idleStore gives every saved session at most idle to live. scs calls its
+// context-taking methods; the plain ones (some stores have them only to
+// panic) use the context-taking ones.
+type idleStore struct {
+	store scs.CtxStore
+	idle  time.Duration
 }
 
 func (s idleStore) cap(expiry time.Time) time.Time {
@@ -71,25 +90,24 @@ func (s idleStore) cap(expiry time.Time) time.Time {
 	return expiry
 }
 
-// The context-taking methods reach the store's own when it has them.
-
 func (s idleStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	if cs, ok := s.Store.(scs.CtxStore); ok {
-		return cs.FindCtx(ctx, token)
-	}
-	return s.Store.Find(token)
+	return s.store.FindCtx(ctx, token)
 }
 
 func (s idleStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	if cs, ok := s.Store.(scs.CtxStore); ok {
-		return cs.CommitCtx(ctx, token, b, s.cap(expiry))
-	}
-	return s.Commit(token, b, expiry)
+	return s.store.CommitCtx(ctx, token, b, s.cap(expiry))
 }
 
 func (s idleStore) DeleteCtx(ctx context.Context, token string) error {
-	if cs, ok := s.Store.(scs.CtxStore); ok {
-		return cs.DeleteCtx(ctx, token)
-	}
-	return s.Store.Delete(token)
+	return s.store.DeleteCtx(ctx, token)
 }
+
+func (s idleStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+func (s idleStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+
+func (s idleStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }

@@ -303,7 +303,7 @@ func (lp LanguageProficiency) MarshalJSON() ([]byte, error) { return lp.AppendJS
 // a MarshalJSON returns).
 func (lp LanguageProficiency) AppendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, lp.ID)
+	b = AppendString(b, lp.ID)
 	b = append(b, `,"allowedAudiences":`...)
 	b = appendNullable(b, string(lp.AllowedAudiences))
 	b = append(b, `,"inference":`...)
@@ -335,7 +335,7 @@ func (lp LanguageProficiency) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, t)
+			b = AppendString(b, t)
 		}
 		b = append(b, "]}"...)
 	}
@@ -355,7 +355,7 @@ func (lp LanguageProficiency) AppendJSON(b []byte) []byte {
 			}
 			buf.Reset()
 			json.Compact(&buf, raw)
-			b = appendString(append(b, ','), name)
+			b = AppendString(append(b, ','), name)
 			b = append(b, ':')
 			b = appendHTMLSafe(b, buf.Bytes())
 		}
@@ -395,7 +395,7 @@ func appendDateTime(b []byte, d *DateTime) []byte {
 	if d == nil {
 		return append(b, "null"...)
 	}
-	return appendString(b, string(*d))
+	return AppendString(b, string(*d))
 }
 
 // appendNullable writes s, or null when it is empty.
@@ -403,7 +403,7 @@ func appendNullable(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return appendString(b, s)
+	return AppendString(b, s)
 }
 
 // appendFloat writes f as encoding/json does (null when it is not finite,
@@ -426,9 +426,9 @@ func appendFloat(b []byte, f float64) []byte {
 
 const hex = "0123456789abcdef"
 
-// appendString writes s as a JSON string as encoding/json does: <, > and
-// & escaped, and U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
-func appendString(b []byte, s string) []byte {
+// AppendString appends s as a JSON string as encoding/json writes it: <,
+// > and & escaped, and U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
