@@ -26,15 +26,19 @@
   var reg = window.langcard = window.langcard || { roots: [] };
   var loading = false;
 
-  function loadWidget(root) {
-    if (loading || !root.dataset.wasm) return;
+  // loadWidget adds the widget's script to the page, once. The answer
+  // with the cards names it in a header, so that it loads while the cards
+  // are read and laid out; a card names it too.
+  function loadWidget(src, wasm) {
+    if (loading || !src || !wasm) return null;
     loading = true;
     var s = document.createElement("script");
-    s.src = root.dataset.script;
+    s.src = src;
     s.async = true;
-    s.dataset.wasm = root.dataset.wasm;
+    s.dataset.wasm = wasm;
     s.setAttribute("data-embedded", "");
     document.head.appendChild(s);
+    return s;
   }
 
   // forgetDrafts removes the widget's unsaved edits from this origin's
@@ -62,11 +66,12 @@
     el.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail: detail }));
   }
 
-  // fill puts one card's markup in its shadow root and hydrates it.
-  function fill(shadow, html) {
+  // fill puts one card's markup (parsed once, inert, in the answer's
+  // <template>) in its shadow root and hydrates it.
+  function fill(shadow, content) {
     var old = shadow.querySelector(".langcard[data-hydrated]");
     if (old && reg.release) reg.release(old); // shown again (an attribute changed): let the old editor go
-    shadow.innerHTML = html; // the BFF's own markup: no script runs from it
+    shadow.replaceChildren(content); // the BFF's own markup: no script runs from it
     var root = shadow.querySelector(".langcard");
     if (!root) return unreachable(shadow);
     requestAnimationFrame(function () { performance.mark("langcard-visible"); });
@@ -78,7 +83,8 @@
     if (reg.ui) reg.ui.bind(root);
     if (!shadow.host.isConnected) return (shadow.host._released = true); // gone already: hydrated if it comes back
     if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
-    loadWidget(root);
+    if (reg.start) reg.start();
+    loadWidget(root.dataset.script, root.dataset.wasm);
   }
 
   // Every card of the page's markup is fetched with the others, in one
@@ -93,13 +99,26 @@
     var q = new URLSearchParams({ returnTo: location.href });
     batch.forEach(function (c) { q.append("el", describe(c.el)); });
     fetch(bff + "/embed/cards?" + q, { credentials: "include" })
-      .then(function (r) { return r.text(); })
-      .then(function (html) {
+      .then(function (r) {
+        var widget = (r.headers.get("Langcard-Widget") || "").split(" ");
+        var s = loadWidget(widget[0], widget[1]);
+        // A script that is on its way from the cache gets a few
+        // milliseconds, so that the cards are in use the moment they show.
+        var loaded = new Promise(function (done) {
+          if (!s) return done();
+          s.addEventListener("load", done);
+          s.addEventListener("error", done);
+          setTimeout(done, 10);
+        });
+        return Promise.all([r.text(), loaded]);
+      })
+      .then(function (got) {
+        var html = got[0];
         var t = document.createElement("template");
         t.innerHTML = html;
         batch.forEach(function (c, i) {
           var part = t.content.querySelector('template[data-el="' + i + '"]');
-          if (part) fill(c.shadow, part.innerHTML); else unreachable(c.shadow);
+          if (part) fill(c.shadow, part.content); else unreachable(c.shadow);
         });
       })
       .catch(function () { batch.forEach(function (c) { unreachable(c.shadow); }); });

@@ -179,9 +179,9 @@
         e.preventDefault();
         if (a.classList.contains("edit")) ui.open(card); else ui.cancel(card);
       });
-      // Language fields become comboboxes now, and any parsed later (this
-      // script is async: the page may still be arriving) when focused.
-      root.querySelectorAll("input[list]").forEach(combobox);
+      // A language field becomes the combobox when it is first focused
+      // (made at once, its list and live region would have the browser lay
+      // the whole card out again before anyone uses it).
       root.addEventListener("focusin", function (e) {
         if (e.target.matches && e.target.matches("input[list]")) combobox(e.target);
       });
@@ -487,13 +487,21 @@
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
     else resolve();
   });
-  parsed.then(function () {
-    return new Promise(function (painted) {
-      requestAnimationFrame(function () { setTimeout(painted, 0); });
-      setTimeout(painted, 200);
-    });
-  })
-    .then(function () { return WebAssembly.instantiateStreaming(fetch(wasm, { credentials: "same-origin" }), go.importObject); })
-    .then(function (done) { go.run(done.instance); })
-    .catch(function (err) { console.warn("langcard: the widget did not start; the forms still work.", err); });
+  var started = false;
+  // start fetches and compiles the module, once; on a host page embed.js
+  // calls it when it has filled a card (this script may arrive first).
+  reg.start = function () {
+    if (started) return;
+    started = true;
+    parsed.then(function () {
+      return new Promise(function (painted) {
+        requestAnimationFrame(function () { setTimeout(painted, 0); });
+        setTimeout(painted, 200);
+      });
+    })
+      .then(function () { return WebAssembly.instantiateStreaming(fetch(wasm, { credentials: "same-origin" }), go.importObject); })
+      .then(function (done) { go.run(done.instance); })
+      .catch(function (err) { console.warn("langcard: the widget did not start; the forms still work.", err); });
+  };
+  if (!script.hasAttribute("data-embedded") || reg.roots.length) reg.start();
 })();

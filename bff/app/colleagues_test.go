@@ -165,6 +165,22 @@ func TestTeamPageOneRoundTrip(t *testing.T) {
 	if len(reqs) != 2 || reqs[0].EscapedPath != "/beta/$batch" || reqs[1].EscapedPath != "/beta/$batch" {
 		t.Errorf("Graph got %d requests for 20 people, want two batches", len(reqs))
 	}
+	// Colleagues' cards alone need no widget; with the viewer's own card,
+	// the answer names the widget before the cards (readable by the host
+	// page), and the cards name the same.
+	if wd := r.Header.Get("Langcard-Widget"); wd != "" {
+		t.Errorf("an answer of colleagues' cards names the widget: %q", wd)
+	}
+	own := b.do("GET", els(1, "full:"), nil, map[string]string{"Origin": embedOrigin})
+	wd := strings.Fields(own.Header.Get("Langcard-Widget"))
+	if len(wd) != 2 || !strings.Contains(wd[0], "/static/widget.") || !strings.HasSuffix(wd[0], ".js") || !strings.HasSuffix(wd[1], ".wasm") ||
+		!strings.Contains(own.body, `data-script="`+wd[0]+`"`) || !strings.Contains(own.body, `data-wasm="`+wd[1]+`"`) {
+		t.Errorf("the answer with the viewer's card names the widget %q", own.Header.Get("Langcard-Widget"))
+	}
+	if got := own.Header.Get("Access-Control-Expose-Headers"); got != "Langcard-Widget" {
+		t.Errorf("Access-Control-Expose-Headers %q: the host page cannot read the widget's name", got)
+	}
+
 	if strings.Contains(r.body, "@contoso.example’s profile") {
 		i := strings.Index(r.body, "@contoso.example’s profile")
 		t.Errorf("a colleague's card is titled by their address, not their name: %s", r.body[max(0, i-300):i+30])

@@ -220,9 +220,19 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	var frags []templates.Fragment
 	for _, p := range s.embedViews(r, els) {
 		frags = append(frags, templates.Fragment{Editor: p.e, SignIn: p.signIn, Message: p.message})
+		// The widget's script and module, named before the cards, so that
+		// embed.js loads the script while it reads and lays them out.
+		if wd := p.e.Chrome.Widget; wd.Script != "" && p.signIn == "" && p.message == "" && !p.e.ReadOnly && w.Header().Get(widgetHeader) == "" {
+			w.Header().Set(widgetHeader, wd.Script+" "+wd.WASM)
+			w.Header().Set("Access-Control-Expose-Headers", widgetHeader)
+		}
 	}
 	s.render(w, r, http.StatusOK, templates.EmbedFragments(frags))
 }
+
+// widgetHeader names, on an answer with editable cards, the widget's
+// script and module ("<script URL> <module URL>").
+const widgetHeader = "Langcard-Widget"
 
 // maxEmbedded bounds the cards one request may ask for.
 const maxEmbedded = 100
