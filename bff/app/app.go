@@ -23,6 +23,7 @@ import (
 	"langcard/bff/demo"
 	"langcard/bff/graph"
 	"langcard/bff/metrics"
+	"langcard/bff/recent"
 	"langcard/bff/server"
 	"langcard/bff/session"
 	"langcard/static"
@@ -91,6 +92,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 
 	var store scs.Store = memstore.New()
 	var locker auth.Locker
+	var writes recent.Store
 	if cfg.RedisURL != "" {
 		rc, err := redisClient(cfg.RedisURL)
 		if err != nil {
@@ -99,6 +101,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		a.closers = append(a.closers, rc.Close)
 		store = goredisstore.NewWithPrefix(rc, "langcard:session:")
 		locker = redisLocker{rc}
+		writes = recent.NewRedis(rc, "langcard:recent:")
 	}
 	sm := session.New(store, cfg.SessionLifetime, cfg.SessionIdle)
 	sm.Cookie.Name = "langcard"
@@ -122,7 +125,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		return nil, fmt.Errorf("loading static assets: %w", err)
 	}
 	a.server = server.New(server.Options{
-		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle,
+		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, Recent: writes,
 		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {

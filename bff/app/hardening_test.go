@@ -11,13 +11,14 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/demo"
+	"langcard/bff/dev/redistest"
 )
 
 // Static assets and health checks never touch the session: no cookie on
 // a public, immutable answer, and they keep serving while the session
 // store is down (security.md rule 17).
 func TestAssetsAndHealthLeaveTheSessionAlone(t *testing.T) {
-	u, redis := redisServer(t)
+	u, redis := redistest.Server(t)
 	h := newHarness(t, withRedis(u))
 	b := h.signIn(demo.Innocenty.UPN)
 	page := b.get("/").body

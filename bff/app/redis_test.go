@@ -2,11 +2,8 @@ package app_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
-	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,51 +12,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"langcard/bff/demo"
+	"langcard/bff/dev/redistest"
 )
-
-// redisServer starts a real redis-server on a free loopback port for the
-// test and returns its URL. Without one the test is skipped, except under
-// CI=true, where that is a failure.
-func redisServer(t *testing.T) (string, *exec.Cmd) {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if ciMode() {
-			t.Fatal("redis-server not found: Redis tests may not be skipped in CI (apt-get install redis-server)")
-		}
-		t.Skip("redis-server not found; make test installs it (apt-get install redis-server)")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	u := "redis://127.0.0.1:" + port + "/0"
-	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + port, MaxRetries: -1})
-	defer c.Close()
-	for i := 0; ; i++ {
-		err := c.Ping(context.Background()).Err()
-		if err == nil {
-			return u, cmd
-		}
-		if i == 100 {
-			t.Fatalf("redis-server did not answer: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // Two replicas sharing sessions in Redis: a session started on one works
 // on the other; sign-out and expiry on one hold on both; a missing session
 // is 401 and a Redis outage 503, never 500 (security.md rule 16).
 func TestReplicasShareSessionsInRedis(t *testing.T) {
-	redisURL, server := redisServer(t)
+	redisURL, server := redistest.Server(t)
 	a := newHarness(t, withRedis(redisURL))
 	b := a.replica(withRedis(redisURL))
 
@@ -69,10 +29,17 @@ func TestReplicasShareSessionsInRedis(t *testing.T) {
 	if r := viaB.api("GET", "/api/session", ""); r.StatusCode != 200 || !strings.Contains(r.body, demo.Innocenty.UPN) {
 		t.Fatalf("replica B does not know the session started on A: %d %s", r.StatusCode, r.body)
 	}
+	// A save through B shows in a list through A while Graph's lists lag:
+	// the session's recent writes are shared too.
+	a.graph.SetLag(time.Hour)
 	wantStatus(t, viaB.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`), 200)
 	if got := a.graph.Languages(demo.Innocenty.ID)[0].Spoken; got != "elementary" {
 		t.Errorf("spoken %q after a PATCH through B", got)
 	}
+	if r := br.api("GET", "/api/me/languages", ""); !strings.Contains(r.body, `"spoken":"elementary"`) {
+		t.Errorf("replica A lists the entry as before the save through B: %s", r.body)
+	}
+	a.graph.SetLag(0)
 
 	// Sign out on B: A refuses the session too.
 	wantStatus(t, viaB.post("/logout", url.Values{}), http.StatusSeeOther)
@@ -110,7 +77,7 @@ func TestReplicasShareSessionsInRedis(t *testing.T) {
 // Two replicas on one Redis refresh a session's token once between them
 // (counted at the identity provider), not once each.
 func TestRefreshOnceAcrossReplicas(t *testing.T) {
-	redisURL, _ := redisServer(t)
+	redisURL, _ := redistest.Server(t)
 	a := newHarness(t, withRedis(redisURL))
 	b := a.replica(withRedis(redisURL))
 	a.idp.SetAccessTTL(time.Minute) // inside the refresh margin: the next request refreshes

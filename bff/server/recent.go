@@ -3,124 +3,42 @@ package server
 import (
 	"context"
 	"encoding/gob"
-	"encoding/json"
 	"errors"
-	"hash/fnv"
 	"slices"
-	"sync"
 	"time"
 
 	"langcard/bff/graph"
-	"langcard/bff/session"
+	"langcard/bff/recent"
 	"langcard/web/langprof"
 )
 
-// Graph's lists are not read-after-write consistent (graph.md): a list
-// made just after a save may still show the old entry. So each session
-// remembers its own recent writes, as Graph answered them, and every list
-// it is shown (pages, embedded cards, the JSON API) puts them over what
-// Graph listed, until Graph catches up or recentTTL passes.
-//
-// They are a record of their own in the session store, beside the
-// session's tokens and under the same reference, not a value in the
-// session: a write then saves a few hundred bytes, not the whole session
-// (and a Set-Cookie), and a slow request that read the session before the
-// write cannot put it back without the write.
-
-const (
-	recentTTL = 10 * time.Minute
-	maxRecent = 32
-)
-
-func recentKey(ref string) string { return "recent:" + ref }
-
-// recentWrite is one write a session made.
-type recentWrite struct {
-	At     time.Time                     `json:"at"`
-	Target string                        `json:"target"` // "me", or the user
-	ID     string                        `json:"id"`
-	Entry  *langprof.LanguageProficiency `json:"entry,omitempty"` // nil: deleted
-}
+// A session's recent writes (package recent) are put over every list it
+// is shown (pages, embedded cards, the JSON API): Graph's lists lag behind
+// its writes.
 
 // recentWrites is the type earlier versions kept in the session itself:
 // registered so that sessions they saved still decode (the value is not
 // read).
-type recentWrites []recentWrite
+type recentWrites []recent.Write
 
 func init() { gob.Register(recentWrites{}) }
 
-// MarshalJSON writes the record as encoding/json would, the entries
-// written directly (langprof's AppendJSON), not checked and compacted again.
-func (ws recentWrites) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 512*len(ws)+2)
-	b = append(b, '[')
-	for i, w := range ws {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		at, err := w.At.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(b, `{"at":`...), at...)
-		b = langprof.AppendString(append(b, `,"target":`...), w.Target)
-		b = langprof.AppendString(append(b, `,"id":`...), w.ID)
-		if w.Entry != nil {
-			b = w.Entry.AppendJSON(append(b, `,"entry":`...))
-		}
-		b = append(b, '}')
-	}
-	return append(b, ']'), nil
-}
-
-// recentLocks make one process's writes of a session's record follow one
-// another (replicas writing the same session's record at the same moment
-// may still lose one of two writes from the overlay, as before: it only
-// shortens how long a lagging list is covered).
-var recentLocks [64]sync.Mutex
-
-// recentRecords remembers what records decoded to (and were encoded
-// from), by their bytes: the record a process wrote is read back without
-// decoding.
-var recentRecords = session.NewMemo[[]recentWrite](session.MaxRemembered)
-
-func (s *Server) recent(c *call) []recentWrite {
-	data, found, err := session.Ctx(s.Sessions.Store).FindCtx(c.ctx, recentKey(c.session))
-	if err != nil || !found {
-		return nil
-	}
-	ws, ok := recentRecords.Get(data)
-	if !ok {
-		if json.Unmarshal(data, &ws) != nil {
-			return nil
-		}
-		recentRecords.Put(data, ws)
-	}
-	// The entries are shared with the memo: they are read, never changed.
-	return slices.DeleteFunc(slices.Clone(ws), func(w recentWrite) bool { return time.Since(w.At) > recentTTL })
-}
-
-// remember records a write the session made (lp nil: a delete).
-func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) {
-	h := fnv.New32a()
-	h.Write([]byte(c.session))
-	mu := &recentLocks[h.Sum32()%uint32(len(recentLocks))]
-	mu.Lock()
-	defer mu.Unlock()
-	// The latest write of an entry is all that needs showing.
-	ws := slices.DeleteFunc(s.recent(c), func(w recentWrite) bool { return w.ID == id && w.Target == c.target.String() })
-	ws = append(ws, recentWrite{At: time.Now(), Target: c.target.String(), ID: id, Entry: lp})
-	if len(ws) > maxRecent {
-		ws = ws[len(ws)-maxRecent:]
-	}
-	data, err := recentWrites(ws).MarshalJSON()
-	if err == nil {
-		recentRecords.Put(data, ws)
-		err = session.Ctx(s.Sessions.Store).CommitCtx(context.WithoutCancel(c.ctx), recentKey(c.session), data, time.Now().Add(recentTTL))
-	}
+func (s *Server) recent(c *call) []recent.Write {
+	ws, err := s.Recent.List(c.ctx, c.session)
 	if err != nil {
 		s.Metrics.StoreError()
-		s.Logger.Warn("recent write not kept", "error", err)
+		s.Logger.Warn("recent writes not read", "request_id", graph.RequestID(c.ctx), "error", err)
+	}
+	return ws
+}
+
+// remember records a write the session made (lp nil: a delete). It is
+// kept even when the request that made it has gone: the write has.
+func (s *Server) remember(c *call, id string, lp *langprof.LanguageProficiency) {
+	w := recent.Write{At: time.Now(), Target: c.target.String(), ID: id, Entry: lp}
+	if err := s.Recent.Put(context.WithoutCancel(c.ctx), c.session, w); err != nil {
+		s.Metrics.StoreError()
+		s.Logger.Warn("recent write not kept", "request_id", graph.RequestID(c.ctx), "error", err)
 	}
 }
 

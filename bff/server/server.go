@@ -19,6 +19,7 @@ import (
 	"langcard/bff/auth"
 	"langcard/bff/graph"
 	"langcard/bff/metrics"
+	"langcard/bff/recent"
 	"langcard/static"
 	"langcard/templates"
 )
@@ -30,7 +31,10 @@ type Options struct {
 	Sessions *scs.SessionManager
 	// SessionIdle is the sessions' idle timeout (session.Touch).
 	SessionIdle time.Duration
-	Graph       *graph.Client
+	// Recent keeps sessions' recent writes (nil: in this process; with
+	// several replicas, in their shared store).
+	Recent recent.Store
+	Graph  *graph.Client
 	// PublicURL is the BFF's own origin.
 	PublicURL *url.URL
 	// EmbedOrigins are the exact origins allowed to embed the widget.
@@ -64,6 +68,9 @@ type Server struct {
 
 // New returns the BFF's handler.
 func New(o Options) *Server {
+	if o.Recent == nil {
+		o.Recent = recent.NewMemory()
+	}
 	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection(), colleagues: newColleagueCache()}
 	for _, origin := range o.EmbedOrigins {
 		s.embed[origin] = true
