@@ -52,8 +52,13 @@ type Assets struct {
 // are missing are simply absent: the pages then work through their forms.
 func Load(fsys fs.FS) (*Assets, error) {
 	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
-	for name, file := range map[string]string{CSS: CSS, Embed: Embed, Types: Types, Manifest: Manifest, Script: "dist/" + Script, Widget: "dist/" + Widget} {
+	for name, file := range map[string]string{CSS: CSS, Embed: "dist/" + Embed, Types: Types, Manifest: Manifest, Script: "dist/" + Script, Widget: "dist/" + Widget} {
 		plain, err := fs.ReadFile(fsys, file)
+		if name == Embed && err != nil {
+			// Not built: the source, which names no widget (the cards
+			// then name it when they arrive).
+			plain, err = fs.ReadFile(fsys, Embed)
+		}
 		if err != nil {
 			continue
 		}

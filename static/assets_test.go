@@ -1,6 +1,9 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -90,4 +93,55 @@ func TestServeNegotiatesAndCaches(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The built embed.js names the widget's script and module by the URLs
+// the BFF serves them under (the build computes them on its own), and its
+// compressed variants are of the same text.
+func TestEmbedNamesTheWidget(t *testing.T) {
+	a, err := Load(FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.URL(Widget) == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the widget is not built (make widget)")
+		}
+		t.Skip("the widget is not built; run make widget")
+	}
+	embed := a.byName[Embed]
+	want := `"` + a.URL(Script) + " " + a.URL(Widget) + `"`
+	if !strings.Contains(string(embed.plain), want) {
+		t.Errorf("embed.js does not name the widget as served, %s", want)
+	}
+	for enc, body := range map[string][]byte{"br": embed.br, "gzip": embed.gz} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", EmbedURL, nil)
+		req.Header.Set("Accept-Encoding", enc)
+		a.ServeHTTP(rec, req)
+		if rec.Header().Get("Content-Encoding") != enc || rec.Body.Len() != len(body) {
+			t.Errorf("embed.js with %s: %q, %d bytes", enc, rec.Header().Get("Content-Encoding"), rec.Body.Len())
+		}
+	}
+	if got := decoded(t, embed.gz); got != string(embed.plain) {
+		t.Error("embed.js's gzip variant is not the text served plain")
+	}
+	// Unbuilt, embed.js is the source, which names no widget.
+	src, err := Load(fstest.MapFS{"app.css": {Data: []byte("x")}, "embed.js": {Data: []byte(`var widget = "__LANGCARD_WIDGET__";`)}})
+	if err != nil || src.URL(Embed) != EmbedURL {
+		t.Fatalf("unbuilt: %v, %q", err, src.URL(Embed))
+	}
+}
+
+func decoded(t *testing.T, gz []byte) string {
+	t.Helper()
+	r, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

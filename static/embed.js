@@ -25,6 +25,9 @@
   var bff = new URL(script.src).origin;
   var reg = window.langcard = window.langcard || { roots: [] };
   var loading = false;
+  // The widget's script and module, named by the build (as the BFF serves
+  // them); the placeholder stays when embed.js is served unbuilt.
+  var widget = "__LANGCARD_WIDGET__".split(" ");
 
   // loadWidget adds the widget's script to the page, once. The answer
   // with the cards names it in a header, so that it loads while the cards
@@ -36,6 +39,10 @@
     s.src = src;
     s.async = true;
     s.dataset.wasm = wasm;
+    // A script that cannot be had (this file, cached for minutes, may name
+    // one from before a new version) leaves the way open to the one the
+    // cards name.
+    s.addEventListener("error", function () { loading = false; s.remove(); });
     s.setAttribute("data-embedded", "");
     document.head.appendChild(s);
     return s;
@@ -141,6 +148,9 @@
   }
 
   function request(el, shadow) {
+    // The viewer's own card is most likely editable: its script starts
+    // loading now, so that it is running when the card arrives.
+    if (!el.hasAttribute("user") && !el.hasAttribute("readonly") && widget[0].indexOf("/static/") === 0) loadWidget(bff + widget[0], bff + widget[1]);
     if (pending.length === 0) {
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flush, { once: true });
       else queueMicrotask(flush);

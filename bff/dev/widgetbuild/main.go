@@ -9,9 +9,12 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -52,8 +55,27 @@ func run(out string) error {
 	if err := os.WriteFile(filepath.Join(out, "widget.js"), script, 0o644); err != nil {
 		return err
 	}
+	// embed.js names the widget's script and module (their content-hashed
+	// URLs, as static.Load names them), so that a host page starts
+	// loading the script at once, not after the cards have arrived.
+	wasmBytes, err := os.ReadFile(filepath.Join(out, "widget.wasm"))
+	if err != nil {
+		return err
+	}
+	embed, err := os.ReadFile("static/embed.js")
+	if err != nil {
+		return err
+	}
+	const placeholder = "__LANGCARD_WIDGET__"
+	if bytes.Count(embed, []byte(placeholder)) != 1 {
+		return fmt.Errorf("static/embed.js must hold %s once", placeholder)
+	}
+	embed = bytes.Replace(embed, []byte(placeholder), []byte(hashedURL("widget.js", script)+" "+hashedURL("widget.wasm", wasmBytes)), 1)
+	if err := os.WriteFile(filepath.Join(out, "embed.js"), embed, 0o644); err != nil {
+		return err
+	}
 	total := 0
-	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), "static/app.css", "static/embed.js"} {
+	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), "static/app.css", filepath.Join(out, "embed.js")} {
 		n, err := compress(src, filepath.Join(out, filepath.Base(src)))
 		if err != nil {
 			return err
@@ -64,6 +86,14 @@ func run(out string) error {
 	}
 	fmt.Printf("widget transfer (brotli): %d bytes (%.1f KB)\n", total, float64(total)/1000)
 	return nil
+}
+
+// hashedURL is the URL static.Load serves an asset of this name and
+// content under (static's TestEmbedNamesTheWidget holds them equal).
+func hashedURL(name string, content []byte) string {
+	sum := sha256.Sum256(content)
+	ext := path.Ext(name)
+	return "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
 }
 
 // compress writes dst.br and dst.gz and returns the brotli size.
