@@ -19,17 +19,25 @@ const budget = 480_000
 // runtimeFloor is what Go's runtime alone weighs (brotli), for the report.
 const runtimeFloor = 440_000
 
-func TestWidgetTransferBudget(t *testing.T) {
+// built loads the assets with the widget built: without it the test is
+// skipped, except under CI=true.
+func built(t *testing.T) *Assets {
+	t.Helper()
 	a, err := Load(FS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.URL(Widget) == "" {
 		if os.Getenv("CI") == "true" {
-			t.Fatal("the widget is not built (make widget); CI must check its size")
+			t.Fatal("the widget is not built (make widget); CI must check it")
 		}
 		t.Skip("the widget is not built; run make widget")
 	}
+	return a
+}
+
+func TestWidgetTransferBudget(t *testing.T) {
+	a := built(t)
 	total := 0
 	for _, name := range []string{Widget, Script, CSS} {
 		plain, br, gz := a.Sizes(name)
@@ -99,16 +107,7 @@ func TestServeNegotiatesAndCaches(t *testing.T) {
 // the BFF serves them under (the build computes them on its own), and its
 // compressed variants are of the same text.
 func TestEmbedNamesTheWidget(t *testing.T) {
-	a, err := Load(FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.URL(Widget) == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the widget is not built (make widget)")
-		}
-		t.Skip("the widget is not built; run make widget")
-	}
+	a := built(t)
 	embed := a.byName[Embed]
 	want := `"` + a.URL(Script) + " " + a.URL(Widget) + `"`
 	if !strings.Contains(string(embed.plain), want) {
