@@ -103,13 +103,13 @@ func TestServeNegotiatesAndCaches(t *testing.T) {
 	}
 }
 
-// The built embed.js names the widget's script and module by the URLs
+// The built embed.js names the widget's script, module and stylesheet by the URLs
 // the BFF serves them under (the build computes them on its own), and its
 // compressed variants are of the same text.
 func TestEmbedNamesTheWidget(t *testing.T) {
 	a := built(t)
 	embed := a.byName[Embed]
-	want := `"` + a.URL(Script) + " " + a.URL(Widget) + `"`
+	want := `"` + a.URL(Script) + " " + a.URL(Widget) + " " + a.URL(CSS) + `"`
 	if !strings.Contains(string(embed.plain), want) {
 		t.Errorf("embed.js does not name the widget as served, %s", want)
 	}

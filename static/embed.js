@@ -25,9 +25,17 @@
   var bff = new URL(script.src).origin;
   var reg = window.langcard = window.langcard || { roots: [] };
   var loading = false;
-  // The widget's script and module, named by the build (as the BFF serves
-  // them); the placeholder stays when embed.js is served unbuilt.
+  // The widget's script, module and stylesheet, named by the build (as the
+  // BFF serves them); the placeholder stays when embed.js is served
+  // unbuilt. The cards' stylesheet is fetched now, while they are asked for.
   var widget = "__LANGCARD_WIDGET__".split(" ");
+  if (widget.length === 3) {
+    var css = document.createElement("link");
+    css.rel = "preload";
+    css.as = "style";
+    css.href = bff + widget[2];
+    document.head.appendChild(css);
+  }
 
   // loadWidget adds the widget's script to the page, once. The answer
   // with the cards names it in a header, so that it loads while the cards

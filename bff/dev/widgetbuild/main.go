@@ -55,9 +55,9 @@ func run(out string) error {
 	if err := os.WriteFile(filepath.Join(out, "widget.js"), script, 0o644); err != nil {
 		return err
 	}
-	// embed.js names the widget's script and module (their content-hashed
-	// URLs, as static.Load names them), so that a host page starts
-	// loading the script at once, not after the cards have arrived.
+	// embed.js names the widget's script, module and stylesheet (their
+	// content-hashed URLs, as static.Load names them), so that a host page
+	// starts loading them at once, not after the cards have arrived.
 	wasmBytes, err := os.ReadFile(filepath.Join(out, "widget.wasm"))
 	if err != nil {
 		return err
@@ -70,7 +70,11 @@ func run(out string) error {
 	if bytes.Count(embed, []byte(placeholder)) != 1 {
 		return fmt.Errorf("static/embed.js must hold %s once", placeholder)
 	}
-	embed = bytes.Replace(embed, []byte(placeholder), []byte(hashedURL("widget.js", script)+" "+hashedURL("widget.wasm", wasmBytes)), 1)
+	css, err := os.ReadFile("static/app.css")
+	if err != nil {
+		return err
+	}
+	embed = bytes.Replace(embed, []byte(placeholder), []byte(hashedURL("widget.js", script)+" "+hashedURL("widget.wasm", wasmBytes)+" "+hashedURL("app.css", css)), 1)
 	if err := os.WriteFile(filepath.Join(out, "embed.js"), embed, 0o644); err != nil {
 		return err
 	}
