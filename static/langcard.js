@@ -459,9 +459,20 @@
     }
     return o._keys;
   }
+  // listOf is the <datalist> of node's editor. The page carries it in a
+  // <noscript>, which a browser running scripts reads as text: it becomes
+  // the list the first time it is needed.
   function listOf(node) {
-    var root = node.closest("[data-list]") || node.getRootNode().querySelector("[data-list]");
-    return root && node.getRootNode().getElementById(root.dataset.list);
+    var doc = node.getRootNode();
+    var root = node.closest("[data-list]") || doc.querySelector("[data-list]");
+    if (!root) return null;
+    var ns = !doc.getElementById(root.dataset.list) && doc.querySelector("noscript.choices");
+    if (ns) {
+      var t = document.createElement("template");
+      t.innerHTML = ns.textContent;
+      ns.replaceWith(t.content);
+    }
+    return doc.getElementById(root.dataset.list);
   }
 
   // Sign-out on langcard's own page removes every draft first.

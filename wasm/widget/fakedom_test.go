@@ -321,7 +321,7 @@ type fetch struct {
 }
 
 func newFakeBrowser(page string) *fakeBrowser {
-	doc, err := html.Parse(strings.NewReader(page))
+	doc, err := html.ParseWithOptions(strings.NewReader(page), html.ParseOptionEnableScripting(false)) // the <noscript> list as the loader makes it
 	if err != nil {
 		panic(err)
 	}
