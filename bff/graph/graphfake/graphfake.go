@@ -91,7 +91,8 @@ type Server struct {
 	mu       sync.Mutex
 	people   map[string]*profile // by object id
 	faults   []Fault
-	requests []Request // the latest maxRequests
+	requests []Request // the latest maxRequests, a ring from oldest
+	oldest   int       // where the ring starts once it is full
 	now      func() time.Time
 	pageSize int
 	lag      time.Duration
@@ -253,14 +254,14 @@ func (s *Server) Inject(f Fault) {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return append(append([]Request(nil), s.requests[s.oldest:]...), s.requests[:s.oldest]...)
 }
 
 // ResetRequests forgets the requests received so far.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests, s.oldest = nil, 0
 }
 
 // nextFault takes the fault for this request, if any.

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -267,12 +268,17 @@ func TestStoreThenFail(t *testing.T) {
 func TestRequestLogBoundedWithoutTokens(t *testing.T) {
 	env := start(t)
 	me := token(t, env, demo.Innocenty.UPN, "User.ReadWrite")
-	for range 1005 {
-		call(t, "GET", env.GraphURL+"/me/profile/languages/nope", me, nil, nil)
+	for i := range 1005 {
+		call(t, "GET", env.GraphURL+"/me/profile/languages/nope"+fmt.Sprint(i), me, nil, nil)
 	}
 	reqs := env.Graph.Requests()
 	if len(reqs) != 1000 {
 		t.Errorf("the log holds %d requests, want the latest 1000", len(reqs))
+	}
+	for i, r := range reqs { // the latest, oldest first
+		if want := "/beta/me/profile/languages/nope" + fmt.Sprint(i+5); r.EscapedPath != want {
+			t.Fatalf("request %d of the log is %s, want %s", i, r.EscapedPath, want)
+		}
 	}
 	for _, r := range reqs {
 		if a := r.Header.Get("Authorization"); strings.Contains(a, me) || strings.Contains(a, me[len(me)-20:]) || !strings.HasPrefix(a, "fingerprint ") {

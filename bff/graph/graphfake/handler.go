@@ -159,12 +159,15 @@ func (s *Server) record(r *http.Request, body []byte) {
 	if a := h.Get("Authorization"); a != "" {
 		h.Set("Authorization", Fingerprint(a))
 	}
-	if len(s.requests) == maxRequests {
-		s.requests = slices.Delete(s.requests, 0, 1)
+	req := Request{Method: r.Method, EscapedPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h, Body: body}
+	if len(s.requests) < maxRequests {
+		s.requests = append(s.requests, req)
+		return
 	}
-	s.requests = append(s.requests, Request{
-		Method: r.Method, EscapedPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h, Body: body,
-	})
+	// Full: the oldest gives way, in place (no copying of the log under
+	// the lock every request holds).
+	s.requests[s.oldest] = req
+	s.oldest = (s.oldest + 1) % maxRequests
 }
 
 // Fingerprint is what the request log keeps of an Authorization header:
