@@ -37,20 +37,23 @@
     document.head.appendChild(css);
   }
 
-  // loadWidget adds the widget's script to the page, once. The answer
-  // with the cards names it in a header, so that it loads while the cards
-  // are read and laid out; a card names it too.
+  // loadWidget adds the widget's script to the page, once: as the build
+  // named it, when the viewer's own card connects; or as the cards' answer
+  // names it (a header, read before the cards), or a card does. inFlight
+  // is the script while it loads.
+  var inFlight = null;
   function loadWidget(src, wasm) {
     if (loading || !src || !wasm) return null;
     loading = true;
-    var s = document.createElement("script");
+    var s = inFlight = document.createElement("script");
+    s.addEventListener("load", function () { inFlight = null; });
     s.src = src;
     s.async = true;
     s.dataset.wasm = wasm;
     // A script that cannot be had (this file, cached for minutes, may name
     // one from before a new version) leaves the way open to the one the
     // cards name.
-    s.addEventListener("error", function () { loading = false; s.remove(); });
+    s.addEventListener("error", function () { loading = false; inFlight = null; s.remove(); });
     s.setAttribute("data-embedded", "");
     document.head.appendChild(s);
     return s;
@@ -115,10 +118,10 @@
     batch.forEach(function (c) { q.append("el", describe(c.el)); });
     fetch(bff + "/embed/cards?" + q, { credentials: "include" })
       .then(function (r) {
-        var widget = (r.headers.get("Langcard-Widget") || "").split(" ");
-        var s = loadWidget(widget[0], widget[1]);
-        // A script that is on its way from the cache gets a few
-        // milliseconds, so that the cards are in use the moment they show.
+        var named = (r.headers.get("Langcard-Widget") || "").split(" ");
+        var s = loadWidget(named[0], named[1]) || inFlight;
+        // A script that is on its way (from the cache, most often) gets a
+        // few milliseconds, so that the cards are in use the moment they show.
         var loaded = new Promise(function (done) {
           if (!s) return done();
           s.addEventListener("load", done);
