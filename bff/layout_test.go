@@ -20,6 +20,9 @@ func TestLayout(t *testing.T) {
 		// Sign-in knows nothing of Graph; the Graph client nothing of sessions or pages.
 		{"langcard/bff/auth", []string{"langcard/bff/graph", "langcard/bff/server", "langcard/bff/app"}},
 		{"langcard/bff/graph", []string{"langcard/bff/auth", "langcard/bff/server", "langcard/bff/app", "langcard/templates"}},
+		// Sessions and recent writes are storage: no sign-in, Graph or pages.
+		{"langcard/bff/session", []string{"langcard/bff/auth", "langcard/bff/graph", "langcard/bff/server", "langcard/bff/app", "langcard/templates"}},
+		{"langcard/bff/recent", []string{"langcard/bff/auth", "langcard/bff/graph", "langcard/bff/server", "langcard/bff/app", "langcard/templates"}},
 		// The views know the domain, not the server.
 		{"langcard/templates", []string{"langcard/bff"}},
 		// No production package needs a development tool.
