@@ -244,25 +244,17 @@ func identity(raw []byte) *Identity {
 	return &i
 }
 
-// last returns the raw value of the last member of the object raw named
-// name (nil: none).
-func last(raw []byte, name string) []byte {
-	var v []byte
-	members(raw, func(n, raw []byte) {
-		if string(n) == name {
-			v = raw
-		}
-	})
-	return v
-}
-
 // dataSource reads source.type as a collection (the real service) or a
 // single string (Graph's docs).
 func dataSource(raw []byte) *PersonDataSource {
-	if !members(raw, func(_, _ []byte) {}) {
+	var t []byte // the last "type" given
+	if !members(raw, func(name, v []byte) {
+		if string(name) == "type" {
+			t = v
+		}
+	}) {
 		return nil
 	}
-	t := last(raw, "type")
 	switch {
 	case string(t) == "null":
 		return &PersonDataSource{Type: []string{}}
@@ -277,12 +269,20 @@ func dataSource(raw []byte) *PersonDataSource {
 }
 
 func inference(raw []byte) *InferenceData {
-	if !members(raw, func(_, _ []byte) {}) {
+	var score, verified []byte // the last of each given
+	if !members(raw, func(name, v []byte) {
+		switch string(name) {
+		case "confidenceScore":
+			score = v
+		case "userHasVerifiedAccuracy":
+			verified = v
+		}
+	}) {
 		return nil
 	}
 	var d InferenceData
-	json.Unmarshal(last(raw, "confidenceScore"), &d.ConfidenceScore)
-	json.Unmarshal(last(raw, "userHasVerifiedAccuracy"), &d.UserHasVerifiedAccuracy)
+	json.Unmarshal(score, &d.ConfidenceScore)
+	json.Unmarshal(verified, &d.UserHasVerifiedAccuracy)
 	return &d
 }
 
