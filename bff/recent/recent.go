@@ -12,6 +12,7 @@ package recent
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -64,10 +65,11 @@ type Store interface {
 }
 
 // latest is what List returns of ws: the young ones, the latest Max,
-// oldest first.
+// oldest first (writes at the same moment in the order of their entries,
+// so that a store's own order never shows).
 func latest(ws []Write, now time.Time) []Write {
 	ws = slices.DeleteFunc(ws, func(w Write) bool { return now.Sub(w.At) > TTL })
-	slices.SortStableFunc(ws, func(a, b Write) int { return a.At.Compare(b.At) })
+	slices.SortFunc(ws, func(a, b Write) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.key(), b.key())) })
 	return ws[max(0, len(ws)-Max):]
 }
 
@@ -105,7 +107,7 @@ func (s *Memory) Put(_ context.Context, session string, w Write) error {
 	ws.expires = now.Add(TTL)
 	ws.byEntry[w.key()] = w
 	if len(ws.byEntry) > 2*Max { // keep the latest Max
-		keep := latest(slicesOf(ws.byEntry), now)
+		keep := latest(slices.Collect(maps.Values(ws.byEntry)), now)
 		clear(ws.byEntry)
 		for _, w := range keep {
 			ws.byEntry[w.key()] = w
@@ -120,18 +122,8 @@ func (s *Memory) List(_ context.Context, session string) ([]Write, error) {
 	ws := s.m[session]
 	var out []Write
 	if ws != nil && !now.After(ws.expires) {
-		out = slicesOf(ws.byEntry)
+		out = slices.Collect(maps.Values(ws.byEntry))
 	}
 	s.mu.Unlock()
 	return latest(out, now), nil
-}
-
-func slicesOf(m map[string]Write) []Write {
-	out := make([]Write, 0, len(m))
-	for _, w := range m {
-		out = append(out, w)
-	}
-	// Map order is random: ties in time keep one order.
-	slices.SortFunc(out, func(a, b Write) int { return cmp.Compare(a.key(), b.key()) })
-	return out
 }

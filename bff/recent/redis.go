@@ -1,10 +1,8 @@
 package recent
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -56,7 +54,5 @@ func (s *Redis) List(ctx context.Context, session string) ([]Write, error) {
 		}
 		ws = append(ws, w)
 	}
-	// Hash order is random: ties in time keep one order.
-	slices.SortFunc(ws, func(a, b Write) int { return cmp.Compare(a.key(), b.key()) })
 	return latest(ws, time.Now()), nil
 }
