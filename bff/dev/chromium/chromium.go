@@ -24,10 +24,13 @@ func Path() string {
 }
 
 // Options are the allocator options for a headless Chromium at path with
-// a fresh profile in dir.
+// a fresh profile in dir. Its temporary files go in dir too: a Chromium
+// that is stopped, as chromedp stops it, leaves its own temporary folders
+// (org.chromium.Chromium.*) behind, which filled the machine's /tmp by
+// the thousand.
 func Options(path, dir string) []chromedp.ExecAllocatorOption {
 	return append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(dir),
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(dir), chromedp.Env("TMPDIR="+dir),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1100, 900),
