@@ -102,3 +102,72 @@ func TestRefreshOnceAcrossReplicas(t *testing.T) {
 		t.Errorf("%d refreshes across two replicas, want 1", got)
 	}
 }
+
+// A token record the store cannot read (here Redis answers WRONGTYPE for
+// it, while the session itself reads fine) is a 503 to try again: nothing
+// reaches Graph, and the session is not ended, so once the record reads
+// again the same browser carries on signed in.
+func TestUnreadableTokenRecordIsRetried(t *testing.T) {
+	redisURL, _ := redistest.Server(t)
+	h := newHarness(t, withRedis(redisURL))
+	br := h.signIn(demo.Innocenty.UPN)
+	wantStatus(t, br.api("GET", "/api/me/languages", ""), 200)
+
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	ctx := context.Background()
+	keys, err := c.Keys(ctx, "langcard:session:tokens:*").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("token records in Redis: %q %v (want one, where the test looks)", keys, err)
+	}
+	record, err := c.Get(ctx, keys[0]).Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttl := c.PTTL(ctx, keys[0]).Val()
+	if err := c.Del(ctx, keys[0]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.HSet(ctx, keys[0], "not", "a string").Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	h.graph.ResetRequests()
+	for _, r := range []response{
+		br.api("GET", "/api/me/languages", ""),
+		br.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`),
+		br.get("/"),
+	} {
+		if r.Request.URL.Path == "/" {
+			if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(r.body, "cannot reach its session store. Try again shortly.") {
+				t.Errorf("the page with the token record unreadable: %d %.300s; want 503 saying to try again", r.StatusCode, r.body)
+			}
+			continue
+		}
+		if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" || !strings.Contains(r.body, `"serviceNotAvailable"`) {
+			t.Errorf("%s %s with the token record unreadable: %d Retry-After %q %s; want 503 serviceNotAvailable with Retry-After",
+				r.Request.Method, r.Request.URL.Path, r.StatusCode, r.Header.Get("Retry-After"), r.body)
+		}
+	}
+	if reqs := h.graph.Requests(); len(reqs) != 0 {
+		t.Errorf("%d requests reached Graph without a readable token record", len(reqs))
+	}
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Spoken; got == "elementary" {
+		t.Errorf("the PATCH was applied without a readable token record")
+	}
+
+	if err := c.Del(ctx, keys[0]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, keys[0], record, ttl).Err(); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, br.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`), 200)
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Spoken; got != "elementary" {
+		t.Errorf("spoken %q after the record reads again", got)
+	}
+}
