@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -210,15 +211,22 @@ func run(runs int, part string) error {
 			fmt.Printf("| %s | %s | %.0f | %.0f | %.0f |\n", p.name, cache, median(r[0]), median(r[1]), median(r[2]))
 		}
 	}
+	// A load's time moves by tens of milliseconds on a shared machine: each
+	// ratio comes with the 90% interval of its bootstrap (both sets of loads
+	// resampled), so that one run says how far its figure can be trusted.
 	fmt.Printf("\n| ratio to the baseline | cold | warm | goal |\n|---|---:|---:|---|\n")
 	for _, p := range pages[:2] {
 		for i, what := range []string{"first visible card", "first interactive card", "widget hydrated"} {
 			// The baseline's card is whole when it is interactive.
 			base := min(i, 1)
-			c := median(results[p.name+" cold"][i]) / median(results["plain-JS baseline cold"][base])
-			w := median(results[p.name+" warm"][i]) / median(results["plain-JS baseline warm"][base])
+			var cells [2]string
+			for j, cache := range []string{" cold", " warm"} {
+				a, b := results[p.name+cache][i], results["plain-JS baseline"+cache][base]
+				lo, hi := ratioInterval(a, b)
+				cells[j] = fmt.Sprintf("%.2fx (%.2f–%.2f)", median(a)/median(b), lo, hi)
+			}
 			goal := []string{"≤ 1.1", "≤ 2.5 cold, ≤ 2 warm", "(none: what the WebAssembly adds)"}[i]
-			fmt.Printf("| %s: %s | %.2fx | %.2fx | %s |\n", p.name, what, c, w, goal)
+			fmt.Printf("| %s: %s | %s | %s | %s |\n", p.name, what, cells[0], cells[1], goal)
 		}
 	}
 	if err := teamBench(bctx, "http://"+iln.Addr().String(), denv.Graph, runs); err != nil {
@@ -401,6 +409,26 @@ func measure(ctx context.Context, url string, cold bool, dwell time.Duration) (v
 			return 0, 0, 0, fmt.Errorf("%w (page: %s)", err, state)
 		}
 	}
+}
+
+// ratioInterval is the 90% bootstrap interval of median(a)/median(b):
+// both samples drawn again with replacement, 2,000 times.
+func ratioInterval(a, b []float64) (lo, hi float64) {
+	r := rand.New(rand.NewPCG(1, 2))
+	draw := func(xs []float64) float64 {
+		s := make([]float64, len(xs))
+		for i := range s {
+			s[i] = xs[r.IntN(len(xs))]
+		}
+		return median(s)
+	}
+	const n = 2000
+	ratios := make([]float64, n)
+	for i := range ratios {
+		ratios[i] = draw(a) / draw(b)
+	}
+	slices.Sort(ratios)
+	return ratios[n*5/100], ratios[n*95/100]
 }
 
 func median(xs []float64) float64 {
