@@ -84,6 +84,36 @@
     el.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail: detail }));
   }
 
+  // choices gives an editable card the list of languages to choose from
+  // (the language field's suggestions), fetched once per page and
+  // language after the cards are in: the cards' answer does not carry it.
+  // It goes in as the editor page has it, <noscript> text that the loader
+  // makes into the list when a language field is first used; a field
+  // focused before it came becomes the combobox now. Without it a field
+  // still takes a name or a code as typed.
+  var lists = {};
+  function choices(root) {
+    var cards = root.querySelector("section.cards[data-choices]");
+    var src = cards && cards.dataset.choices;
+    if (!src || new URL(src).origin !== bff) return;
+    lists[src] = lists[src] || fetch(src).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    });
+    lists[src].then(function (html) {
+      if (!root.isConnected || root.querySelector("noscript.choices") || root.getRootNode().getElementById(cards.dataset.list)) return;
+      var ns = document.createElement("noscript");
+      ns.className = "choices";
+      ns.textContent = html;
+      root.append(ns);
+      var focused = root.getRootNode().activeElement;
+      if (focused && focused.matches("input[list]")) focused.dispatchEvent(new FocusEvent("focusin", { bubbles: true }));
+    }).catch(function (err) {
+      delete lists[src];
+      console.warn("langcard: the list of languages could not be loaded; language fields take names and codes as typed.", err);
+    });
+  }
+
   // fill puts one card's markup (parsed once, inert, in the answer's
   // <template>) in its shadow root and hydrates it.
   function fill(shadow, content) {
@@ -99,6 +129,7 @@
     }
     if (!root.querySelector("section.cards")) return emit(shadow.host, "langcard-ready", {}); // a message, or read-only cards
     if (reg.ui) reg.ui.bind(root);
+    choices(root);
     if (!shadow.host.isConnected) return (shadow.host._released = true); // gone already: hydrated if it comes back
     if (reg.hydrate) reg.hydrate(root); else reg.roots.push(root);
     if (reg.start) reg.start();

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"langcard/bff/demo"
 )
@@ -80,6 +81,19 @@ func TestBrowserEmbedded(t *testing.T) {
 	}
 	// One truth per page: the compact card of the same person shows it.
 	waitFor(t, ctx, "the other card agrees", inCard(1, `c.querySelector("`+card+` [data-for=written] .value").textContent === "Limited working"`))
+	// A language chosen by name on the intranet page: the list of languages
+	// came after the cards, once for the page's two editable cards.
+	step(t, ctx, "focus the new language", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("#new-language").focus()`)))
+	step(t, ctx, "type norw", chromedp.KeyEvent("norw"))
+	waitFor(t, ctx, "suggestions in the card", inCard(0, `c.querySelector("#new-language").getAttribute("aria-expanded") === "true"`))
+	step(t, ctx, "arrow down, enter", chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+	waitFor(t, ctx, "the code", inCard(0, `c.querySelector("#new-tag").value === "nb"`))
+	if got := js(t, ctx, inCard(0, `c.querySelector("#new-language").value + "|" + c.querySelector("#new-displayName").value`)); got != "Norwegian Bokmål|Norwegian Bokmål" {
+		t.Errorf("chosen on the intranet page: %q", got)
+	}
+	if got := js(t, ctx, `performance.getEntriesByType("resource").filter(e => e.name.includes("/embed/choices")).length + " " + document.querySelectorAll("language-card")[1].shadowRoot.querySelectorAll("noscript.choices, datalist#language-choices").length`); got != "1 1" {
+		t.Errorf("lists of languages fetched, and in the second card: %s, want 1 1", got)
+	}
 	// The compact card in its sidebar: the summary alone, nothing cut off.
 	if got := js(t, ctx, inCard(1, `(() => { const r = c.querySelector(".langcard"); return [r.scrollWidth <= r.clientWidth, !!c.querySelector("`+card+` .edit-area[hidden]"), getComputedStyle(c.host).width].join(" "); })()`)); !strings.HasPrefix(got, "true true") {
 		t.Errorf("compact card: fits, summary only, width: %s", got)

@@ -1,6 +1,10 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +13,7 @@ import (
 	"langcard/bff/auth"
 	"langcard/bff/graph"
 	"langcard/templates"
+	"langcard/templates/i18n"
 )
 
 // embedded is one <language-card> asked for: whose (nil: the viewer's own)
@@ -207,6 +212,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if !q.Has("el") {
 		p := s.embedView(r)
+		p.e.ChoicesURL = s.choicesURL(p.e.L)
 		s.render(w, r, p.status, templates.EmbedFragment(p.e, p.signIn, p.message))
 		return
 	}
@@ -219,6 +225,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	}
 	var frags []templates.Fragment
 	for _, p := range s.embedViews(r, els) {
+		p.e.ChoicesURL = s.choicesURL(p.e.L)
 		frags = append(frags, templates.Fragment{Editor: p.e, SignIn: p.signIn, Message: p.message})
 		// The widget's script and module, named before the cards, so that
 		// embed.js loads the script while it reads and lays them out.
@@ -264,4 +271,50 @@ func headingLevel(n int) int {
 		return 2
 	}
 	return n
+}
+
+// choiceList is the list of languages to choose from in one catalogue's
+// words, rendered once, and the version its URL names.
+type choiceList struct {
+	body    []byte
+	version string
+}
+
+// choices is the list in L's words.
+func (s *Server) choices(L *i18n.Catalog) *choiceList {
+	if c, ok := s.choiceLists.Load(L.Lang()); ok {
+		return c.(*choiceList)
+	}
+	if L == nil {
+		L = i18n.English()
+	}
+	var buf bytes.Buffer
+	_ = templates.ChoiceList(L).Render(context.Background(), &buf) // writing to a buffer does not fail
+	sum := sha256.Sum256(buf.Bytes())
+	c, _ := s.choiceLists.LoadOrStore(L.Lang(), &choiceList{body: buf.Bytes(), version: hex.EncodeToString(sum[:6])})
+	return c.(*choiceList)
+}
+
+// choicesURL is where an embedded fragment's list of languages to choose
+// from is fetched: one URL per catalogue and version, cached for good.
+func (s *Server) choicesURL(L *i18n.Catalog) string {
+	return s.self + "/embed/choices?" + url.Values{"lang": {L.Lang()}, "v": {s.choices(L).version}}.Encode()
+}
+
+// embedChoices is GET /embed/choices: the <datalist> of the languages to
+// choose from, in the catalogue lang names, for embed.js to put beside
+// the embedded cards once they show. It is the same for everyone (no
+// session, no credentials); the embedding origins may read it. The
+// version a fragment names is cached for good; any other for a while.
+func (s *Server) embedChoices(w http.ResponseWriter, r *http.Request) {
+	s.allowEmbedder(w, r, false)
+	L, _ := i18n.Match("", r.URL.Query().Get("lang"))
+	c := s.choices(L)
+	if r.URL.Query().Get("v") == c.version {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(c.body)
 }

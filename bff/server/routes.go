@@ -54,6 +54,7 @@ func (s *Server) routes() http.Handler {
 
 	// Embedding on intranet pages.
 	mux.HandleFunc("GET /embed/cards", s.embedCards)
+	root.HandleFunc("GET /embed/choices", s.embedChoices) // the same for everyone: no session
 	mux.HandleFunc("GET /embed/frame", s.embedFrame)
 
 	// The JSON API for the widget; s.api answers preflights, 405s and

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +65,9 @@ type Server struct {
 	root, sessioned *http.ServeMux
 	// draining is set once shutdown begins: /readyz then answers 503.
 	draining atomic.Bool
+	// choiceLists are the lists of languages to choose from, by catalogue
+	// (*choiceList), rendered when first asked for.
+	choiceLists sync.Map
 }
 
 // New returns the BFF's handler.
