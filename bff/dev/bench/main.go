@@ -56,7 +56,10 @@ window.__logged = [];
 for (const k of ["error", "warn"]) { const o = console[k]; console[k] = (...a) => { window.__logged.push(a.map(String).join(" ")); o.apply(console, a); }; }`
 
 func main() {
-	runs := flag.Int("runs", 15, "runs of each page in each cache state (at least 7)")
+	// 45 loads of each page in each state: a single load moves by tens of
+	// milliseconds here, and with 15 the same code's ratio to the baseline
+	// moved by ±0.15 from run to run; with 45 its interval is half as wide.
+	runs := flag.Int("runs", 45, "runs of each page in each cache state (at least 7)")
 	part := flag.String("part", "all", "what to measure: all, proxy (the BFF against a bare proxy) or browser")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	flag.Parse()
