@@ -24,6 +24,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -132,6 +133,18 @@ func run(runs int, part string) error {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>baseline</title><link rel="stylesheet" href="%s"><script src="/bench/baseline.js" defer></script></head><body><main id="cards"></main></body></html>`, assets.URL(static.CSS))
 	})
+	// The same plain-JavaScript card on the demo intranet page, in place of
+	// the viewer's <language-card> (the page's others left out): what the
+	// host page's own first frame costs any card on it.
+	mux.HandleFunc("GET /bench/intranet-baseline", func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		demo.Intranet("").ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		page := strings.Replace(rec.Body.String(), `<script src="/static/embed.js" async></script>`, `<link rel="stylesheet" href="`+assets.URL(static.CSS)+`"><script src="/bench/baseline.js" defer></script>`, 1)
+		page = strings.Replace(page, `<language-card></language-card>`, `<div id="cards" data-mark></div>`, 1)
+		page = regexp.MustCompile(`<language-card[^>]*></language-card>`).ReplaceAllString(page, "")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	})
 	mux.HandleFunc("GET /bench/baseline.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -178,6 +191,7 @@ func run(runs int, part string) error {
 		{"langcard editor", base + "/"},
 		{"embedded card", "http://" + iln.Addr().String() + "/"},
 		{"plain-JS baseline", base + "/bench/baseline"},
+		{"plain-JS card on the intranet page", base + "/bench/intranet-baseline"},
 	}
 	// Pages alternate within each run, so drift on a shared machine falls
 	// on both alike.
@@ -232,6 +246,15 @@ func run(runs int, part string) error {
 			fmt.Printf("| %s: %s | %s | %s | %s |\n", p.name, what, cells[0], cells[1], goal)
 		}
 	}
+	// The embedded card against the same plain-JS card on the same page,
+	// both timed by the frame their cards are inserted in.
+	var cells [2]string
+	for j, cache := range []string{" cold", " warm"} {
+		a, b := results["embedded card"+cache][0], results["plain-JS card on the intranet page"+cache][0]
+		lo, hi := ratioInterval(a, b)
+		cells[j] = fmt.Sprintf("%.2fx (%.2f–%.2f)", median(a)/median(b), lo, hi)
+	}
+	fmt.Printf("| embedded card: first visible card, to the plain-JS card on the same intranet page | %s | %s | |\n", cells[0], cells[1])
 	if err := teamBench(bctx, "http://"+iln.Addr().String(), denv.Graph, runs); err != nil {
 		return err
 	}
@@ -398,8 +421,9 @@ func measure(ctx context.Context, url string, cold bool, dwell time.Duration) (v
 			// The baseline has no widget to hydrate: its card is whole at once.
 			const h = window.langcard ? performance.getEntriesByName("langcard-hydrated")[0] : m;
 			// Element Timing does not see into shadow roots: the embedded card
-			// marks the frame it is inserted in instead.
-			const v = window.__visible || (performance.getEntriesByName("langcard-visible")[0] || {}).startTime;
+			// (and the plain-JS one on the same page) marks the frame it is
+			// inserted in instead.
+			const v = (performance.getEntriesByName("langcard-visible")[0] || {}).startTime || window.__visible;
 			return v && m && h ? [v, m.startTime, h.startTime] : null;
 		})()`, chromedp.WithPollingInterval(10*time.Millisecond)))
 		if err == nil {
