@@ -54,6 +54,9 @@ func TestEmbeddedChoices(t *testing.T) {
 		if r.StatusCode != http.StatusOK || r.body != inline[1] || !strings.HasPrefix(r.body, `<datalist id="language-choices">`) || strings.Count(r.body, "<option ") < 150 {
 			t.Errorf("%s: the list served (%d, %d bytes) is not the editor page's (%d bytes)", lang, r.StatusCode, len(r.body), len(inline[1]))
 		}
+		if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%s: served as %q without nosniff", lang, r.Header.Get("Content-Type"))
+		}
 		if got := r.Header.Get("Access-Control-Allow-Origin"); got != embedOrigin {
 			t.Errorf("%s: Access-Control-Allow-Origin %q for the embedding origin", lang, got)
 		}
