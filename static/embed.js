@@ -95,7 +95,9 @@
   function choices(root) {
     var cards = root.querySelector("section.cards[data-choices]");
     var src = cards && cards.dataset.choices;
-    if (!src || new URL(src).origin !== bff) return;
+    try {
+      if (!src || new URL(src).origin !== bff) return;
+    } catch (e) { return; }
     lists[src] = lists[src] || fetch(src).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.text();

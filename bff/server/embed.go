@@ -282,11 +282,11 @@ type choiceList struct {
 
 // choices is the list in L's words.
 func (s *Server) choices(L *i18n.Catalog) *choiceList {
-	if c, ok := s.choiceLists.Load(L.Lang()); ok {
-		return c.(*choiceList)
-	}
 	if L == nil {
 		L = i18n.English()
+	}
+	if c, ok := s.choiceLists.Load(L.Lang()); ok {
+		return c.(*choiceList)
 	}
 	var buf bytes.Buffer
 	_ = templates.ChoiceList(L).Render(context.Background(), &buf) // writing to a buffer does not fail
