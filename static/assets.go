@@ -48,6 +48,20 @@ type Assets struct {
 	byURL  map[string]*asset
 }
 
+// Version is the short content hash that names one version of what a URL
+// serves, so that the URL can be cached for good.
+func Version(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:6])
+}
+
+// The Cache-Control of a URL that names its version (kept for good) and
+// of one that does not (kept a while, then asked for again).
+const (
+	CacheVersioned = "public, max-age=31536000, immutable"
+	CacheStable    = "public, max-age=300"
+)
+
 // Load reads the assets from fsys (FS, or a test's). Built assets that
 // are missing are simply absent: the pages then work through their forms.
 func Load(fsys fs.FS) (*Assets, error) {
@@ -62,10 +76,9 @@ func Load(fsys fs.FS) (*Assets, error) {
 		if err != nil {
 			continue
 		}
-		sum := sha256.Sum256(plain)
 		ext := path.Ext(name)
 		as := &asset{
-			url:         "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext,
+			url:         "/static/" + strings.TrimSuffix(name, ext) + "." + Version(plain) + ext,
 			contentType: mime.TypeByExtension(ext),
 			plain:       plain,
 		}
@@ -110,9 +123,9 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", as.contentType)
 	if _, ok := stable[strings.TrimPrefix(as.url, "/static/")]; ok {
-		h.Set("Cache-Control", "public, max-age=300")
+		h.Set("Cache-Control", CacheStable)
 	} else {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Cache-Control", CacheVersioned)
 	}
 	h.Add("Vary", "Accept-Encoding")
 	body := as.plain

@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +10,7 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
+	"langcard/static"
 	"langcard/templates"
 	"langcard/templates/i18n"
 )
@@ -290,8 +289,7 @@ func (s *Server) choices(L *i18n.Catalog) *choiceList {
 	}
 	var buf bytes.Buffer
 	_ = templates.ChoiceList(L).Render(context.Background(), &buf) // writing to a buffer does not fail
-	sum := sha256.Sum256(buf.Bytes())
-	c, _ := s.choiceLists.LoadOrStore(L.Lang(), &choiceList{body: buf.Bytes(), version: hex.EncodeToString(sum[:6])})
+	c, _ := s.choiceLists.LoadOrStore(L.Lang(), &choiceList{body: buf.Bytes(), version: static.Version(buf.Bytes())})
 	return c.(*choiceList)
 }
 
@@ -311,9 +309,9 @@ func (s *Server) embedChoices(w http.ResponseWriter, r *http.Request) {
 	L, _ := i18n.Match("", r.URL.Query().Get("lang"))
 	c := s.choices(L)
 	if r.URL.Query().Get("v") == c.version {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("Cache-Control", static.CacheVersioned)
 	} else {
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		w.Header().Set("Cache-Control", static.CacheStable)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(c.body)
