@@ -238,9 +238,7 @@ func run(runs int, part string) error {
 			base := min(i, 1)
 			var cells [2]string
 			for j, cache := range []string{" cold", " warm"} {
-				a, b := results[p.name+cache][i], results["plain-JS baseline"+cache][base]
-				lo, hi := ratioInterval(a, b)
-				cells[j] = fmt.Sprintf("%.2fx (%.2f–%.2f)", median(a)/median(b), lo, hi)
+				cells[j] = ratioCell(results[p.name+cache][i], results["plain-JS baseline"+cache][base])
 			}
 			goal := []string{"≤ 1.1", "≤ 2.5 cold, ≤ 2 warm", "(none: what the WebAssembly adds)"}[i]
 			fmt.Printf("| %s: %s | %s | %s | %s |\n", p.name, what, cells[0], cells[1], goal)
@@ -250,9 +248,7 @@ func run(runs int, part string) error {
 	// both timed by the frame their cards are inserted in.
 	var cells [2]string
 	for j, cache := range []string{" cold", " warm"} {
-		a, b := results["embedded card"+cache][0], results["plain-JS card on the intranet page"+cache][0]
-		lo, hi := ratioInterval(a, b)
-		cells[j] = fmt.Sprintf("%.2fx (%.2f–%.2f)", median(a)/median(b), lo, hi)
+		cells[j] = ratioCell(results["embedded card"+cache][0], results["plain-JS card on the intranet page"+cache][0])
 	}
 	fmt.Printf("| embedded card: first visible card, to the plain-JS card on the same intranet page | %s | %s | |\n", cells[0], cells[1])
 	if err := teamBench(bctx, "http://"+iln.Addr().String(), denv.Graph, runs); err != nil {
@@ -436,6 +432,13 @@ func measure(ctx context.Context, url string, cold bool, dwell time.Duration) (v
 			return 0, 0, 0, fmt.Errorf("%w (page: %s)", err, state)
 		}
 	}
+}
+
+// ratioCell is median(a)/median(b) with its 90% interval, as the tables
+// print it.
+func ratioCell(a, b []float64) string {
+	lo, hi := ratioInterval(a, b)
+	return fmt.Sprintf("%.2fx (%.2f–%.2f)", median(a)/median(b), lo, hi)
 }
 
 // ratioInterval is the 90% bootstrap interval of median(a)/median(b):
