@@ -138,8 +138,8 @@ type Editor struct {
 	// list of languages to choose from, once per page and language and
 	// after the cards show, instead of the fragment carrying it: there
 	// JavaScript is running by definition, and two editable cards' lists
-	// were half of the answer's 145 KB and put the first card on screen
-	// ~50 ms later (measured).
+	// were 64 of the answer's 145 KB and put the first card on screen
+	// ~12 ms later (50 interleaved loads).
 	ChoicesURL string
 	// ReturnTo, in the embedded fragment, is the intranet page a form post
 	// returns to.
