@@ -25,11 +25,14 @@
   var bff = new URL(script.src).origin;
   var reg = window.langcard = window.langcard || { roots: [] };
   var loading = false;
-  // The widget's script, module and stylesheet, named by the build (as the
-  // BFF serves them); the placeholder stays when embed.js is served
-  // unbuilt. The cards' stylesheet is fetched now, while they are asked for.
+  // The cards' stylesheet, named by the build (as the BFF serves it; the
+  // placeholder stays when embed.js is served unbuilt), is fetched right
+  // after the cards are asked for, so that it is there when they are.
   var widget = "__LANGCARD_WIDGET__".split(" ");
-  if (widget.length === 3) {
+  var preloaded = false;
+  function preloadStyles() {
+    if (preloaded || widget.length !== 3) return;
+    preloaded = true;
     var css = document.createElement("link");
     css.rel = "preload";
     css.as = "style";
@@ -37,26 +40,24 @@
     document.head.appendChild(css);
   }
 
-  // loadWidget adds the widget's script to the page, once: as the build
-  // named it, when the viewer's own card connects; or as the cards' answer
-  // names it (a header, read before the cards), or a card does. inFlight
-  // is the script while it loads.
-  var inFlight = null;
+  // loadWidget adds the widget's script to the page, once: as the cards'
+  // answer names it (a header, read before the cards), or a card does.
+  // It is not asked for before the cards: on two cores, fetching and
+  // running it while they are on their way put the first card on screen
+  // later (make bench; see the README).
   function loadWidget(src, wasm) {
-    if (loading || !src || !wasm) return null;
+    if (loading || !src || !wasm) return;
     loading = true;
-    var s = inFlight = document.createElement("script");
-    s.addEventListener("load", function () { inFlight = null; });
+    var s = document.createElement("script");
     s.src = src;
     s.async = true;
     s.dataset.wasm = wasm;
-    // A script that cannot be had (this file, cached for minutes, may name
-    // one from before a new version) leaves the way open to the one the
-    // cards name.
-    s.addEventListener("error", function () { loading = false; inFlight = null; s.remove(); });
+    // A script that cannot be had (the header and the cards name the
+    // same one; a deploy in between may have replaced it) leaves the way
+    // open to the one a later answer names.
+    s.addEventListener("error", function () { loading = false; s.remove(); });
     s.setAttribute("data-embedded", "");
     document.head.appendChild(s);
-    return s;
   }
 
   // forgetDrafts removes the widget's unsaved edits from this origin's
@@ -149,27 +150,28 @@
     pending = [];
     var q = new URLSearchParams({ returnTo: location.href });
     batch.forEach(function (c) { q.append("el", describe(c.el)); });
-    fetch(bff + "/embed/cards?" + q, { credentials: "include" })
+    var cards = fetch(bff + "/embed/cards?" + q, { credentials: "include" });
+    preloadStyles();
+    cards
       .then(function (r) {
         var named = (r.headers.get("Langcard-Widget") || "").split(" ");
-        var s = loadWidget(named[0], named[1]) || inFlight;
-        // A script that is on its way (from the cache, most often) gets a
-        // few milliseconds, so that the cards are in use the moment they show.
-        var loaded = new Promise(function (done) {
-          if (!s) return done();
-          s.addEventListener("load", done);
-          s.addEventListener("error", done);
-          setTimeout(done, 10);
-        });
-        return Promise.all([r.text(), loaded]);
+        loadWidget(named[0], named[1]);
+        return r.text();
       })
-      .then(function (got) {
-        var html = got[0];
-        var t = document.createElement("template");
-        t.innerHTML = html;
+      .then(function (html) {
+        // Each card's markup is parsed when it goes in, not all at once:
+        // the first does not wait for the others' to be parsed. A part
+        // starts at its <template data-el="i"> and ends where the next
+        // starts (the BFF escapes every "<" in what people wrote, so that
+        // cannot occur inside one); it is parsed inert, as a whole.
         var put = function (c, i) {
-          var part = t.content.querySelector('template[data-el="' + i + '"]');
-          if (part) fill(c.shadow, part.content); else unreachable(c.shadow);
+          var open = '<template data-el="' + i + '">';
+          var a = html.indexOf(open);
+          var b = a < 0 ? -1 : html.indexOf('<template data-el="' + (i + 1) + '">', a);
+          var t = document.createElement("template");
+          t.innerHTML = a < 0 ? "" : html.slice(a, b < 0 ? html.length : b);
+          var part = t.content.firstElementChild;
+          if (part && part.matches("template")) fill(c.shadow, part.content); else unreachable(c.shadow);
         };
         // The page's first card goes in a frame of its own, the others
         // right after it is painted: the first shows some 25 ms sooner on
@@ -207,9 +209,6 @@
   }
 
   function request(el, shadow) {
-    // The viewer's own card is most likely editable: its script starts
-    // loading now, so that it is running when the card arrives.
-    if (!el.hasAttribute("user") && !el.hasAttribute("readonly") && widget[0].indexOf("/static/") === 0) loadWidget(bff + widget[0], bff + widget[1]);
     if (pending.length === 0) {
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flush, { once: true });
       else queueMicrotask(flush);
