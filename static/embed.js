@@ -25,9 +25,10 @@
   var bff = new URL(script.src).origin;
   var reg = window.langcard = window.langcard || { roots: [] };
   var loading = false;
-  // The cards' stylesheet, named by the build (as the BFF serves it; the
-  // placeholder stays when embed.js is served unbuilt), is fetched right
-  // after the cards are asked for, so that it is there when they are.
+  // The widget's script, module and stylesheet, named by the build (as the
+  // BFF serves them); the placeholder stays when embed.js is served
+  // unbuilt. The cards' stylesheet is fetched right after the cards are
+  // asked for, so that it is there when they are.
   var widget = "__LANGCARD_WIDGET__".split(" ");
   var preloaded = false;
   function preloadStyles() {
@@ -40,11 +41,11 @@
     document.head.appendChild(css);
   }
 
-  // loadWidget adds the widget's script to the page, once: as the cards'
-  // answer names it (a header, read before the cards), or a card does.
-  // It is not asked for before the cards: on two cores, fetching and
-  // running it while they are on their way put the first card on screen
-  // later (make bench; see the README).
+  // loadWidget adds the widget's script to the page, once: as the build
+  // named it, right after the cards are asked for when the viewer's own
+  // card is among them; or as the cards' answer names it (a header, read
+  // before the cards), or a card does. It is never asked for before the
+  // cards: on two cores, fetching it first put them on screen later.
   function loadWidget(src, wasm) {
     if (loading || !src || !wasm) return;
     loading = true;
@@ -52,9 +53,9 @@
     s.src = src;
     s.async = true;
     s.dataset.wasm = wasm;
-    // A script that cannot be had (the header and the cards name the
-    // same one; a deploy in between may have replaced it) leaves the way
-    // open to the one a later answer names.
+    // A script that cannot be had (this file, cached for minutes, may name
+    // one from before a new version) leaves the way open to the one the
+    // cards name.
     s.addEventListener("error", function () { loading = false; s.remove(); });
     s.setAttribute("data-embedded", "");
     document.head.appendChild(s);
@@ -152,6 +153,10 @@
     batch.forEach(function (c) { q.append("el", describe(c.el)); });
     var cards = fetch(bff + "/embed/cards?" + q, { credentials: "include" });
     preloadStyles();
+    // The viewer's own card is most likely editable: its script comes
+    // while the cards do, so that they are in use soon after they show.
+    var own = batch.some(function (c) { return !c.el.hasAttribute("user") && !c.el.hasAttribute("readonly"); });
+    if (own && widget.length === 3 && widget[0].indexOf("/static/") === 0) loadWidget(bff + widget[0], bff + widget[1]);
     cards
       .then(function (r) {
         var named = (r.headers.get("Langcard-Widget") || "").split(" ");
