@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"langcard/bff/demo"
+	"langcard/web/langprof"
 )
 
 // intranet serves the demo intranet page on an origin of its own; bff is
@@ -212,5 +213,28 @@ func TestBrowserTeamSection(t *testing.T) {
 		t.Errorf("%s requests for the page's cards, want 1", n)
 	}
 	checkAxe(t, ctx, "the intranet page with the team section")
+	quietConsole(t, ctx)
+}
+
+// embed.js parses each card's part of the answer on its own, cutting the
+// answer where the next <template data-el="i"> starts. A name that spells
+// such a marker (and markup) must stay text on its own card, and the
+// cards after it must still be theirs.
+func TestBrowserEmbeddedPartsStayApart(t *testing.T) {
+	requireWidget(t)
+	host, h, ctx := onIntranet(t)
+	odd := `<template data-el="3"><b>Bold</b></template>`
+	h.graph.Seed(demo.Megan.ID, langprof.LanguageProficiency{
+		ID: "c0ffee00-0000-4000-8000-000000000001", Tag: "it", DisplayName: odd, AllowedAudiences: langprof.Organization,
+	})
+	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
+	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
+	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
+	team := `[...document.querySelectorAll("language-card[user]")]`
+	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 3 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)
+	got := js(t, ctx, team+`.map(e => [...e.shadowRoot.querySelectorAll("article .name")].map(n => n.textContent).join("+") + "|" + e.shadowRoot.querySelectorAll("b").length).join(" / ")`)
+	if want := "French+German+" + odd + "|0 / Spanish|0 / Korean|0"; got != want {
+		t.Errorf("the team shows %q, want %q", got, want)
+	}
 	quietConsole(t, ctx)
 }
