@@ -193,14 +193,23 @@ func TestBrowserEmbeddedFormsWithoutTheWidget(t *testing.T) {
 // read-only, each showing only what its owner shares and how many more
 // are not shared; one request from the page for all its cards; no
 // accessibility violation (axe-core, default rules).
-func TestBrowserTeamSection(t *testing.T) {
-	requireWidget(t)
-	host, _, ctx := onIntranet(t)
+// signedInWithTeam opens the intranet page, signs in from its first card
+// and waits for the team section's three read-only cards; it returns the
+// expression for those cards' elements.
+func signedInWithTeam(t *testing.T, ctx context.Context, host *httptest.Server) string {
+	t.Helper()
 	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
 	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
 	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
 	team := `[...document.querySelectorAll("language-card[user]")]`
 	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 3 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)
+	return team
+}
+
+func TestBrowserTeamSection(t *testing.T) {
+	requireWidget(t)
+	host, _, ctx := onIntranet(t)
+	team := signedInWithTeam(t, ctx, host)
 	got := js(t, ctx, team+`.map(e => [...e.shadowRoot.querySelectorAll("article .name")].map(n => n.textContent).join("+") + "|" + (e.shadowRoot.querySelector(".not-shared") || {textContent: ""}).textContent).join(" / ")`)
 	want := "French+German| / Spanish|2 more languages on this profile are not shared with you. / Korean|1 more language on this profile is not shared with you."
 	if got != want {
@@ -227,11 +236,7 @@ func TestBrowserEmbeddedPartsStayApart(t *testing.T) {
 	h.graph.Seed(demo.Megan.ID, langprof.LanguageProficiency{
 		ID: "c0ffee00-0000-4000-8000-000000000001", Tag: "it", DisplayName: odd, AllowedAudiences: langprof.Organization,
 	})
-	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
-	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
-	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
-	team := `[...document.querySelectorAll("language-card[user]")]`
-	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 3 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)
+	team := signedInWithTeam(t, ctx, host)
 	got := js(t, ctx, team+`.map(e => [...e.shadowRoot.querySelectorAll("article .name")].map(n => n.textContent).join("+") + "|" + e.shadowRoot.querySelectorAll("b").length).join(" / ")`)
 	if want := "French+German+" + odd + "|0 / Spanish|0 / Korean|0"; got != want {
 		t.Errorf("the team shows %q, want %q", got, want)
