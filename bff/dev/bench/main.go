@@ -147,7 +147,7 @@ func run(runs int, part string) error {
 	})
 	mux.HandleFunc("GET /bench/baseline.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("Cache-Control", static.CacheVersioned)
 		w.Write(baselineJS)
 	})
 	srv := &http.Server{Handler: mux}
