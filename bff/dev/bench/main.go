@@ -137,11 +137,7 @@ func run(runs int, part string) error {
 	// the viewer's <language-card> (the page's others left out): what the
 	// host page's own first frame costs any card on it.
 	mux.HandleFunc("GET /bench/intranet-baseline", func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		demo.Intranet("").ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
-		page := strings.Replace(rec.Body.String(), `<script src="/static/embed.js" async></script>`, `<link rel="stylesheet" href="`+assets.URL(static.CSS)+`"><script src="/bench/baseline.js" defer></script>`, 1)
-		page = strings.Replace(page, `<language-card></language-card>`, `<div id="cards" data-mark></div>`, 1)
-		page = regexp.MustCompile(`<language-card[^>]*></language-card>`).ReplaceAllString(page, "")
+		page := intranetWith("", `<link rel="stylesheet" href="`+assets.URL(static.CSS)+`"><script src="/bench/baseline.js" defer></script>`, `<div id="cards" data-mark></div>`)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, page)
 	})
@@ -165,6 +161,16 @@ func run(runs int, part string) error {
 			fmt.Fprintf(w, `<language-card user="%s" layout="compact"></language-card>`, people[len(demo.People)+i].UPN)
 		}
 		fmt.Fprint(w, `</main></body></html>`)
+	})
+	// The same plain-JavaScript card embedded as langcard's card is: on the
+	// intranet's origin, one async script from the BFF's in place of
+	// embed.js, drawing in the viewer's <language-card> (the others left
+	// out, as above).
+	imux.HandleFunc("GET /bench/plain-embedded", func(w http.ResponseWriter, r *http.Request) {
+		tag := fmt.Sprintf(`<script src="%s/bench/baseline.js" data-embedded data-css="%s%s" async></script>`, base, base, assets.URL(static.CSS))
+		page := intranetWith(base, tag, `<language-card></language-card>`)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
 	})
 	isrv := &http.Server{Handler: imux}
 	go isrv.Serve(iln)
@@ -192,6 +198,7 @@ func run(runs int, part string) error {
 		{"embedded card", "http://" + iln.Addr().String() + "/"},
 		{"plain-JS baseline", base + "/bench/baseline"},
 		{"plain-JS card on the intranet page", base + "/bench/intranet-baseline"},
+		{"plain-JS card embedded the same way", "http://" + iln.Addr().String() + "/bench/plain-embedded"},
 	}
 	// Pages alternate within each run, so drift on a shared machine falls
 	// on both alike.
@@ -245,12 +252,20 @@ func run(runs int, part string) error {
 		}
 	}
 	// The embedded card against the same plain-JS card on the same page,
-	// both timed by the frame their cards are inserted in.
-	var cells [2]string
-	for j, cache := range []string{" cold", " warm"} {
-		cells[j] = ratioCell(results["embedded card"+cache][0], results["plain-JS card on the intranet page"+cache][0])
+	// all timed by the frame their cards are inserted in: put in the host
+	// page's head (its stylesheet holds the page's first frame until its
+	// card is drawn), and embedded as langcard's card is (one async script
+	// from the BFF, a shadow root, nothing holding the host page back).
+	for _, b := range []struct{ page, as, goal string }{
+		{"plain-JS card on the intranet page", "the plain-JS card in the same intranet page's head", ""},
+		{"plain-JS card embedded the same way", "the plain-JS card embedded the same way", "≤ 1.1"},
+	} {
+		var cells [2]string
+		for j, cache := range []string{" cold", " warm"} {
+			cells[j] = ratioCell(results["embedded card"+cache][0], results[b.page+cache][0])
+		}
+		fmt.Printf("| embedded card: first visible card, to %s | %s | %s | %s |\n", b.as, cells[0], cells[1], b.goal)
 	}
-	fmt.Printf("| embedded card: first visible card, to the plain-JS card on the same intranet page | %s | %s | |\n", cells[0], cells[1])
 	if err := teamBench(bctx, "http://"+iln.Addr().String(), denv.Graph, runs); err != nil {
 		return err
 	}
@@ -263,6 +278,18 @@ func run(runs int, part string) error {
 	}
 	fmt.Printf("| **total** | | **%d** (%.1f KB; budget 480 KB; Go runtime alone 440 KB) | |\n", total, float64(total)/1000)
 	return nil
+}
+
+// intranetWith is the demo intranet page (embedding the BFF at base) with
+// script in place of embed.js's tag and card in place of the viewer's
+// <language-card>, the page's other cards left out.
+func intranetWith(base, script, card string) string {
+	rec := httptest.NewRecorder()
+	demo.Intranet(base).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	page := strings.Replace(rec.Body.String(), `<script src="`+base+`/static/embed.js" async></script>`, script, 1)
+	page = strings.Replace(page, `<language-card></language-card>`, "\x00", 1)
+	page = regexp.MustCompile(`<language-card[^>]*></language-card>`).ReplaceAllString(page, "")
+	return strings.Replace(page, "\x00", card, 1)
 }
 
 // proxyPart measures the BFF, and two replicas of it on one Redis behind
