@@ -19,7 +19,7 @@ const (
 	Script = "widget.js"
 	Widget = "widget.wasm"
 	// Embed is the script intranet pages include; its URL is stable
-	// (/static/embed.js) and it is cached for minutes, not a year. So are
+	// (/static/embed.js) and it is fresh for minutes, not a year. So are
 	// the typed descriptions of its element served beside it, for editors
 	// and linters.
 	Embed    = "embed.js"
@@ -28,7 +28,8 @@ const (
 )
 
 // stable are the assets served under their own names (/static/name),
-// cached for minutes: pages outside langcard refer to them by name.
+// fresh for minutes and then revalidated (an ETag of their content):
+// pages outside langcard refer to them by name.
 var stable = map[string]string{Embed: "text/javascript; charset=utf-8", Types: "application/typescript; charset=utf-8", Manifest: "application/json"}
 
 // EmbedURL is the stable URL of embed.js.
@@ -40,6 +41,7 @@ type asset struct {
 	contentType string
 	plain       []byte
 	br, gz      []byte
+	etag        string // a stable asset's validator: W/"<hash of plain>"
 }
 
 // Assets serves the assets under content-hashed names.
@@ -56,10 +58,15 @@ func Version(content []byte) string {
 }
 
 // The Cache-Control of a URL that names its version (kept for good) and
-// of one that does not (kept a while, then asked for again).
+// of one that does not: fresh for five minutes; after that, for a day,
+// the cached copy is used at once while the browser asks in the
+// background whether it changed (stale-while-revalidate), so that an
+// intranet page seen again an hour later does not wait for embed.js. A
+// new version reaches a page on its next load after a deploy; what an
+// older embed.js names stays servable or falls back (see embed.js).
 const (
 	CacheVersioned = "public, max-age=31536000, immutable"
-	CacheStable    = "public, max-age=300"
+	CacheStable    = "public, max-age=300, stale-while-revalidate=86400"
 )
 
 // Load reads the assets from fsys (FS, or a test's). Built assets that
@@ -86,6 +93,8 @@ func Load(fsys fs.FS) (*Assets, error) {
 		as.gz, _ = fs.ReadFile(fsys, "dist/"+name+".gz")
 		if ct, ok := stable[name]; ok {
 			as.url, as.contentType = "/static/"+name, ct
+			// Weak: the brotli, gzip and plain bodies are the same content.
+			as.etag = `W/"` + Version(plain) + `"`
 		}
 		a.byName[name], a.byURL[as.url] = as, as
 	}
@@ -122,12 +131,17 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", as.contentType)
-	if _, ok := stable[strings.TrimPrefix(as.url, "/static/")]; ok {
-		h.Set("Cache-Control", CacheStable)
-	} else {
-		h.Set("Cache-Control", CacheVersioned)
-	}
 	h.Add("Vary", "Accept-Encoding")
+	if as.etag == "" {
+		h.Set("Cache-Control", CacheVersioned)
+	} else {
+		h.Set("Cache-Control", CacheStable)
+		h.Set("ETag", as.etag)
+		if matches(r.Header.Get("If-None-Match"), as.etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	body := as.plain
 	switch accept := r.Header.Get("Accept-Encoding"); {
 	case as.br != nil && accepts(accept, "br"):
@@ -141,6 +155,19 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write(body)
+}
+
+// matches reports whether an If-None-Match header names etag (weak
+// comparison, as RFC 9110 asks of If-None-Match), or is "*".
+func matches(header, etag string) bool {
+	want := strings.TrimPrefix(etag, "W/")
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || (tag != "" && strings.TrimPrefix(tag, "W/") == want) {
+			return true
+		}
+	}
+	return false
 }
 
 // accepts reports whether an Accept-Encoding header allows coding

@@ -144,3 +144,57 @@ func decoded(t *testing.T, gz []byte) string {
 	}
 	return string(b)
 }
+
+// embed.js keeps its URL, so it is revalidated rather than kept for good:
+// a browser holding it asks with its ETag and gets 304 (no body) while it
+// is the same, the new script once it changed; and it may use its copy
+// at once while it asks (stale-while-revalidate). Over a real socket.
+func TestStableAssetsRevalidate(t *testing.T) {
+	serve := func(script string) *httptest.Server {
+		a, err := Load(fstest.MapFS{"app.css": {Data: []byte("body{}")}, "embed.js": {Data: []byte(script)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	get := func(srv *httptest.Server, ifNoneMatch string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+EmbedURL, nil)
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+	v1 := serve("console.log(1)")
+	resp, body := get(v1, "")
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || body != "console.log(1)" || !strings.HasPrefix(etag, `W/"`) {
+		t.Fatalf("first GET: %d %q, ETag %q", resp.StatusCode, body, etag)
+	}
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "max-age=300") || !strings.Contains(cc, "stale-while-revalidate=") || strings.Contains(cc, "immutable") {
+		t.Errorf("Cache-Control %q: want fresh for minutes, then stale-while-revalidate", cc)
+	}
+	for _, inm := range []string{etag, strings.TrimPrefix(etag, "W/"), `"other", ` + etag, "*"} {
+		resp, body := get(v1, inm)
+		if resp.StatusCode != http.StatusNotModified || body != "" || resp.Header.Get("ETag") != etag || resp.Header.Get("Cache-Control") == "" {
+			t.Errorf("If-None-Match %s: %d %q, ETag %q, Cache-Control %q; want 304, no body, the same validator and caching", inm, resp.StatusCode, body, resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"))
+		}
+	}
+	// A new version: the old validator no longer matches.
+	v2 := serve("console.log(2)")
+	resp, body = get(v2, etag)
+	if resp.StatusCode != 200 || body != "console.log(2)" || resp.Header.Get("ETag") == etag {
+		t.Errorf("changed script with the old ETag: %d %q, ETag %q (old %q); want 200, the new script, a new ETag", resp.StatusCode, body, resp.Header.Get("ETag"), etag)
+	}
+	if resp, _ := get(v2, `W/"000000000000"`); resp.StatusCode != 200 {
+		t.Errorf("an unknown ETag got %d, want 200", resp.StatusCode)
+	}
+}
