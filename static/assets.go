@@ -62,8 +62,9 @@ func Version(content []byte) string {
 // the cached copy is used at once while the browser asks in the
 // background whether it changed (stale-while-revalidate), so that an
 // intranet page seen again an hour later does not wait for embed.js. A
-// new version reaches a page on its next load after a deploy; what an
-// older embed.js names stays servable or falls back (see embed.js).
+// new version reaches a page within five minutes of a deploy, or one
+// load late when its copy was already stale; what an older embed.js
+// names stays servable or falls back (see embed.js).
 const (
 	CacheVersioned = "public, max-age=31536000, immutable"
 	CacheStable    = "public, max-age=300, stale-while-revalidate=86400"
