@@ -56,10 +56,19 @@
     // A script that cannot be had (this file, cached for minutes, may name
     // one from before a new version) leaves the way open to the one the
     // cards name.
-    s.addEventListener("error", function () { loading = false; s.remove(); });
+    s.addEventListener("error", function () { loading = false; s.remove(); ran(); });
+    s.addEventListener("load", ran);
     s.setAttribute("data-embedded", "");
     document.head.appendChild(s);
   }
+
+  // afterWidget calls f once the widget's script has run (or could not be
+  // had), or at once when none is loading.
+  var waiting = [];
+  function afterWidget(f) {
+    if (loading && !reg.ui) waiting.push(f); else f();
+  }
+  function ran() { waiting.splice(0).forEach(function (f) { f(); }); }
 
   // forgetDrafts removes the widget's unsaved edits from this origin's
   // storage (they are kept per person while someone is signed in).
@@ -157,44 +166,90 @@
     // while the cards do, so that they are in use soon after they show.
     var own = batch.some(function (c) { return !c.el.hasAttribute("user") && !c.el.hasAttribute("readonly"); });
     if (own && widget.length === 3 && widget[0].indexOf("/static/") === 0) loadWidget(bff + widget[0], bff + widget[1]);
+    // The answer is read as it comes: the BFF sends each card's part as
+    // soon as it is rendered, the first card's first, followed by the next
+    // part's opening tag. A part is whole once that tag (or the end of the
+    // answer) is in; each is parsed when it goes in, not all at once. A
+    // part starts at its <template data-el="i"> and ends where the next
+    // starts (the BFF escapes every "<" in what people wrote, so that
+    // cannot occur inside one); it is parsed inert, as a whole.
+    var html = "", done = false, shown = [];
+    var whole = function (i) {
+      return done || html.indexOf('<template data-el="' + (i + 1) + '">') >= 0;
+    };
+    var put = function (i) {
+      if (shown[i]) return;
+      shown[i] = true;
+      var c = batch[i];
+      var open = '<template data-el="' + i + '">';
+      var a = html.indexOf(open);
+      var b = a < 0 ? -1 : html.indexOf('<template data-el="' + (i + 1) + '">', a);
+      var t = document.createElement("template");
+      t.innerHTML = a < 0 ? "" : html.slice(a, b < 0 ? html.length : b);
+      var part = t.content.firstElementChild;
+      if (part && part.matches("template")) fill(c.shadow, part.content); else unreachable(c.shadow);
+    };
+    // The page's first card goes in a frame of its own, the others once
+    // it is painted and they are all in: the first shows some 25 ms
+    // sooner on the demo intranet page's five (60 interleaved loads), as
+    // it does not wait for all of them to be put in and laid out. A tab
+    // in the background (no frames) puts them in after 200 ms.
+    // The others also wait for the widget's script, if it is coming, to
+    // run first (at most 100 ms more), so that the first card is in use
+    // before they are laid out.
+    var painted = batch.length === 1;
+    var rest = function () {
+      if (!painted || !done) return;
+      batch.forEach(function (c, i) { put(i); });
+    };
+    var more = function () {
+      if (!shown[0] && whole(0)) {
+        put(0);
+        if (!painted) {
+          var paint = function () {
+            if (paint.done) return;
+            paint.done = true;
+            var go = function () {
+              if (painted) return;
+              painted = true;
+              rest();
+            };
+            afterWidget(go);
+            setTimeout(go, 100);
+          };
+          requestAnimationFrame(function () { setTimeout(paint, 0); });
+          setTimeout(paint, 200);
+        }
+      }
+      rest();
+    };
     cards
       .then(function (r) {
         var named = (r.headers.get("Langcard-Widget") || "").split(" ");
         loadWidget(named[0], named[1]);
-        return r.text();
-      })
-      .then(function (html) {
-        // Each card's markup is parsed when it goes in, not all at once:
-        // the first does not wait for the others' to be parsed. A part
-        // starts at its <template data-el="i"> and ends where the next
-        // starts (the BFF escapes every "<" in what people wrote, so that
-        // cannot occur inside one); it is parsed inert, as a whole.
-        var put = function (c, i) {
-          var open = '<template data-el="' + i + '">';
-          var a = html.indexOf(open);
-          var b = a < 0 ? -1 : html.indexOf('<template data-el="' + (i + 1) + '">', a);
-          var t = document.createElement("template");
-          t.innerHTML = a < 0 ? "" : html.slice(a, b < 0 ? html.length : b);
-          var part = t.content.firstElementChild;
-          if (part && part.matches("template")) fill(c.shadow, part.content); else unreachable(c.shadow);
-        };
-        // The page's first card goes in a frame of its own, the others
-        // right after it is painted: the first shows some 25 ms sooner on
-        // the demo intranet page's five (60 interleaved loads), as it does
-        // not wait for all of them to be put in and laid out. A tab in the
-        // background (no frames) puts them in after 200 ms.
-        put(batch[0], 0);
-        var rest = function () {
-          if (rest.done) return;
-          rest.done = true;
-          batch.forEach(function (c, i) { if (i > 0) put(c, i); });
-        };
-        if (batch.length > 1) {
-          requestAnimationFrame(function () { setTimeout(rest, 0); });
-          setTimeout(rest, 200);
+        if (!r.body || !r.body.getReader || typeof TextDecoder !== "function") {
+          return r.text().then(function (text) { html = text; done = true; more(); });
         }
+        var reader = r.body.getReader();
+        var text = new TextDecoder();
+        var read = function () {
+          return reader.read().then(function (chunk) {
+            done = chunk.done;
+            html += done ? text.decode() : text.decode(chunk.value, { stream: true });
+            more();
+            if (!done) return read();
+          });
+        };
+        return read();
       })
-      .catch(function () { batch.forEach(function (c) { unreachable(c.shadow); }); });
+      .catch(function () {
+        // Cut off: the cards whose parts came whole show; the others say
+        // they could not be loaded.
+        batch.forEach(function (c, i) {
+          if (shown[i]) return;
+          if (html && (i + 1 < batch.length) && whole(i)) put(i); else { shown[i] = true; unreachable(c.shadow); }
+        });
+      });
   }
 
   // describe is an element's request: its layout, lang, heading level and

@@ -1,11 +1,16 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -242,4 +247,145 @@ func TestBrowserEmbeddedPartsStayApart(t *testing.T) {
 		t.Errorf("the team shows %q, want %q", got, want)
 	}
 	quietConsole(t, ctx)
+}
+
+// paced stands between the intranet page and the BFF, passing everything
+// on, except that it sends the page's cards (/embed/cards, once armed) the
+// way a slow render and a bad network would: the first card's part in two
+// pieces, then the next part's opening tag cut in two, then nothing until
+// it is let go, and then it cuts the connection. cut > 0 cuts it after the
+// first piece instead.
+type paced struct {
+	srv     *httptest.Server
+	armed   chan struct{} // one receive arms it for one answer
+	held    chan struct{} // closed once the answer waits
+	letGo   chan struct{}
+	firstIn string // the first card's part, as the BFF sent it
+	cut     bool
+}
+
+func newPaced(t *testing.T, bff string) *paced {
+	t.Helper()
+	p := &paced{armed: make(chan struct{}, 1), held: make(chan struct{}), letGo: make(chan struct{})}
+	up, err := url.Parse(bff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(up)
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/embed/cards" {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case <-p.armed:
+		default:
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, bff+r.URL.RequestURI(), nil)
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("the cards from the BFF: %v", err)
+			panic(http.ErrAbortHandler)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for k, v := range resp.Header {
+			if k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(resp.StatusCode)
+		next := `<template data-el="1">`
+		end := bytes.Index(body, []byte(next))
+		if end < 0 {
+			t.Errorf("no second part in the cards: %.200s", body)
+			panic(http.ErrAbortHandler)
+		}
+		p.firstIn = string(body[:end])
+		rc := http.NewResponseController(w)
+		send := func(b []byte) {
+			w.Write(b)
+			rc.Flush()
+			time.Sleep(150 * time.Millisecond) // each piece read on its own, most likely
+		}
+		// The first piece ends inside the first card, after its first
+		// language's name: a card put in from it would lack the rest.
+		mid := bytes.Index(body, []byte(`class="name"`)) + 20
+		send(body[:mid])
+		if p.cut {
+			close(p.held)
+			<-p.letGo
+			panic(http.ErrAbortHandler)
+		}
+		send(body[mid : end+len(next)/2])
+		send(body[end+len(next)/2 : end+len(next)])
+		close(p.held)
+		<-p.letGo
+		panic(http.ErrAbortHandler)
+	}))
+	t.Cleanup(p.srv.Close)
+	t.Cleanup(func() {
+		select {
+		case <-p.letGo:
+		default:
+			close(p.letGo)
+		}
+	})
+	return p
+}
+
+// The BFF sends each card's part as soon as it is rendered; embed.js puts
+// the page's first card in once its part is whole, before the answer
+// ends, whatever pieces the network cuts it into. If the answer is cut
+// off, what came whole stays and the other cards say they could not be
+// loaded; a part that did not come whole is not shown half.
+func TestBrowserEmbeddedStreamed(t *testing.T) {
+	requireWidget(t)
+	var bff string
+	host := intranet(t, &bff)
+	h := newHarness(t, withEmbedOrigin(host.URL))
+	ctx := startChromium(t)
+	var want []string
+	for _, l := range h.graph.Languages(demo.Innocenty.ID) {
+		want = append(want, l.DisplayName)
+	}
+	names := inCard(0, `c && [...c.querySelectorAll("section.cards article .card-title .name")].map(n => n.textContent).join("+")`)
+	others := `[...document.querySelectorAll("language-card")].slice(1).map(e => e.shadowRoot.textContent.includes("could not be loaded") ? "cut" : e.shadowRoot.querySelector(".langcard") ? "shown" : "empty").join(" ")`
+
+	for _, cut := range []bool{false, true} {
+		p := newPaced(t, h.url)
+		p.cut = cut
+		bff = p.srv.URL
+		if !cut {
+			signedInWithTeam(t, ctx, host) // through the proxy, not yet armed
+		}
+		p.armed <- struct{}{}
+		step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
+		<-p.held
+		if !cut {
+			waitFor(t, ctx, "the first card, while the answer is still open", names+` === "`+strings.Join(want, "+")+`"`)
+			if got := js(t, ctx, others); got != "empty empty empty empty" {
+				t.Errorf("the other cards before their parts came: %s", got)
+			}
+			if !strings.Contains(p.firstIn, `<template data-el="0">`) || !strings.HasSuffix(p.firstIn, "</template>") {
+				t.Errorf("the first part as sent: %.80s…%s", p.firstIn, p.firstIn[max(0, len(p.firstIn)-40):])
+			}
+		}
+		close(p.letGo)
+		if cut {
+			waitFor(t, ctx, "every card cut off", inCard(0, `c.textContent.includes("could not be loaded")`)+` && `+others+` === "cut cut cut cut"`)
+			if got := js(t, ctx, inCard(0, `String(c.querySelectorAll("article").length)`)); got != "0" {
+				t.Errorf("%s languages shown from half a part", got)
+			}
+			continue
+		}
+		waitFor(t, ctx, "the other cards cut off", others+` === "cut cut cut cut"`)
+		if got := js(t, ctx, names); got != strings.Join(want, "+") {
+			t.Errorf("the first card after the cut: %q", got)
+		}
+		waitFor(t, ctx, "the first card in use", inCard(0, `!!c.querySelector(".langcard[data-hydrated]")`))
+	}
 }

@@ -222,18 +222,54 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 		}
 		els = append(els, parseEmbedded(v))
 	}
-	var frags []templates.Fragment
-	for _, p := range s.embedViews(r, els) {
-		p.e.ChoicesURL = s.choicesURL(p.e.L)
-		frags = append(frags, templates.Fragment{Editor: p.e, SignIn: p.signIn, Message: p.message})
+	parts := s.embedViews(r, els)
+	for _, p := range parts {
 		// The widget's script and module, named before the cards, so that
 		// embed.js loads the script while it reads and lays them out.
-		if wd := p.e.Chrome.Widget; wd.Script != "" && p.signIn == "" && p.message == "" && !p.e.ReadOnly && w.Header().Get(widgetHeader) == "" {
+		if wd := p.e.Chrome.Widget; wd.Script != "" && p.signIn == "" && p.message == "" && !p.e.ReadOnly {
 			w.Header().Set(widgetHeader, wd.Script+" "+wd.WASM)
 			w.Header().Set("Access-Control-Expose-Headers", widgetHeader)
+			break
 		}
 	}
-	s.render(w, r, http.StatusOK, templates.EmbedFragments(frags))
+	s.streamParts(w, r, parts)
+}
+
+// streamParts writes each card's part, <template data-el="i">, as soon as
+// it is rendered, the page's first card first: embed.js puts that card
+// in while the others are still being rendered. Each part goes out with
+// the next one's opening tag, which is how embed.js knows that a part is
+// whole (the last one is whole when the answer ends). A part that fails
+// to render goes out empty, and its card says it could not be loaded.
+func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []embedPart) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	var buf bytes.Buffer
+	open := func(i int) {
+		buf.WriteString(`<template data-el="`)
+		buf.WriteString(strconv.Itoa(i))
+		buf.WriteString(`">`)
+	}
+	open(0)
+	for i, p := range parts {
+		p.e.ChoicesURL = s.choicesURL(p.e.L)
+		start := buf.Len()
+		if err := templates.EmbedFragment(p.e, p.signIn, p.message).Render(r.Context(), &buf); err != nil {
+			s.Logger.Error("render", "path", logPath(r), "part", i, "error", err)
+			buf.Truncate(start)
+		}
+		buf.WriteString("</template>")
+		if i+1 < len(parts) {
+			open(i + 1)
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return // the page has gone
+		}
+		_ = rc.Flush() // a writer that cannot flush sends it all at the end
+		buf.Reset()
+	}
 }
 
 // widgetHeader names, on an answer with editable cards, the widget's
