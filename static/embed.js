@@ -174,20 +174,16 @@
     // starts (the BFF escapes every "<" in what people wrote, so that
     // cannot occur inside one); it is parsed inert, as a whole.
     var html = "", done = false, shown = [];
-    var whole = function (i) {
-      return done || html.indexOf('<template data-el="' + (i + 1) + '">') >= 0;
-    };
+    var start = function (i) { return html.indexOf('<template data-el="' + i + '">'); };
+    var whole = function (i) { return done || start(i + 1) >= 0; };
     var put = function (i) {
       if (shown[i]) return;
       shown[i] = true;
-      var c = batch[i];
-      var open = '<template data-el="' + i + '">';
-      var a = html.indexOf(open);
-      var b = a < 0 ? -1 : html.indexOf('<template data-el="' + (i + 1) + '">', a);
+      var a = start(i), b = start(i + 1);
       var t = document.createElement("template");
-      t.innerHTML = a < 0 ? "" : html.slice(a, b < 0 ? html.length : b);
+      t.innerHTML = a < 0 ? "" : html.slice(a, b < a ? html.length : b);
       var part = t.content.firstElementChild;
-      if (part && part.matches("template")) fill(c.shadow, part.content); else unreachable(c.shadow);
+      if (part && part.matches("template")) fill(batch[i].shadow, part.content); else unreachable(batch[i].shadow);
     };
     // The page's first card goes in a frame of its own, the others once
     // it is painted and they are all in: the first shows some 25 ms
@@ -202,21 +198,21 @@
       if (!painted || !done) return;
       batch.forEach(function (c, i) { put(i); });
     };
+    var go = function () {
+      if (painted) return;
+      painted = true;
+      rest();
+    };
+    var paint = function () {
+      if (paint.done) return;
+      paint.done = true;
+      afterWidget(go);
+      setTimeout(go, 100);
+    };
     var more = function () {
       if (!shown[0] && whole(0)) {
         put(0);
         if (!painted) {
-          var paint = function () {
-            if (paint.done) return;
-            paint.done = true;
-            var go = function () {
-              if (painted) return;
-              painted = true;
-              rest();
-            };
-            afterWidget(go);
-            setTimeout(go, 100);
-          };
           requestAnimationFrame(function () { setTimeout(paint, 0); });
           setTimeout(paint, 200);
         }
@@ -247,7 +243,7 @@
         // they could not be loaded.
         batch.forEach(function (c, i) {
           if (shown[i]) return;
-          if (html && (i + 1 < batch.length) && whole(i)) put(i); else { shown[i] = true; unreachable(c.shadow); }
+          if (i + 1 < batch.length && whole(i)) put(i); else { shown[i] = true; unreachable(c.shadow); }
         });
       });
   }
