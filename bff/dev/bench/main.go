@@ -295,7 +295,7 @@ func intranetWith(base, script, card string) string {
 // proxyPart measures the BFF, and two replicas of it on one Redis behind
 // a loopback balancer, against a bare token-adding reverse proxy.
 func proxyPart(ctx context.Context, denv *demo.Env, env map[string]string, base string) error {
-	bffs := [][2]string{{"langcard BFF", base}}
+	bffs := []setup{{name: "langcard BFF", url: base}}
 	if redisURL, stop, err := startRedis(); err != nil {
 		fmt.Printf("\n(two replicas not measured: %v)\n", err)
 	} else {
@@ -326,8 +326,8 @@ func proxyPart(ctx context.Context, denv *demo.Env, env map[string]string, base 
 			defer srv.Close()
 			origins = append(origins, "http://"+ln.Addr().String())
 		}
-		balancer(lbln, origins)
-		bffs = append(bffs, [2]string{"two replicas (Redis, loopback balancer)", lb})
+		defer balancer(lbln, origins)()
+		bffs = append(bffs, setup{name: "two replicas (Redis, loopback balancer)", url: lb, balanced: true})
 	}
 	return proxyBench(ctx, denv, bffs, 5, 2*time.Second)
 }
