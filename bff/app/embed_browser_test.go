@@ -253,8 +253,8 @@ func TestBrowserEmbeddedPartsStayApart(t *testing.T) {
 // on, except that it sends the page's cards (/embed/cards, once armed) the
 // way a slow render and a bad network would: the first card's part in two
 // pieces, then the next part's opening tag cut in two, then nothing until
-// it is let go, and then it cuts the connection. cut > 0 cuts it after the
-// first piece instead.
+// it is let go, and then it cuts the connection. With cut, it cuts the
+// connection after the first piece instead.
 type paced struct {
 	srv     *httptest.Server
 	armed   chan struct{} // one receive arms it for one answer

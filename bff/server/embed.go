@@ -242,9 +242,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 // whole (the last one is whole when the answer ends). A part that fails
 // to render goes out empty, and its card says it could not be loaded.
 func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []embedPart) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
+	startHTML(w, http.StatusOK)
 	rc := http.NewResponseController(w)
 	var buf bytes.Buffer
 	open := func(i int) {

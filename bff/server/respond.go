@@ -172,8 +172,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		w.Write([]byte("Internal error.\n"))
 		return
 	}
+	startHTML(w, status)
+	w.Write(buf.Bytes())
+}
+
+// startHTML sends the status and headers of an HTML answer that no cache
+// keeps: a page, or the embedded cards.
+func startHTML(w http.ResponseWriter, status int) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
