@@ -181,8 +181,16 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	get(base + "/healthz")
+	// Routes are named by the pattern that served them, on either route
+	// table (the session's routes are served by a second one).
+	get(base + "/api/me/languages/0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f")
+	get(base + "/api/me/languages/0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f")
+	get(base + "/api/nowhere")
 	status, body := get(metricsURL)
-	for _, want := range []string{`langcard_http_requests_total{route="GET /healthz",status="200"} 1`, "langcard_http_request_duration_seconds_bucket", "go_goroutines"} {
+	for _, want := range []string{`langcard_http_requests_total{route="GET /healthz",status="200"} 1`,
+		`langcard_http_requests_total{route="/api/me/languages/{id}",status="401"} 2`,
+		`langcard_http_requests_total{route="/api/",status="404"} 1`,
+		"langcard_http_request_duration_seconds_bucket", "go_goroutines"} {
 		if status != 200 || !strings.Contains(body, want) {
 			t.Errorf("metrics (%d) lack %s", status, want)
 		}

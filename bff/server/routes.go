@@ -10,9 +10,13 @@ import (
 // sessionLoaded marks a request whose session was loaded.
 type sessionLoaded struct{}
 
-func withSession(h http.Handler) http.Handler {
+func withSession(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionLoaded{}, true)))
+		r = r.WithContext(context.WithValue(r.Context(), sessionLoaded{}, true))
+		mux.ServeHTTP(w, r)
+		if note, ok := r.Context().Value(routeNoteKey{}).(*routeNote); ok {
+			note.pattern = r.Pattern // set by mux as it served r
+		}
 	})
 }
 

@@ -106,17 +106,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // load balancers stop sending it requests, while it finishes the ones it has.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// route names r's route for the metrics: the pattern that serves it.
-func (s *Server) route(r *http.Request) string {
-	_, p := s.root.Handler(r)
+// route names r's route for the metrics: the pattern that serves it. The
+// root mux set r's Pattern as it served r; the sessioned mux serves a copy
+// of r (with the session in its context), whose pattern withSession notes.
+// Where that mux did not run (the session store failed, or a handler
+// panicked) it is asked which pattern would have served r.
+func (s *Server) route(r *http.Request, note *routeNote) string {
+	p := r.Pattern
 	if p == "/" {
-		_, p = s.sessioned.Handler(r)
+		if p = note.pattern; p == "" {
+			_, p = s.sessioned.Handler(r)
+		}
 	}
 	if p == "" {
 		return "unmatched"
 	}
 	return p
 }
+
+// routeNote carries the sessioned mux's pattern out to logRequests.
+type routeNote struct{ pattern string }
+
+type routeNoteKey struct{}
 
 // contentSecurityPolicy is the policy of a page: scripts only from the
 // BFF (and WebAssembly compiled from them), no inline anything, forms only

@@ -40,6 +40,22 @@ func FuzzUnmarshalAsBefore(f *testing.F) {
 	})
 }
 
+// FuzzValid: valid decides every input as json.Valid does (duplicate
+// names, bytes that are not UTF-8 and lone surrogates are all JSON to it).
+func FuzzValid(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"a","id":"b"}`, "\"\xff\xfe\"", `"\ud800"`, `"\udc00\ud800x"`, `"\u00"`, ` {"a" : [1, -0.5e+7, true, null]} `, `{"a":1,}`, `[1,]`,
+		`01`, `-`, `1.`, `.5`, `1e`, `"\x"`, "\"\t\"", `{"a"}`, `{1:2}`, `[`, ``, ` `, `nul`, `true false`, "\x00", `{"a":1}}`, `"a\/b"`, "\"\u2028\"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := valid(data), json.Valid(data); got != want {
+			t.Fatalf("valid(%q) = %v, json.Valid %v", data, got, want)
+		}
+	})
+}
+
 type reference LanguageProficiency
 
 func (r *reference) UnmarshalJSON(data []byte) error {
