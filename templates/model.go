@@ -134,6 +134,11 @@ type Editor struct {
 	Origin, API, Login string
 	// Compact asks for the compact layout (embedded cards).
 	Compact bool
+	// Choices is the list of languages to choose from as ChoiceList renders
+	// it for L, which the server renders once per catalogue: rendering it
+	// for each page (420 names, each folded to compare it with its own
+	// name) was 40% of the editor page's CPU. Empty: rendered here.
+	Choices string
 	// ChoicesURL, in the embedded fragment, is where embed.js fetches the
 	// list of languages to choose from, once per page and language and
 	// after the cards show, instead of the fragment carrying it: there

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -309,7 +310,7 @@ func headingLevel(n int) int {
 // choiceList is the list of languages to choose from in one catalogue's
 // words, rendered once, and the version its URL names.
 type choiceList struct {
-	body    []byte
+	body    string
 	version string
 }
 
@@ -323,7 +324,7 @@ func (s *Server) choices(L *i18n.Catalog) *choiceList {
 	}
 	var buf bytes.Buffer
 	_ = templates.ChoiceList(L).Render(context.Background(), &buf) // writing to a buffer does not fail
-	c, _ := s.choiceLists.LoadOrStore(L.Lang(), &choiceList{body: buf.Bytes(), version: static.Version(buf.Bytes())})
+	c, _ := s.choiceLists.LoadOrStore(L.Lang(), &choiceList{body: buf.String(), version: static.Version(buf.Bytes())})
 	return c.(*choiceList)
 }
 
@@ -348,5 +349,5 @@ func (s *Server) embedChoices(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", static.CacheStable)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(c.body)
+	io.WriteString(w, c.body)
 }

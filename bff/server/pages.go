@@ -111,6 +111,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	if edit != nil {
 		edit(&e)
 	}
+	e.Choices = s.choices(e.L).body
 	return e, nil
 }
 
