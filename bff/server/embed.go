@@ -245,7 +245,8 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []embedPart) {
 	startHTML(w, http.StatusOK)
 	rc := http.NewResponseController(w)
-	var buf bytes.Buffer
+	buf := getBuffer()
+	defer putBuffer(buf)
 	open := func(i int) {
 		buf.WriteString(`<template data-el="`)
 		buf.WriteString(strconv.Itoa(i))
@@ -255,7 +256,7 @@ func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []emb
 	for i, p := range parts {
 		p.e.ChoicesURL = s.choicesURL(p.e.L)
 		start := buf.Len()
-		if err := templates.EmbedFragment(p.e, p.signIn, p.message).Render(r.Context(), &buf); err != nil {
+		if err := templates.EmbedFragment(p.e, p.signIn, p.message).Render(r.Context(), buf); err != nil {
 			s.Logger.Error("render", "path", logPath(r), "part", i, "error", err)
 			buf.Truncate(start)
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -161,11 +162,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(data)
 }
 
+// buffers hold pages and streamed parts while they are rendered: an editor
+// page is ~70 KB, and a buffer grown to it for every page was the largest
+// part of rendering one after the templates themselves (clearing and
+// collecting it; pprof).
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// putBuffer gives buf back, unless an unusual answer grew it past 1 MB
+// (the pool would keep it, and its memory, for every later page).
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		buf.Reset()
+		buffers.Put(buf)
+	}
+}
+
 // render renders c into a buffer first, so a failing component never
 // sends half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		s.Logger.Error("render", "path", logPath(r), "error", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
