@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -273,5 +274,55 @@ func TestColleaguesNeedTheScope(t *testing.T) {
 	}
 	if r := b.get("/users/" + demo.Megan.UPN); r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "colleagues") {
 		t.Errorf("the page: %d", r.StatusCode)
+	}
+}
+
+// On an intranet page the viewer's own card does not wait for the
+// colleagues': it is sent, whole, while their Graph batch is still
+// unanswered, and theirs follow once it is.
+func TestEmbeddedOwnCardBeforeColleagues(t *testing.T) {
+	h := newHarness(t)
+	b := h.signIn(demo.Innocenty.UPN)
+	release := h.graph.HoldBatches()
+	defer release()
+	q := url.Values{"el": {"full:", "compact:" + demo.Megan.UPN}}
+	// Held, the batch never answers: a BFF that waited for it would send
+	// nothing, and the read below ends at this deadline instead.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", h.url+"/embed/cards?"+q.Encode(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Origin", embedOrigin)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	// Read until the second part opens: the first is then whole.
+	var got []byte
+	buf := make([]byte, 4096)
+	for !strings.Contains(string(got), `<template data-el="1">`) {
+		n, err := resp.Body.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			t.Fatalf("the answer ended (%v) before the viewer's card was whole: %q", err, got)
+		}
+	}
+	if !strings.Contains(string(got), "Norwegian Bokmål") {
+		t.Errorf("the first part is not the viewer's cards: %q", got)
+	}
+	batched := false
+	for _, r := range h.graph.Requests() {
+		batched = batched || r.EscapedPath == "/beta/$batch"
+	}
+	if !batched {
+		t.Error("the colleagues' batch was not asked for while the viewer's card was sent")
+	}
+	release()
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || !strings.Contains(string(rest), "Megan Bowen") || strings.Contains(string(rest), "could not") {
+		t.Errorf("the colleague's card after the batch (%v): %q", err, rest)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,53 +67,72 @@ func (s *Server) embedView(r *http.Request) embedPart {
 		u := q.Get("user")
 		el.user = &u
 	}
-	return s.embedViews(r, []embedded{el})[0]
+	part, done := s.embedViews(r, []embedded{el})
+	defer done()
+	return part(0)
 }
 
 // embedViews builds the embedded cards of several <language-card>s: the
 // cards as the editor renders them, with absolute URLs (they run on the
 // intranet's origin), or a sign-in link that returns to the host page.
-// Colleagues' languages are read first, all together, in Graph JSON
-// batches; one who cannot be read gets a message and the others show.
-func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
-	parts := make([]embedPart, len(els))
+// It returns at once: part builds element i's (call it once for each, in
+// order), and done ends what is left when the caller has them all.
+// Colleagues' languages are read all together, in Graph JSON batches,
+// while the viewer's own cards are built: a page's own card does not wait
+// for its colleagues' (one Graph round trip sooner), and each colleague's
+// card waits for the batch. One who cannot be read gets a message and the
+// others show.
+func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) embedPart, done func()) {
 	returnTo := auth.SafeReturnTo(r.URL.Query().Get("returnTo"), s.EmbedOrigins)
 	if returnTo == "/" {
 		returnTo = s.self + "/"
 	}
 	if _, ok := s.Auth.Current(r.Context()); !ok {
-		for i := range parts {
-			parts[i] = embedPart{e: s.bare(r, els[i]), signIn: s.self + "/login?returnTo=" + url.QueryEscape(returnTo), status: http.StatusOK}
-		}
-		return parts
+		signIn := s.self + "/login?returnTo=" + url.QueryEscape(returnTo)
+		return func(i int) embedPart {
+			return embedPart{e: s.bare(r, els[i]), signIn: signIn, status: http.StatusOK}
+		}, func() {}
 	}
 	calls := make([]*call, len(els))
+	unready := make([]error, len(els)) // why element i has no call
+	landmark := make([]string, len(els))
+	nth := map[string]int{} // cards of one person so far, for unique landmark names
 	for i, el := range els {
 		c, err := s.prepareFor(r.Context(), el.user, nil)
 		if err != nil {
-			parts[i] = s.embedFailure(r, el, err)
+			unready[i] = err
 			continue
 		}
 		c.lang = el.lang
-		defer c.cancel()
 		calls[i] = c
+		if nth[c.target.String()]++; nth[c.target.String()] > 1 {
+			landmark[i] = " (" + strconv.Itoa(nth[c.target.String()]) + ")"
+		}
 	}
 	// Read every colleague at once (the cache then serves each card).
-	failed := s.prefetchColleagues(calls)
-	notice := s.Sessions.PopString(r.Context(), noticeKey)
-	nth := map[string]int{} // cards of one person so far, for unique landmark names
-	for i, c := range calls {
-		if c == nil {
-			continue
+	read := make(chan map[string]error, 1)
+	go func() { read <- s.prefetchColleagues(calls) }()
+	var failed map[string]error
+	colleagues := func() map[string]error {
+		if failed == nil {
+			failed = <-read
 		}
-		if err := failed[c.target.String()]; err != nil {
-			parts[i] = s.embedFailure(r, els[i], err)
-			continue
+		return failed
+	}
+	notice := s.Sessions.PopString(r.Context(), noticeKey)
+	part = func(i int) embedPart {
+		c := calls[i]
+		if c == nil {
+			return s.embedFailure(r, els[i], unready[i])
+		}
+		if c.colleague {
+			if err := colleagues()[c.target.String()]; err != nil {
+				return s.embedFailure(r, els[i], err)
+			}
 		}
 		e, err := s.editorView(r, c, nil)
 		if err != nil {
-			parts[i] = s.embedFailure(r, els[i], err)
-			continue
+			return s.embedFailure(r, els[i], err)
 		}
 		e.Level = headingLevel(els[i].level)
 		e.ReadOnly = e.ReadOnly || els[i].readonly
@@ -127,12 +147,18 @@ func (s *Server) embedViews(r *http.Request, els []embedded) []embedPart {
 			e.API = s.self + "/api" + e.Base + "/languages"
 		}
 		e.Compact = els[i].compact
-		if nth[c.target.String()]++; nth[c.target.String()] > 1 {
-			e.Landmark = " (" + strconv.Itoa(nth[c.target.String()]) + ")"
-		}
-		parts[i] = embedPart{e: e, status: http.StatusOK}
+		e.Landmark = landmark[i]
+		return embedPart{e: e, status: http.StatusOK}
 	}
-	return parts
+	done = func() {
+		colleagues() // the batch ends before the calls' deadlines are let go
+		for _, c := range calls {
+			if c != nil {
+				c.cancel()
+			}
+		}
+	}
+	return part, done
 }
 
 // prefetchColleagues reads the colleagues among calls in Graph JSON
@@ -223,17 +249,17 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 		}
 		els = append(els, parseEmbedded(v))
 	}
-	parts := s.embedViews(r, els)
-	for _, p := range parts {
-		// The widget's script and module, named before the cards, so that
-		// embed.js loads the script while it reads and lays them out.
-		if wd := p.e.Chrome.Widget; wd.Script != "" && p.signIn == "" && p.message == "" && !p.e.ReadOnly {
-			w.Header().Set(widgetHeader, wd.Script+" "+wd.WASM)
-			w.Header().Set("Access-Control-Expose-Headers", widgetHeader)
-			break
-		}
+	// The widget's script and module, named before the cards, so that
+	// embed.js loads the script while it reads and lays them out: when
+	// one of them is the viewer's own (editable, unless it failed).
+	c := s.absolute(s.chrome(r))
+	if wd := c.Widget; wd.Script != "" && c.Viewer != "" && slices.ContainsFunc(els, func(el embedded) bool { return el.user == nil && !el.readonly }) {
+		w.Header().Set(widgetHeader, wd.Script+" "+wd.WASM)
+		w.Header().Set("Access-Control-Expose-Headers", widgetHeader)
 	}
-	s.streamParts(w, r, parts)
+	part, done := s.embedViews(r, els)
+	defer done()
+	s.streamParts(w, r, len(els), part)
 }
 
 // streamParts writes each card's part, <template data-el="i">, as soon as
@@ -242,7 +268,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 // the next one's opening tag, which is how embed.js knows that a part is
 // whole (the last one is whole when the answer ends). A part that fails
 // to render goes out empty, and its card says it could not be loaded.
-func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []embedPart) {
+func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, n int, part func(i int) embedPart) {
 	startHTML(w, http.StatusOK)
 	rc := http.NewResponseController(w)
 	buf := getBuffer()
@@ -253,7 +279,8 @@ func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []emb
 		buf.WriteString(`">`)
 	}
 	open(0)
-	for i, p := range parts {
+	for i := range n {
+		p := part(i)
 		p.e.ChoicesURL = s.choicesURL(p.e.L)
 		start := buf.Len()
 		if err := templates.EmbedFragment(p.e, p.signIn, p.message).Render(r.Context(), buf); err != nil {
@@ -261,7 +288,7 @@ func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, parts []emb
 			buf.Truncate(start)
 		}
 		buf.WriteString("</template>")
-		if i+1 < len(parts) {
+		if i+1 < n {
 			open(i + 1)
 		}
 		if _, err := w.Write(buf.Bytes()); err != nil {

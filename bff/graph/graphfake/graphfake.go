@@ -96,6 +96,8 @@ type Server struct {
 	now      func() time.Time
 	pageSize int
 	lag      time.Duration
+	// batches, when not nil, holds JSON batches until it is closed.
+	batches chan struct{}
 }
 
 // maxRequests bounds the request log, so a long-running demo does not grow.
@@ -248,6 +250,24 @@ func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f)
+}
+
+// HoldBatches makes JSON batches wait from now until release is called
+// (or their request ends), for tests of what is answered before them.
+func (s *Server) HoldBatches() (release func()) {
+	hold := make(chan struct{})
+	s.mu.Lock()
+	s.batches = hold
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.batches = nil
+			s.mu.Unlock()
+			close(hold)
+		})
+	}
 }
 
 // Requests returns the latest requests received (at most 1,000).

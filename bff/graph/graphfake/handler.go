@@ -85,6 +85,16 @@ const maxBatch = 20
 // request inside a batch answers 429 with Retry-After in its headers).
 // The batch itself consumes no fault.
 func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, e errorWriter, body []byte, err error) {
+	s.mu.Lock()
+	hold := s.batches
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if _, ok := s.authenticate(r); !ok {
 		e.write(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience, signature or expired token.")
 		return
