@@ -79,7 +79,7 @@ test: deps axe check-generated vet lint widget
 # fail a time-bounded run with a spurious "context deadline exceeded" at
 # its deadline on a busy machine (go.dev/issue/75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
-FUZZ := bff/wire:FuzzDecode web/langprof:FuzzUnmarshal web/langprof:FuzzUnmarshalAsBefore web/langprof:FuzzValid web/langprof:FuzzCheckTag bff/graph:FuzzSegments bff/auth:FuzzSafeReturnTo
+FUZZ := bff/wire:FuzzDecode bff/wire:FuzzDecodeAsBefore web/langprof:FuzzUnmarshal web/langprof:FuzzUnmarshalAsBefore web/langprof:FuzzValid web/langprof:FuzzCheckTag bff/graph:FuzzSegments bff/auth:FuzzSafeReturnTo
 fuzz:
 	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; for t in $(FUZZ); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \

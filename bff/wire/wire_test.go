@@ -1,8 +1,13 @@
 package wire
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"langcard/web/langprof"
 )
@@ -76,4 +81,71 @@ func TestEncodeOnlyPresent(t *testing.T) {
 	if _, err := Encode(langprof.Patch{}); err == nil {
 		t.Error("Encode(empty) succeeded, want an error")
 	}
+}
+
+// FuzzDecodeAsBefore: Decode reads every body as the encoding/json reader
+// it replaced did: the same patch, metadata and problems.
+func FuzzDecodeAsBefore(f *testing.F) {
+	for _, s := range []string{
+		`{"spoken":"elementary"}`, `{"tag":"nb-NO","displayName":"Norsk bokmål"}`, `{"spoken":null}`, `{"a":1}`, ` { "t\u0061g" : "fr" , "x" : [ 1 , {} ] } `,
+		`{"spoken":"x","spoken":"y"}`, `[]`, `{}`, `{"displayName":"\ud800"}`, `{"tag":1e400}`, `{"@odata.type":"#microsoft.graph.languageProficiency"}`,
+		"{\"displayName\":\"\xff\"}", `{"spoken":"elementary"} {}`, `{"tag":"fr"} x`, `{"tag":"fr"`, `{"tag"}`, `{1:2}`, `{"a":1,}`, `{,}`, ``, `null`,
+		`{"inference":{"confidenceScore":0.5, "x": [true,false,null]},"source":{"type":["User"]}}`, `{"createdBy":{},"id":"x","Spoken":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, mode := range []Mode{Person, Application} {
+			got, gotProblems := Decode(data, mode)
+			want, wantProblems := decodeBefore(data, mode)
+			if !reflect.DeepEqual(gotProblems, wantProblems) {
+				t.Fatalf("%q (mode %d): problems %v, before %v", data, mode, gotProblems, wantProblems)
+			}
+			if len(wantProblems) == 0 && !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q (mode %d):\n got %+v\nwant %+v", data, mode, got, want)
+			}
+		}
+	})
+}
+
+// decodeBefore is Decode as it was, on encoding/json's Decoder: the
+// reference FuzzDecodeAsBefore holds Decode to.
+func decodeBefore(data []byte, mode Mode) (Body, langprof.Problems) {
+	var b Body
+	if !utf8.Valid(data) {
+		return b, bodyProblem("the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return b, bodyProblem("the body must be one JSON object")
+	}
+	var ps langprof.Problems
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return b, bodyProblem("the body is not valid JSON")
+		}
+		name, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return b, bodyProblem("the body is not valid JSON")
+		}
+		if seen[name] {
+			ps = append(ps, langprof.Problem{Code: langprof.CodeDuplicate, Target: name, Message: name + " appears more than once"})
+			continue
+		}
+		seen[name] = true
+		if p := b.set(name, raw, mode); p != nil {
+			ps = append(ps, *p)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return b, bodyProblem("the body is not valid JSON")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return b, bodyProblem("the body must hold one JSON object and nothing after it")
+	}
+	return b, ps
 }
