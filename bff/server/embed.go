@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
@@ -112,13 +113,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 	// Read every colleague at once (the cache then serves each card).
 	read := make(chan map[string]error, 1)
 	go func() { read <- s.prefetchColleagues(calls) }()
-	var failed map[string]error
-	colleagues := func() map[string]error {
-		if failed == nil {
-			failed = <-read
-		}
-		return failed
-	}
+	colleagues := sync.OnceValue(func() map[string]error { return <-read })
 	notice := s.Sessions.PopString(r.Context(), noticeKey)
 	part = func(i int) embedPart {
 		c := calls[i]
