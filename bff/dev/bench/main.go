@@ -34,6 +34,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"langcard/bff/app"
@@ -191,6 +192,11 @@ func run(runs int, part string) error {
 	defer cancel()
 	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/login?login_hint="+demo.Innocenty.UPN)); err != nil {
 		return err
+	}
+	if ui, err := browserPages(bctx, base+"/bench/baseline"); err != nil {
+		return err
+	} else if len(ui) > 0 {
+		fmt.Printf("**Warning: Chromium loads pages of its own beside each tab (%s); they take the same two cores, so the figures below are slower and noisier than they should be. Turn them off in bff/dev/chromium.**\n\n", strings.Join(ui, ", "))
 	}
 
 	pages := []struct{ name, url string }{
@@ -459,6 +465,31 @@ func measure(ctx context.Context, url string, cold bool, dwell time.Duration) (v
 			return 0, 0, 0, fmt.Errorf("%w (page: %s)", err, state)
 		}
 	}
+}
+
+// browserPages opens url in a new tab, as each measured load does, and
+// returns the pages Chromium loads of its own beside it (its WebUI:
+// chrome:// URLs, such as the omnibox popup that Chromium 156 loads twice
+// for every new tab even when headless).
+func browserPages(ctx context.Context, url string) ([]string, error) {
+	tab, closeTab := chromedp.NewContext(ctx)
+	defer closeTab()
+	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+		return nil, err
+	}
+	// Chromium starts its own pages in the moments after a tab opens.
+	time.Sleep(time.Second)
+	res, err := chromedp.CallBrowser(tab, target.GetTargets, target.GetTargetsParams{})
+	if err != nil {
+		return nil, err
+	}
+	var ui []string
+	for _, t := range res.TargetInfos {
+		if strings.HasPrefix(t.URL, "chrome://") || t.Type == "browser_ui" {
+			ui = append(ui, t.URL)
+		}
+	}
+	return ui, nil
 }
 
 // ratioCell is median(a)/median(b) with its 90% interval, as the tables
