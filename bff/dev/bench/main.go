@@ -62,7 +62,7 @@ func main() {
 	// milliseconds here, and with 15 the same code's ratio to the baseline
 	// moved by ±0.15 from run to run; with 45 its interval is half as wide.
 	runs := flag.Int("runs", 45, "runs of each page in each cache state (at least 7)")
-	part := flag.String("part", "all", "what to measure: all, proxy (the BFF against a bare proxy) or browser")
+	part := flag.String("part", "all", "what to measure: all, proxy (the BFF against a bare proxy), browser, or editor (what the editor page's first card waits for: not part of all)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -147,6 +147,7 @@ func run(runs int, part string) error {
 		w.Header().Set("Cache-Control", static.CacheVersioned)
 		w.Write(baselineJS)
 	})
+	mux.HandleFunc("GET /bench/editor/{i}", editorCut(a.Handler))
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	defer srv.Close()
@@ -192,6 +193,9 @@ func run(runs int, part string) error {
 	defer cancel()
 	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/login?login_hint="+demo.Innocenty.UPN)); err != nil {
 		return err
+	}
+	if part == "editor" {
+		return editorBench(bctx, base, runs)
 	}
 	if ui, err := browserPages(bctx, base+"/bench/baseline"); err != nil {
 		return err
@@ -424,24 +428,11 @@ func measureVisible(ctx context.Context, url string) (float64, error) {
 // became visible and when it first accepted input, in ms since navigation;
 // the tab stays open for dwell after that.
 func measure(ctx context.Context, url string, cold bool, dwell time.Duration) (visible, interactive, hydrated float64, err error) {
-	if cold {
-		if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
-			return 0, 0, 0, err
-		}
+	tab, closeTab, err := openLoad(ctx, url, cold)
+	if err != nil {
+		return 0, 0, 0, err
 	}
-	// Each load in a tab of its own, so that every page starts alike (the
-	// renderer process a tab gets depends on what it showed before).
-	tab, closeTab := chromedp.NewContext(ctx)
 	defer closeTab()
-	if err := chromedp.Do(tab); err != nil {
-		return 0, 0, 0, err
-	}
-	if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: observe}); err != nil {
-		return 0, 0, 0, err
-	}
-	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
-		return 0, 0, 0, err
-	}
 	tctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
 	for {
@@ -465,6 +456,32 @@ func measure(ctx context.Context, url string, cold bool, dwell time.Duration) (v
 			return 0, 0, 0, fmt.Errorf("%w (page: %s)", err, state)
 		}
 	}
+}
+
+// openLoad opens url in a new tab, the browser's cache emptied first if cold,
+// with observe in the page; the tab is closed by the function returned.
+func openLoad(ctx context.Context, url string, cold bool) (context.Context, func(), error) {
+	if cold {
+		if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Each load in a tab of its own, so that every page starts alike (the
+	// renderer process a tab gets depends on what it showed before).
+	tab, closeTab := chromedp.NewContext(ctx)
+	if err := chromedp.Do(tab); err != nil {
+		closeTab()
+		return nil, nil, err
+	}
+	if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: observe}); err != nil {
+		closeTab()
+		return nil, nil, err
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+		closeTab()
+		return nil, nil, err
+	}
+	return tab, closeTab, nil
 }
 
 // browserPages opens url in a new tab, as each measured load does, and
