@@ -161,14 +161,6 @@
     bind: function (root) {
       if (root._langcardUI) return;
       root._langcardUI = true;
-      // Once the cards have painted, the add section is laid out like the
-      // rest (app.css leaves it for later only until then): its combobox's
-      // list must not be held inside a contained box.
-      requestAnimationFrame(function () {
-        setTimeout(function () {
-          root.querySelectorAll("section.add").forEach(function (s) { s.style.contentVisibility = "visible"; });
-        }, 0);
-      });
       // The first card accepts input (Edit opens it, what is typed is kept
       // for the widget) once it is parsed and this is bound.
       var ready = function () {
