@@ -114,6 +114,16 @@ func editorBench(ctx context.Context, base string, runs int) error {
 	pages = append(pages,
 		page{"the cards alone (all of the above left out)", base + "/bench/editor/" + strconv.Itoa(len(editorCuts))},
 		page{"plain-JS baseline", base + "/bench/baseline"})
+	// A page that cannot be cut says so before anything is measured.
+	for _, p := range pages {
+		msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(p.url)+`).then(async r => r.ok ? "" : r.status + " " + await r.text())`, chromedp.EvalAsValue, chromedp.EvalAwaitPromise))
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if msg != "" {
+			return fmt.Errorf("%s: %s", p.name, strings.TrimSpace(msg))
+		}
+	}
 	visible := map[string][]float64{}
 	for range runs {
 		for _, p := range pages {
