@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,14 +32,19 @@ var editorCuts = []struct {
 	{"the language list and the new card's template", [][2]string{{`<noscript class="choices"`, `</noscript>`}, {`<template id="card-template">`, `</template>`}}},
 }
 
-// cutPage returns page without the parts of editorCuts[i], or, for i ==
-// len(editorCuts), without all of them: the cards alone.
-func cutPage(page string, i int) (string, error) {
-	cuts := editorCuts
-	if i < len(editorCuts) {
-		cuts = editorCuts[i : i+1]
-	}
-	for _, c := range cuts {
+// editorCombos are sets of editorCuts that -part editor also leaves out
+// together: no one part moves the first card by more than the runs' noise,
+// but two or three of them together may.
+var editorCombos = [][]int{{0, 1}, {0, 1, 3}, {0, 1, 4}}
+
+// cutPage returns page without the parts of the editorCuts named by
+// which (indexes).
+func cutPage(page string, which []int) (string, error) {
+	for _, i := range which {
+		if i < 0 || i >= len(editorCuts) {
+			return "", fmt.Errorf("no part %d to leave out", i)
+		}
+		c := editorCuts[i]
 		for _, p := range c.parts {
 			n := 0
 			for {
@@ -70,15 +76,43 @@ func cutPage(page string, i int) (string, error) {
 	return page, nil
 }
 
-// editorCut serves, at /bench/editor/{i}, the editor page as the BFF
-// renders it for the request's session, without the parts of
-// editorCuts[i] (or all of them), with the BFF's own headers.
+// cutPath and cutName are the URL path and the name of the editor page
+// without the parts named by which.
+func cutPath(which []int) string {
+	s := make([]string, len(which))
+	for i, w := range which {
+		s[i] = strconv.Itoa(w)
+	}
+	return "/bench/editor/" + strings.Join(s, "+")
+}
+
+func cutName(which []int) string {
+	if len(which) == len(editorCuts) {
+		return "the cards alone (all of the above left out)"
+	}
+	s := make([]string, len(which))
+	for i, w := range which {
+		s[i] = editorCuts[w].name
+	}
+	if len(s) == 1 {
+		return "without " + s[0]
+	}
+	return "without " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// editorCut serves, at /bench/editor/{cuts}, the editor page as the BFF
+// renders it for the request's session, without the parts of the
+// editorCuts that cuts names ("0", "0+1+3"), with the BFF's own headers.
 func editorCut(bff http.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		i, err := strconv.Atoi(r.PathValue("i"))
-		if err != nil || i < 0 || i > len(editorCuts) {
-			http.NotFound(w, r)
-			return
+		var which []int
+		for _, f := range strings.Split(r.PathValue("cuts"), "+") {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i >= len(editorCuts) {
+				http.NotFound(w, r)
+				return
+			}
+			which = append(which, i)
 		}
 		req := httptest.NewRequest("GET", "/", nil)
 		req.Header = r.Header.Clone()
@@ -88,7 +122,7 @@ func editorCut(bff http.Handler) http.HandlerFunc {
 			http.Error(w, "the editor page: "+strconv.Itoa(rec.Code), http.StatusBadGateway)
 			return
 		}
-		page, err := cutPage(rec.Body.String(), i)
+		page, err := cutPage(rec.Body.String(), which)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -102,18 +136,22 @@ func editorCut(bff http.Handler) http.HandlerFunc {
 }
 
 // editorBench loads the editor page as served, the same page without each
-// of editorCuts' parts, the cards alone, and the plain-JS baseline,
+// of editorCuts' parts, without editorCombos' sets of them, the cards
+// alone, and the plain-JS baseline,
 // interleaved and cold, and prints when each one's first card became
 // visible, against the page as served and against the baseline.
 func editorBench(ctx context.Context, base string, runs int) error {
 	type page struct{ name, url string }
 	pages := []page{{"the editor page as served", base + "/"}}
-	for i, c := range editorCuts {
-		pages = append(pages, page{"without " + c.name, base + "/bench/editor/" + strconv.Itoa(i)})
+	all := make([]int, len(editorCuts))
+	for i := range editorCuts {
+		all[i] = i
+		pages = append(pages, page{cutName([]int{i}), base + cutPath([]int{i})})
 	}
-	pages = append(pages,
-		page{"the cards alone (all of the above left out)", base + "/bench/editor/" + strconv.Itoa(len(editorCuts))},
-		page{"plain-JS baseline", base + "/bench/baseline"})
+	for _, c := range append(slices.Clone(editorCombos), all) {
+		pages = append(pages, page{cutName(c), base + cutPath(c)})
+	}
+	pages = append(pages, page{"plain-JS baseline", base + "/bench/baseline"})
 	// A page that cannot be cut says so before anything is measured.
 	for _, p := range pages {
 		msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(p.url)+`).then(async r => r.ok ? "" : r.status + " " + await r.text())`, chromedp.EvalAsValue, chromedp.EvalAwaitPromise))
@@ -124,35 +162,74 @@ func editorBench(ctx context.Context, base string, runs int) error {
 			return fmt.Errorf("%s: %s", p.name, strings.TrimSpace(msg))
 		}
 	}
-	visible := map[string][]float64{}
+	// Each page's own milestones, in ms since navigation.
+	steps := map[string]map[string][]float64{}
 	for range runs {
 		for _, p := range pages {
-			v, err := measureColdVisible(ctx, p.url)
+			m, err := measureColdVisible(ctx, p.url)
 			if err != nil {
 				return fmt.Errorf("%s: %w", p.name, err)
 			}
-			visible[p.name] = append(visible[p.name], v)
+			if steps[p.name] == nil {
+				steps[p.name] = map[string][]float64{}
+			}
+			for _, s := range milestones[1:] {
+				steps[p.name][s.key] = append(steps[p.name][s.key], m[s.key])
+			}
 		}
 	}
+	visible := func(name string) []float64 { return steps[name]["card"] }
 	fmt.Printf("What the editor's first card waits for: the page with parts of it left out (not pages anyone is served), cold, median of %d runs:\n\n", runs)
 	fmt.Printf("| page | first visible card (ms) | to the page as served | to the plain-JS baseline |\n|---|---:|---:|---:|\n")
-	served, baseline := visible[pages[0].name], visible[pages[len(pages)-1].name]
+	served, baseline := visible(pages[0].name), visible(pages[len(pages)-1].name)
 	for _, p := range pages {
-		fmt.Printf("| %s | %.0f | %s | %s |\n", p.name, median(visible[p.name]), ratioCell(visible[p.name], served), ratioCell(visible[p.name], baseline))
+		fmt.Printf("| %s | %.0f | %s | %s |\n", p.name, median(visible(p.name)), ratioCell(visible(p.name), served), ratioCell(visible(p.name), baseline))
+	}
+	fmt.Printf("\nThe same loads, step by step (median ms since navigation; the baseline's first paint is its page before its card):\n\n|")
+	for _, s := range milestones {
+		fmt.Printf(" %s |", s.name)
+	}
+	fmt.Printf("\n|---|%s\n", strings.Repeat("---:|", len(milestones)-1))
+	for _, p := range pages {
+		fmt.Printf("| %s |", p.name)
+		for _, s := range milestones[1:] {
+			fmt.Printf(" %.0f |", median(steps[p.name][s.key]))
+		}
+		fmt.Println()
 	}
 	return nil
 }
 
+// milestones are the steps of a load that -part editor reports: the
+// page's response, the end of its parsing, DOMContentLoaded (after the
+// deferred loader ran), the first frame painted, and its first card on
+// screen. The first is the table's own column.
+var milestones = []struct{ key, name string }{
+	{"", "page"},
+	{"response", "response received"},
+	{"parsed", "parsed (domInteractive)"},
+	{"dcl", "DOMContentLoaded done"},
+	{"paint", "first paint"},
+	{"card", "first card visible"},
+}
+
 // measureColdVisible loads url in a new tab with a cold cache and returns
-// when its first card became visible (Element Timing), in ms since
-// navigation.
-func measureColdVisible(ctx context.Context, url string) (float64, error) {
+// its milestones, in ms since navigation; "card" is when its first card
+// became visible (Element Timing).
+func measureColdVisible(ctx context.Context, url string) (map[string]float64, error) {
 	tab, closeTab, err := openLoad(ctx, url, true)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer closeTab()
 	tctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
-	return chromedp.Run(tctx, chromedp.Poll[float64](`window.__visible || null`, chromedp.WithPollingInterval(10*time.Millisecond)))
+	// The card's frame is on screen once its time is known; the rest of
+	// the load has ended by then, or soon after.
+	const steps = `(() => {
+		const n = performance.getEntriesByType("navigation")[0], p = performance.getEntriesByType("paint")[0];
+		if (!window.__visible || !n || !n.domContentLoadedEventEnd || !p) return null;
+		return {response: n.responseEnd, parsed: n.domInteractive, dcl: n.domContentLoadedEventEnd, paint: p.startTime, card: window.__visible};
+	})()`
+	return chromedp.Run(tctx, chromedp.Poll[map[string]float64](steps, chromedp.WithPollingInterval(10*time.Millisecond)))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,33 +25,53 @@ func TestCutPage(t *testing.T) {
 	if len(gone) != len(editorCuts) {
 		t.Fatalf("%d cuts, %d expected", len(editorCuts), len(gone))
 	}
-	for i := range len(editorCuts) + 1 {
+	var sets [][]int
+	all := []int{}
+	for i := range editorCuts {
+		sets = append(sets, []int{i})
+		all = append(all, i)
+	}
+	sets = append(append(sets, editorCombos...), all)
+	for _, i := range sets {
 		got, err := cutPage(editorPage, i)
 		if err != nil {
-			t.Fatalf("cut %d: %v", i, err)
+			t.Fatalf("cut %v: %v", i, err)
 		}
 		for j, texts := range gone {
 			for _, s := range texts {
-				if want := i == j || i == len(editorCuts); strings.Contains(got, s) == want {
-					t.Errorf("cut %d: %q there: %v, want %v\n%s", i, s, !want, !want, got)
+				if want := slices.Contains(i, j); strings.Contains(got, s) == want {
+					t.Errorf("cut %v: %q there: %v, want %v\n%s", i, s, !want, !want, got)
 				}
 			}
 		}
 		// Whole elements go: no end tag is left without its start.
 		for _, tag := range []string{"section", "header", "h1", "script", "noscript", "template", "article", "div", "form"} {
 			if open, end := strings.Count(got, "<"+tag+">")+strings.Count(got, "<"+tag+" "), strings.Count(got, "</"+tag+">"); open != end {
-				t.Errorf("cut %d: %d <%s> and %d </%s>\n%s", i, open, tag, end, tag, got)
+				t.Errorf("cut %v: %d <%s> and %d </%s>\n%s", i, open, tag, end, tag, got)
 			}
 		}
 		// What is never cut: both cards, whole, with their summaries.
 		for _, s := range []string{`<h2>A</h2><div class="summary">A's levels</div>`, `</div></article><article class="card" id="b"><h2>B</h2><div class="summary">B's levels</div>`, "</section>", "</main></body></html>"} {
 			if !strings.Contains(got, s) {
-				t.Errorf("cut %d: %q lost\n%s", i, s, got)
+				t.Errorf("cut %v: %q lost\n%s", i, s, got)
 			}
 		}
 	}
 	// A page without one of the parts fails the run.
-	if _, err := cutPage(strings.Replace(editorPage, `<section class="add">`, `<section>`, 1), 0); err == nil {
+	if _, err := cutPage(strings.Replace(editorPage, `<section class="add">`, `<section>`, 1), []int{0}); err == nil {
 		t.Error("a page without the form to add a language was cut without error")
+	}
+}
+
+// The pages -part editor serves are named and found alike.
+func TestCutPathName(t *testing.T) {
+	if got := cutPath([]int{0, 1, 3}); got != "/bench/editor/0+1+3" {
+		t.Errorf("path %q", got)
+	}
+	if got, want := cutName([]int{0, 3}), "without "+editorCuts[0].name+" and "+editorCuts[3].name; got != want {
+		t.Errorf("name %q, want %q", got, want)
+	}
+	if _, err := cutPage(editorPage, []int{len(editorCuts)}); err == nil {
+		t.Error("a part that does not exist was left out without error")
 	}
 }

@@ -147,7 +147,7 @@ func run(runs int, part string) error {
 		w.Header().Set("Cache-Control", static.CacheVersioned)
 		w.Write(baselineJS)
 	})
-	mux.HandleFunc("GET /bench/editor/{i}", editorCut(a.Handler))
+	mux.HandleFunc("GET /bench/editor/{cuts}", editorCut(a.Handler))
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	defer srv.Close()
