@@ -137,9 +137,9 @@ func editorCut(bff http.Handler) http.HandlerFunc {
 
 // editorBench loads the editor page as served, the same page without each
 // of editorCuts' parts, without editorCombos' sets of them, the cards
-// alone, and the plain-JS baseline,
-// interleaved and cold, and prints when each one's first card became
-// visible, against the page as served and against the baseline.
+// alone, and the plain-JS baseline, interleaved and cold. It prints when
+// each one's first card became visible, against the page as served and
+// against the baseline, and then each one's milestones.
 func editorBench(ctx context.Context, base string, runs int) error {
 	type page struct{ name, url string }
 	pages := []page{{"the editor page as served", base + "/"}}
