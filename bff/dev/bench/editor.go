@@ -173,7 +173,7 @@ func editorBench(ctx context.Context, base string, runs int) error {
 			if steps[p.name] == nil {
 				steps[p.name] = map[string][]float64{}
 			}
-			for _, s := range milestones[1:] {
+			for _, s := range milestones {
 				steps[p.name][s.key] = append(steps[p.name][s.key], m[s.key])
 			}
 		}
@@ -185,14 +185,14 @@ func editorBench(ctx context.Context, base string, runs int) error {
 	for _, p := range pages {
 		fmt.Printf("| %s | %.0f | %s | %s |\n", p.name, median(visible(p.name)), ratioCell(visible(p.name), served), ratioCell(visible(p.name), baseline))
 	}
-	fmt.Printf("\nThe same loads, step by step (median ms since navigation; the baseline's first paint is its page before its card):\n\n|")
+	fmt.Printf("\nThe same loads, step by step (median ms since navigation; the baseline's first paint is its page before its card):\n\n| page |")
 	for _, s := range milestones {
 		fmt.Printf(" %s |", s.name)
 	}
-	fmt.Printf("\n|---|%s\n", strings.Repeat("---:|", len(milestones)-1))
+	fmt.Printf("\n|---|%s\n", strings.Repeat("---:|", len(milestones)))
 	for _, p := range pages {
 		fmt.Printf("| %s |", p.name)
-		for _, s := range milestones[1:] {
+		for _, s := range milestones {
 			fmt.Printf(" %.0f |", median(steps[p.name][s.key]))
 		}
 		fmt.Println()
@@ -203,9 +203,8 @@ func editorBench(ctx context.Context, base string, runs int) error {
 // milestones are the steps of a load that -part editor reports: the
 // page's response, the end of its parsing, DOMContentLoaded (after the
 // deferred loader ran), the first frame painted, and its first card on
-// screen. The first is the table's own column.
+// screen.
 var milestones = []struct{ key, name string }{
-	{"", "page"},
 	{"response", "response received"},
 	{"parsed", "parsed (domInteractive)"},
 	{"dcl", "DOMContentLoaded done"},
