@@ -489,11 +489,11 @@ func openLoad(ctx context.Context, url string, cold bool) (context.Context, func
 // chrome:// URLs, such as the omnibox popup that Chromium 156 loads twice
 // for every new tab even when headless).
 func browserPages(ctx context.Context, url string) ([]string, error) {
-	tab, closeTab := chromedp.NewContext(ctx)
-	defer closeTab()
-	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+	tab, closeTab, err := openLoad(ctx, url, false)
+	if err != nil {
 		return nil, err
 	}
+	defer closeTab()
 	// Chromium starts its own pages in the moments after a tab opens.
 	time.Sleep(time.Second)
 	res, err := chromedp.CallBrowser(tab, target.GetTargets, target.GetTargetsParams{})
