@@ -25,6 +25,7 @@
     // open shows a card's form and, unless told "quiet", puts focus in
     // its first field.
     open: function (card, how) {
+      later(card);
       card.classList.add("editing");
       hide(q(card, ".summary"), true);
       hide(q(card, "a.edit"), true);
@@ -467,12 +468,22 @@
     var root = node.closest("[data-list]") || doc.querySelector("[data-list]");
     if (!root) return null;
     var ns = !doc.getElementById(root.dataset.list) && doc.querySelector("noscript.choices");
-    if (ns) {
-      var t = document.createElement("template");
-      t.innerHTML = ns.textContent;
-      ns.replaceWith(t.content);
-    }
+    if (ns) build(ns);
     return doc.getElementById(root.dataset.list);
+  }
+  // build makes a <noscript>'s text (the markup the server rendered in
+  // it) into the elements it would have been without scripts, in its
+  // place.
+  function build(ns) {
+    var t = document.createElement("template");
+    t.innerHTML = ns.textContent;
+    ns.replaceWith(t.content);
+  }
+  // later builds the forms the server sent in a <noscript class="later">
+  // under root (templates' Editor.Later): after the first frame, or as
+  // soon as a card is opened.
+  function later(root) {
+    root.querySelectorAll("noscript.later").forEach(build);
   }
 
   // Sign-out on langcard's own page removes every draft first.
@@ -485,19 +496,6 @@
     reg.roots.push(document.documentElement);
     ui.bind(document.documentElement);
   }
-  if (!wasm || typeof WebAssembly !== "object" || typeof Go !== "function") return;
-  // The roots to hydrate: this page, or the <language-card> elements that
-  // embed.js filled. The widget hydrates them when it starts.
-  var go = new Go();
-  // The cards are usable without the WebAssembly (above), so it waits for
-  // them: fetched and compiled once the page is parsed and its first frame
-  // is on screen (the first contentful paint, which the browser reports
-  // after it has shown it), then one more frame. Measured: compiling the
-  // 2.4 MB module while the page is parsed and laid out, on two cores, put
-  // the first card on screen and in use later; started after the first
-  // frame was painted but before it was shown, it still held that frame
-  // back from the screen by ~15 ms. A tab in the background, which paints
-  // nothing, starts it after 200 ms.
   var parsed = new Promise(function (resolve) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
     else resolve();
@@ -515,16 +513,31 @@
     // this for one (a promise resolved twice keeps the first).
     setTimeout(resolve, 200);
   }
+  // The page's forms, sent after its cards, are built once the first
+  // frame is on screen (on langcard's own page: a host page's are its
+  // own); the widget starts after that.
+  var drawn = parsed.then(function () { return new Promise(afterFirstPaint); });
+  if (!script.hasAttribute("data-embedded")) drawn.then(function () { later(document); });
+  if (!wasm || typeof WebAssembly !== "object" || typeof Go !== "function") return;
+  // The roots to hydrate: this page, or the <language-card> elements that
+  // embed.js filled. The widget hydrates them when it starts.
+  var go = new Go();
+  // The cards are usable without the WebAssembly (above), so it waits for
+  // them: fetched and compiled once the page is parsed and its first frame
+  // is on screen (the first contentful paint, which the browser reports
+  // after it has shown it), then one more frame. Measured: compiling the
+  // 2.4 MB module while the page is parsed and laid out, on two cores, put
+  // the first card on screen and in use later; started after the first
+  // frame was painted but before it was shown, it still held that frame
+  // back from the screen by ~15 ms. A tab in the background, which paints
+  // nothing, starts it after 200 ms.
   var started = false;
   // start fetches and compiles the module, once; on a host page embed.js
   // calls it when it has filled a card (this script may arrive first).
   reg.start = function () {
     if (started) return;
     started = true;
-    parsed.then(function () {
-      return new Promise(afterFirstPaint);
-    })
-      .then(function () { return WebAssembly.instantiateStreaming(fetch(wasm, { credentials: "same-origin" }), go.importObject); })
+    drawn.then(function () { return WebAssembly.instantiateStreaming(fetch(wasm, { credentials: "same-origin" }), go.importObject); })
       .then(function (done) { go.run(done.instance); })
       .catch(function (err) { console.warn("langcard: the widget did not start; the forms still work.", err); });
   };

@@ -159,6 +159,17 @@ type Editor struct {
 	// Level is the heading level of the editor's title (1 on langcard's
 	// page; an embedding page chooses); the cards' headings are one below.
 	Level int
+	// Later sends the forms of the cards not being edited, the form to add
+	// a language and the new card's template in a <noscript class="later">
+	// (langcard's own page, as first loaded): a browser without JavaScript
+	// shows them as ever; one running scripts reads them as text, which it
+	// does not build into elements before it draws the cards, and the
+	// loader makes them into the page's elements once the first frame is
+	// on screen, or at once when a card is opened before that. Measured:
+	// building the page's 20 hidden and shown selects, inputs and the
+	// template before the first frame put the first card on screen ~35%
+	// later than the same page without them.
+	Later bool
 }
 
 // level is the title's heading level, 1 to 5.

@@ -129,6 +129,14 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	if visible(t, ctx, card+" .card-form") {
 		t.Error("the card opens as a form")
 	}
+	// The forms the page sends after its cards (in a <noscript>, for
+	// browsers running scripts) are elements here, the one to add shown.
+	if got := read(t, ctx, chromedp.Evaluate[string](`document.querySelectorAll("noscript.later form.card-form").length + " " + document.querySelectorAll("form.card-form").length`)); got == "" || strings.HasPrefix(got, "0 ") || strings.Fields(got)[0] != strings.Fields(got)[1] {
+		t.Errorf("forms sent later, of all: %q", got)
+	}
+	if !visible(t, ctx, "section.add form.card-form") {
+		t.Error("no form to add a language")
+	}
 	if got := read(t, ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector("`+card+` a.edit"); return a.textContent.replace(/\s+/g, " ").trim(); })()`)); got != "Edit Norwegian Bokmål" {
 		t.Errorf("Edit's accessible text %q", got)
 	}

@@ -58,6 +58,9 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 		for i := range e.Cards {
 			e.Cards[i].Editing = e.Cards[i].ID == edit
 		}
+		// As first loaded, the forms come after the cards (a page that
+		// answers a post shows the person's input and problems at once).
+		e.Later = true
 	})
 	if err != nil {
 		return err
