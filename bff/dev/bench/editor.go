@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,10 +27,10 @@ var editorCuts = []struct {
 }{
 	{"the form to add a language", [][2]string{{`<section class="add"`, `</section>`}}},
 	// Every card's; the new card's template keeps its own.
-	{"the cards' hidden edit forms", [][2]string{{`<div class="edit-area" hidden>`, `</article>`}}},
+	{"the cards' hidden edit forms", [][2]string{{`<noscript class="later"><div class="edit-area" hidden>`, `</article>`}}},
 	{"the header and the page's title", [][2]string{{`<a class="skip"`, `</header>`}, {`<h1>`, `</h1>`}}},
 	{"the loader script", [][2]string{{`<script `, `</script>`}}},
-	{"the language list and the new card's template", [][2]string{{`<noscript class="choices"`, `</noscript>`}, {`<template id="card-template">`, `</template>`}}},
+	{"the language list and the new card's template", [][2]string{{`<noscript class="choices"`, `</noscript>`}, {`<noscript class="later"><template id="card-template">`, `</template></noscript>`}}},
 }
 
 // editorCombos are sets of editorCuts that -part editor also leaves out
@@ -50,7 +51,7 @@ func cutPage(page string, which []int) (string, error) {
 			for {
 				// Only what comes before the new card's template.
 				limit := strings.Index(page, `<template id="card-template">`)
-				if limit < 0 || strings.HasPrefix(p[0], `<template`) {
+				if limit < 0 || strings.Contains(p[0], `<template`) {
 					limit = len(page)
 				}
 				from := strings.Index(page[:limit], p[0])
@@ -100,19 +101,40 @@ func cutName(which []int) string {
 	return "without " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
+// elementsPath serves the editor page with the forms it sends after the
+// cards as elements among them, as it was before it sent them later
+// (templates' Editor.Later).
+const elementsPath = "/bench/editor/elements"
+
+var laterRE = regexp.MustCompile(`(?s)<noscript class="later">(.*?)</noscript>`)
+
+// withElements is page with its parts sent later as elements in their
+// place.
+func withElements(page string) (string, error) {
+	if !laterRE.MatchString(page) {
+		return "", fmt.Errorf("the page sends nothing later")
+	}
+	return laterRE.ReplaceAllString(page, "$1"), nil
+}
+
 // editorCut serves, at /bench/editor/{cuts}, the editor page as the BFF
 // renders it for the request's session, without the parts of the
-// editorCuts that cuts names ("0", "0+1+3"), with the BFF's own headers.
+// editorCuts that cuts names ("0", "0+1+3"), or at elementsPath with its
+// forms as elements, with the BFF's own headers.
 func editorCut(bff http.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var which []int
-		for _, f := range strings.Split(r.PathValue("cuts"), "+") {
-			i, err := strconv.Atoi(f)
-			if err != nil || i < 0 || i >= len(editorCuts) {
-				http.NotFound(w, r)
-				return
+		cut := withElements
+		if r.URL.Path != elementsPath {
+			var which []int
+			for _, f := range strings.Split(r.PathValue("cuts"), "+") {
+				i, err := strconv.Atoi(f)
+				if err != nil || i < 0 || i >= len(editorCuts) {
+					http.NotFound(w, r)
+					return
+				}
+				which = append(which, i)
 			}
-			which = append(which, i)
+			cut = func(page string) (string, error) { return cutPage(page, which) }
 		}
 		req := httptest.NewRequest("GET", "/", nil)
 		req.Header = r.Header.Clone()
@@ -122,7 +144,7 @@ func editorCut(bff http.Handler) http.HandlerFunc {
 			http.Error(w, "the editor page: "+strconv.Itoa(rec.Code), http.StatusBadGateway)
 			return
 		}
-		page, err := cutPage(rec.Body.String(), which)
+		page, err := cut(rec.Body.String())
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -135,14 +157,15 @@ func editorCut(bff http.Handler) http.HandlerFunc {
 	}
 }
 
-// editorBench loads the editor page as served, the same page without each
+// editorBench loads the editor page as served, the same with its forms as
+// elements, the page as served without each
 // of editorCuts' parts, without editorCombos' sets of them, the cards
 // alone, and the plain-JS baseline, interleaved and cold. It prints when
 // each one's first card became visible, against the page as served and
 // against the baseline, and then each one's milestones.
 func editorBench(ctx context.Context, base string, runs int) error {
 	type page struct{ name, url string }
-	pages := []page{{"the editor page as served", base + "/"}}
+	pages := []page{{"the editor page as served", base + "/"}, {"the same with its forms sent as elements among the cards (as before)", base + elementsPath}}
 	all := make([]int, len(editorCuts))
 	for i := range editorCuts {
 		all[i] = i
