@@ -473,10 +473,12 @@
   }
   // build makes a <noscript>'s text (the markup the server rendered in
   // it) into the elements it would have been without scripts, in its
-  // place.
+  // place, and drops the link that stands in for it when this script
+  // does not run (.add-fallback).
   function build(ns) {
-    var t = document.createElement("template");
+    var t = document.createElement("template"), next = ns.nextElementSibling;
     t.innerHTML = ns.textContent;
+    if (next && next.matches(".add-fallback")) next.remove();
     ns.replaceWith(t.content);
   }
   // later builds the forms the server sent in a <noscript class="later">

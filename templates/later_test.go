@@ -49,7 +49,11 @@ func TestLaterWrapsTheFormsAndNothingElse(t *testing.T) {
 	if strings.Contains(now, `class="later"`) {
 		t.Error("without Later the page has parts sent later")
 	}
-	if got := laterRE.ReplaceAllString(later, "$1"); got != now {
+	fallback := regexp.MustCompile(`<p class="add-fallback"><a href="/\?add#new-heading">[^<]+</a></p>`)
+	if n := len(fallback.FindAllString(later, -1)); n != 1 {
+		t.Errorf("%d links to the form to add, want 1", n)
+	}
+	if got := fallback.ReplaceAllString(laterRE.ReplaceAllString(later, "$1"), ""); got != now {
 		t.Errorf("unwrapped, the page differs from the one without Later:\n%s\n---\n%s", got, now)
 	}
 	for i, w := range wrapped {
@@ -71,5 +75,27 @@ func TestLaterWrapsTheFormsAndNothingElse(t *testing.T) {
 	}
 	if !strings.Contains(later, `action="/languages/c3"`) {
 		t.Error("the card being edited has no form")
+	}
+}
+
+// Asked for (?add), the form to add a language comes as elements, with no
+// link to itself; the cards' forms still come later.
+func TestAddingSendsTheFormToAdd(t *testing.T) {
+	L := i18n.English()
+	e := Editor{Subject: "Megan", Later: true, Adding: true, Cards: []Card{
+		CardOf(L, langprof.LanguageProficiency{ID: "a1", Tag: "nb-NO", DisplayName: "Norsk"}),
+	}}
+	e.L = L
+	page := render(t, e)
+	for _, w := range laterRE.FindAllStringSubmatch(page, -1) {
+		if strings.Contains(w[1], `action="/languages"`) {
+			t.Error("the form to add is sent later")
+		}
+	}
+	if !strings.Contains(page, `action="/languages"`) || strings.Contains(page, "add-fallback") {
+		t.Error("the form to add is missing, or a link to it is there")
+	}
+	if n := len(laterRE.FindAllString(page, -1)); n != 2 {
+		t.Errorf("%d parts sent later, want the card's form and the template", n)
 	}
 }

@@ -170,6 +170,11 @@ type Editor struct {
 	// template before the first frame put the first card on screen ~35%
 	// later than the same page without them.
 	Later bool
+	// Adding is set when the person asked for the form to add a language
+	// (?add): it is then sent as elements, whatever Later says. Later
+	// offers a link to it, for a browser that runs scripts but did not
+	// run the loader.
+	Adding bool
 }
 
 // level is the title's heading level, 1 to 5.
@@ -194,6 +199,9 @@ func (e Editor) Title() string {
 func (e Editor) editURL(c Card) string {
 	return e.pageURL() + "?edit=" + c.ID + "#" + c.Prefix()
 }
+
+// addURL is the editor page with the form to add a language as elements.
+func (e Editor) addURL() string { return e.pageURL() + "?add#new-heading" }
 
 // pageURL is langcard's editor page of this profile.
 func (e Editor) pageURL() string {

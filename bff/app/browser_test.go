@@ -134,8 +134,8 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	if got := read(t, ctx, chromedp.Evaluate[string](`document.querySelectorAll("noscript.later form.card-form").length + " " + document.querySelectorAll("form.card-form").length`)); got == "" || strings.HasPrefix(got, "0 ") || strings.Fields(got)[0] != strings.Fields(got)[1] {
 		t.Errorf("forms sent later, of all: %q", got)
 	}
-	if !visible(t, ctx, "section.add form.card-form") {
-		t.Error("no form to add a language")
+	if !visible(t, ctx, "section.add form.card-form") || visible(t, ctx, ".add-fallback") {
+		t.Error("no form to add a language, or a link to it (for a browser running scripts)")
 	}
 	if got := read(t, ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector("`+card+` a.edit"); return a.textContent.replace(/\s+/g, " ").trim(); })()`)); got != "Edit Norwegian Bokmål" {
 		t.Errorf("Edit's accessible text %q", got)

@@ -68,8 +68,8 @@ func TestBrowserFormsComeAfterTheCards(t *testing.T) {
 	if got := js(t, ctx, `document.querySelectorAll("img, b").length + " " + (document.title === "owned") + " " + document.getElementById("lang-`+oddID+`-displayName").value`); got != "0 false "+odd {
 		t.Errorf("the odd name built as %q", got)
 	}
-	if !visible(t, ctx, "section.add form.card-form") {
-		t.Error("the form to add a language does not show")
+	if !visible(t, ctx, "section.add form.card-form") || js(t, ctx, `String(document.querySelectorAll(".add-fallback").length)`) != "0" {
+		t.Error("the form to add a language does not show, or the link that stands in for it stays")
 	}
 
 	// The forms built are the ones the server renders as elements for a
@@ -91,5 +91,43 @@ func TestBrowserFormsComeAfterTheCards(t *testing.T) {
 	}
 	if got := js(t, ctx, `document.querySelectorAll("section.cards article.card.editing").length + " " + document.activeElement.id`); !strings.HasPrefix(got, "1 lang-") || !strings.HasSuffix(got, "-language") {
 		t.Errorf("after the rest were built: %q (cards open, focus), want the early card open with focus kept", got)
+	}
+}
+
+// A browser that runs scripts but not the loader (blocked here) still
+// offers everything: after a while a link to the form to add a language,
+// which opens it as elements; Edit opens a card's form by its link.
+func TestBrowserEditorWithoutItsLoader(t *testing.T) {
+	h := newHarness(t)
+	ctx := startChromium(t)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/static/widget.*", Block: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	card := "#lang-" + demo.ExampleID
+	step(t, ctx, "sign in", chromedp.Navigate(h.url+"/login?login_hint="+demo.Innocenty.UPN), chromedp.WaitVisible(chromedp.CSS(card)))
+	if got := js(t, ctx, `String(!!window.langcard) + " " + document.querySelectorAll("noscript.later").length`); got == "" || strings.HasPrefix(got, "true") || strings.HasSuffix(got, " 0") {
+		t.Fatalf("loader, parts sent later: %q, want no loader and the forms still text", got)
+	}
+	shown := `getComputedStyle(document.querySelector(".add-fallback")).visibility === "visible" && document.querySelector(".add-fallback").getClientRects().length > 0`
+
+	submit(t, ctx, card+" a.edit")
+	if !visible(t, ctx, card+" .card-form") {
+		t.Fatal("Edit does not open the card's form")
+	}
+	waitFor(t, ctx, "the link to the form to add", shown)
+	submit(t, ctx, ".add-fallback a")
+	if !visible(t, ctx, "section.add form.card-form") || visible(t, ctx, ".add-fallback") {
+		t.Fatal("the link does not open the form to add a language, or stays")
+	}
+	step(t, ctx, "add", chromedp.SetValue(chromedp.CSS("#new-language"), "svenska"), chromedp.SetValue(chromedp.CSS("#new-spoken"), "conversational"))
+	submit(t, ctx, ".add button[type=submit]")
+	if got := read(t, ctx, chromedp.Text(chromedp.CSS(".notice"))); got != "Added Swedish." {
+		t.Fatalf("notice %q", got)
+	}
+	if langs := h.graph.Languages(demo.Innocenty.ID); langs[len(langs)-1].Tag != "sv" {
+		t.Errorf("Graph holds %+v, want Swedish last", langs)
 	}
 }

@@ -38,7 +38,9 @@ func (s *Server) chrome(r *http.Request) templates.Chrome {
 }
 
 // editor is GET / and GET /users/{user}: the cards, or the sign-in page.
-// ?edit={id} opens one card's form, for browsers without JavaScript.
+// ?edit={id} opens one card's form, for browsers without JavaScript, and
+// ?add sends the form to add a language as elements, for a browser whose
+// scripts run but whose loader did not.
 func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := s.Auth.Current(r.Context()); !ok {
 		// The path comes back after sign-in: checked and bounded like any
@@ -59,8 +61,10 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 			e.Cards[i].Editing = e.Cards[i].ID == edit
 		}
 		// As first loaded, the forms come after the cards (a page that
-		// answers a post shows the person's input and problems at once).
+		// answers a post shows the person's input and problems at once),
+		// but for the one the person asked for.
 		e.Later = true
+		_, e.Adding = r.URL.Query()["add"]
 	})
 	if err != nil {
 		return err
