@@ -60,16 +60,18 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 		for i := range e.Cards {
 			e.Cards[i].Editing = e.Cards[i].ID == edit
 		}
-		// As first loaded, the forms come after the cards (a page that
+		// Opened in a browser, the forms come after the cards (a page that
 		// answers a post shows the person's input and problems at once),
-		// but for the one the person asked for.
-		e.Later = true
+		// but for the one the person asked for. Programs that fetch the
+		// page (no Sec-Fetch-Dest) read them as elements, as ever.
+		e.Later = r.Header.Get("Sec-Fetch-Dest") == "document"
 		_, e.Adding = r.URL.Query()["add"]
 	})
 	if err != nil {
 		return err
 	}
 	e.Notice = s.Sessions.PopString(r.Context(), noticeKey)
+	w.Header().Add("Vary", "Sec-Fetch-Dest")
 	s.render(w, r, http.StatusOK, templates.EditorPage(e))
 	return nil
 }
