@@ -494,7 +494,9 @@
     reg.io.keys("langcard:draft:").split("\n").forEach(function (k) { if (k) reg.io.store(k, null); });
   });
   reg.roots.forEach(ui.bind);
-  if (!script.hasAttribute("data-embedded")) {
+  // own is langcard's own page (not a host page where embed.js added this).
+  var own = !script.hasAttribute("data-embedded");
+  if (own) {
     reg.roots.push(document.documentElement);
     ui.bind(document.documentElement);
   }
@@ -515,24 +517,23 @@
     // this for one (a promise resolved twice keeps the first).
     setTimeout(resolve, 200);
   }
-  // The page's forms, sent after its cards, are built once the first
-  // frame is on screen (on langcard's own page: a host page's are its
-  // own); the widget starts after that.
+  // drawn is once the page is parsed and its first frame is on screen
+  // (the first contentful paint, which the browser reports after it has
+  // shown it), then one more frame. The page's forms, sent after its
+  // cards, are built then (on langcard's own page: a host page's are its
+  // own), and the widget starts after that: the cards are usable without
+  // the WebAssembly (above). Measured: compiling the 2.4 MB module while
+  // the page is parsed and laid out, on two cores, put the first card on
+  // screen and in use later; started after the first frame was painted but
+  // before it was shown, it still held that frame back from the screen by
+  // ~15 ms. A tab in the background, which paints nothing, goes on after
+  // 200 ms.
   var drawn = parsed.then(function () { return new Promise(afterFirstPaint); });
-  if (!script.hasAttribute("data-embedded")) drawn.then(function () { later(document); });
+  if (own) drawn.then(function () { later(document); });
   if (!wasm || typeof WebAssembly !== "object" || typeof Go !== "function") return;
   // The roots to hydrate: this page, or the <language-card> elements that
   // embed.js filled. The widget hydrates them when it starts.
   var go = new Go();
-  // The cards are usable without the WebAssembly (above), so it waits for
-  // them: fetched and compiled once the page is parsed and its first frame
-  // is on screen (the first contentful paint, which the browser reports
-  // after it has shown it), then one more frame. Measured: compiling the
-  // 2.4 MB module while the page is parsed and laid out, on two cores, put
-  // the first card on screen and in use later; started after the first
-  // frame was painted but before it was shown, it still held that frame
-  // back from the screen by ~15 ms. A tab in the background, which paints
-  // nothing, starts it after 200 ms.
   var started = false;
   // start fetches and compiles the module, once; on a host page embed.js
   // calls it when it has filled a card (this script may arrive first).
@@ -543,5 +544,5 @@
       .then(function (done) { go.run(done.instance); })
       .catch(function (err) { console.warn("langcard: the widget did not start; the forms still work.", err); });
   };
-  if (!script.hasAttribute("data-embedded") || reg.roots.length) reg.start();
+  if (own || reg.roots.length) reg.start();
 })();
