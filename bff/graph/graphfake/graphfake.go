@@ -98,6 +98,9 @@ type Server struct {
 	lag      time.Duration
 	// batches, when not nil, holds JSON batches until it is closed.
 	batches chan struct{}
+	// arrived, when not nil, is closed (and dropped) when a request is
+	// recorded: Await's wake-up.
+	arrived chan struct{}
 }
 
 // maxRequests bounds the request log, so a long-running demo does not grow.
@@ -275,6 +278,31 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append(append([]Request(nil), s.requests[s.oldest:]...), s.requests[:s.oldest]...)
+}
+
+// Await waits until the request log holds a request that match accepts,
+// and returns it, or returns ctx's error: tests wait for the emulator's
+// request with a deadline instead of sleeping.
+func (s *Server) Await(ctx context.Context, match func(Request) bool) (Request, error) {
+	for {
+		s.mu.Lock()
+		for _, r := range s.requests {
+			if match(r) {
+				s.mu.Unlock()
+				return r, nil
+			}
+		}
+		if s.arrived == nil {
+			s.arrived = make(chan struct{})
+		}
+		arrived := s.arrived
+		s.mu.Unlock()
+		select {
+		case <-arrived:
+		case <-ctx.Done():
+			return Request{}, ctx.Err()
+		}
+	}
 }
 
 // ResetRequests forgets the requests received so far.

@@ -286,3 +286,28 @@ func TestRequestLogBoundedWithoutTokens(t *testing.T) {
 		}
 	}
 }
+
+// Await returns a request that arrives after it started waiting, and
+// gives up at its context's deadline when none matches.
+func TestAwait(t *testing.T) {
+	env := start(t)
+	me := token(t, env, demo.Innocenty.UPN, "User.ReadWrite")
+	isLate := func(r graphfake.Request) bool { return strings.HasSuffix(r.EscapedPath, "/late") }
+	got := make(chan graphfake.Request, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r, _ := env.Graph.Await(ctx, isLate)
+		got <- r
+	}()
+	call(t, "GET", env.GraphURL+"/me/profile/languages/early", me, nil, nil)
+	call(t, "GET", env.GraphURL+"/me/profile/languages/late", me, nil, nil)
+	if r := <-got; !isLate(r) {
+		t.Errorf("Await returned %q", r.EscapedPath)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := env.Graph.Await(ctx, func(r graphfake.Request) bool { return r.Method == "PUT" }); err != context.DeadlineExceeded {
+		t.Errorf("Await with no match: %v, want the deadline", err)
+	}
+}

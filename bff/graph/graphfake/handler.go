@@ -170,6 +170,10 @@ func (s *Server) record(r *http.Request, body []byte) {
 		h.Set("Authorization", Fingerprint(a))
 	}
 	req := Request{Method: r.Method, EscapedPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: h, Body: body}
+	if s.arrived != nil {
+		close(s.arrived)
+		s.arrived = nil
+	}
 	if len(s.requests) < maxRequests {
 		s.requests = append(s.requests, req)
 		return
