@@ -7,6 +7,7 @@ package templates
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,9 +43,16 @@ type Widget struct {
 // CardOf returns the card of a saved language, in L's words.
 func CardOf(L *i18n.Catalog, lp langprof.LanguageProficiency) Card {
 	v := langprof.ValuesOf(lp)
-	c := Card{ID: lp.ID, Values: v, Orig: v}
+	c := Card{ID: lp.ID, Values: v, Orig: v, Organization: lp.OrganizationOwned()}
+	if a, ok := lp.AllowedAudiences.Named(); ok {
+		// The form offers the member Graph's spelling stands for ("8" is
+		// organization); Orig keeps Graph's text, and Diff compares by
+		// meaning, so an untouched audience is not sent back.
+		c.Values.Set(langprof.PropAllowedAudiences, string(a))
+	}
 	c.named(L)
-	if lp.LastModifiedDateTime != nil {
+	if lp.LastModifiedDateTime.Known() { // year 1 is Graph's "no date"
+
 		if t, err := time.Parse(time.RFC3339Nano, string(*lp.LastModifiedDateTime)); err == nil {
 			c.Changed, c.ChangedISO = L.Date(t), t.UTC().Format(time.RFC3339)
 		}
@@ -94,6 +102,9 @@ type Card struct {
 	Heading, Self string
 	// Changed is when it was last changed, in words and as RFC 3339.
 	Changed, ChangedISO string
+	// Organization is set for an entry from the organization's systems
+	// (langprof.OrganizationOwned): shown, never offered for editing.
+	Organization bool
 	// Editing opens the card's form (the no-JS edit state, or a refused
 	// save); otherwise the card shows its summary.
 	Editing bool
@@ -240,14 +251,22 @@ func step(v string) string {
 
 // audienceText says who can see a language, in a sentence.
 func audienceText(L *i18n.Catalog, v string) string {
-	a := langprof.Audience(v)
-	switch {
-	case v == "":
+	if v == "" {
 		return L.T("audience.notSet.sees")
-	case !a.Valid():
-		return L.T("audience.other.sees", "value", v)
 	}
-	return L.T("audience." + v + ".sees")
+	a := langprof.Audience(v)
+	if n, ok := a.Named(); ok {
+		return L.T("audience." + string(n) + ".sees")
+	}
+	if ms := a.Members(); len(ms) > 0 && !slices.Contains(ms, langprof.AudienceUnknownFutureValue) {
+		// A combination: each member in words.
+		names := make([]string, len(ms))
+		for i, m := range ms {
+			names[i] = L.T("audience." + string(m))
+		}
+		return L.T("audience.other.sees", "value", strings.Join(names, ", "))
+	}
+	return L.T("audience.other.sees", "value", v)
 }
 
 // notSharedText says how many entries are not shown, without naming them.

@@ -70,10 +70,10 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		for _, p := range demo.People {
 			note := ""
 			switch {
-			case p.Admin && p.Role:
-				note = " · administrator: may edit other people's languages"
-			case p.Admin:
-				note = " · has the permission to edit others, but no administrator role: Microsoft 365 refuses"
+			case p.Administrator():
+				note = " · administrator (User Administrator): sees and edits everyone's languages"
+			case len(p.Roles) > 1:
+				note = " · People Administrator, a role that does not change other people's languages: sees what colleagues share"
 			}
 			people = append(people, templates.DemoPerson{DisplayName: p.DisplayName, UPN: p.UPN, Note: note})
 		}
@@ -93,6 +93,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	var store scs.Store = memstore.New()
 	var locker auth.Locker
 	var writes recent.Store
+	var changes recent.Changes
 	if cfg.RedisURL != "" {
 		rc, err := redisClient(cfg.RedisURL)
 		if err != nil {
@@ -102,6 +103,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		store = goredisstore.NewWithPrefix(rc, "langcard:session:")
 		locker = redisLocker{rc}
 		writes = recent.NewRedis(rc, "langcard:recent:")
+		changes = recent.NewRedisChanges(rc, "langcard:changes:", recent.TTL)
 	}
 	sm := session.New(store, cfg.SessionLifetime, cfg.SessionIdle)
 	sm.Cookie.Name = "langcard"
@@ -116,6 +118,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		PublicURL: cfg.PublicURL, Sessions: sm, Store: store, CookieKey: cfg.CookieKey, Secure: cfg.Secure(),
 		EmbedOrigins: cfg.EmbedOrigins, Logger: log, IdPTimeout: cfg.IdPTimeout, Metrics: a.Metrics, Locker: locker,
 		OptionalScopes: []string{auth.ScopeReadOthers},
+		AdminRoles:     cfg.AdminRoles,
 	})
 	if err != nil {
 		return nil, err
@@ -125,7 +128,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		return nil, fmt.Errorf("loading static assets: %w", err)
 	}
 	a.server = server.New(server.Options{
-		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, Recent: writes,
+		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, Recent: writes, Changes: changes,
 		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {

@@ -23,9 +23,16 @@ var audienceCases = []struct {
 	audience langprof.Audience
 	shown    bool
 }{
+	// Named members: the organization and anything broader are shown.
 	{"me", false}, {"family", false}, {"contacts", false}, {"groupMembers", false},
-	{"organization", true}, {"federatedOrganizations", false}, {"everyone", true},
-	{"unknownFutureValue", false}, {"partners", false}, {"organization,everyone", true}, {"me,family", false}, {"", false},
+	{"organization", true}, {"federatedOrganizations", true}, {"everyone", true},
+	{"unknownFutureValue", false},
+	// Numeric strings, as real answers have carried them.
+	{"0", false}, {"1", false}, {"2", false}, {"4", false}, {"8", true}, {"16", true}, {"32", true}, {"64", false},
+	// Combinations (the metadata's flags).
+	{"organization,everyone", true}, {"40", true}, {"family,organization", true}, {"me,family", false}, {"3", false}, {"contacts,unknownFutureValue", false},
+	// What langcard cannot read stays hidden.
+	{"partners", false}, {"Organization", false}, {"128", false}, {"organization,partners", false}, {"", false},
 }
 
 // seedAudiences gives Megan one entry per audience value.
@@ -45,7 +52,7 @@ func TestColleaguesSeeOnlyWhatIsShared(t *testing.T) {
 	owner, colleague, admin := h.signIn(demo.Megan.UPN), h.signIn(demo.Innocenty.UPN), h.signIn(demo.Adele.UPN)
 	megan := "/users/" + demo.Megan.UPN
 	all := len(h.graph.Languages(demo.Megan.ID))
-	wantShown := 2 // Megan's own two, shared with the organization
+	wantShown := 3 // Megan's own three (French, German as "8", English synced from Entra ID), shared with the organization
 	for _, c := range audienceCases {
 		if c.shown {
 			wantShown++
@@ -74,8 +81,10 @@ func TestColleaguesSeeOnlyWhatIsShared(t *testing.T) {
 			continue
 		}
 		for _, lp := range l.Value {
-			if !strings.Contains(string(lp.AllowedAudiences), "organization") && !strings.Contains(string(lp.AllowedAudiences), "everyone") {
-				t.Errorf("a colleague was shown an entry for %q", lp.AllowedAudiences)
+			for _, c := range audienceCases {
+				if lp.DisplayName == "Audience "+string(c.audience) && !c.shown {
+					t.Errorf("a colleague was shown an entry for %q", lp.AllowedAudiences)
+				}
 			}
 		}
 	}
@@ -269,7 +278,7 @@ func TestColleaguesNeedTheScope(t *testing.T) {
 	b := h.signIn(demo.Innocenty.UPN)
 	r := b.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", "")
 	wantStatus(t, r, http.StatusForbidden)
-	if !regexp.MustCompile(`does not let langcard show colleagues`).MatchString(r.body) {
+	if !regexp.MustCompile(`not allowed to show colleagues’ languages yet. Your Microsoft 365 administrator can allow it`).MatchString(r.body) || strings.Contains(r.body, "change") {
 		t.Errorf("got %s", r.body)
 	}
 	if r := b.get("/users/" + demo.Megan.UPN); r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "colleagues") {
@@ -317,7 +326,7 @@ func TestEmbeddedOwnCardBeforeColleagues(t *testing.T) {
 	// us: wait for it (it is held, so it cannot have been answered).
 	wait, cancelWait := context.WithTimeout(ctx, 5*time.Second)
 	defer cancelWait()
-	if _, err := h.graph.Await(wait, func(r graphfake.Request) bool { return r.EscapedPath == "/beta/$batch" }); err != nil {
+	if _, err := h.graph.Await(wait, 1, func(r graphfake.Request) bool { return r.EscapedPath == "/beta/$batch" }); err != nil {
 		t.Errorf("the colleagues' batch was not asked for while the viewer's card was sent: %v", err)
 	}
 	release()

@@ -216,7 +216,7 @@ func TestBrowserTeamSection(t *testing.T) {
 	host, _, ctx := onIntranet(t)
 	team := signedInWithTeam(t, ctx, host)
 	got := js(t, ctx, team+`.map(e => [...e.shadowRoot.querySelectorAll("article .name")].map(n => n.textContent).join("+") + "|" + (e.shadowRoot.querySelector(".not-shared") || {textContent: ""}).textContent).join(" / ")`)
-	want := "French+German| / Spanish|2 more languages on this profile are not shared with you. / Korean|1 more language on this profile is not shared with you."
+	want := "French+German+English (United Kingdom)| / Spanish|2 more languages on this profile are not shared with you. / Korean|1 more language on this profile is not shared with you."
 	if got != want {
 		t.Errorf("the team shows %q, want %q", got, want)
 	}
@@ -243,7 +243,7 @@ func TestBrowserEmbeddedPartsStayApart(t *testing.T) {
 	})
 	team := signedInWithTeam(t, ctx, host)
 	got := js(t, ctx, team+`.map(e => [...e.shadowRoot.querySelectorAll("article .name")].map(n => n.textContent).join("+") + "|" + e.shadowRoot.querySelectorAll("b").length).join(" / ")`)
-	if want := "French+German+" + odd + "|0 / Spanish|0 / Korean|0"; got != want {
+	if want := "French+German+English (United Kingdom)+" + odd + "|0 / Spanish|0 / Korean|0"; got != want {
 		t.Errorf("the team shows %q, want %q", got, want)
 	}
 	quietConsole(t, ctx)

@@ -16,7 +16,7 @@ import (
 
 // Static assets and health checks never touch the session: no cookie on
 // a public, immutable answer, and they keep serving while the session
-// store is down (security.md rule 17).
+// store is down (docs/security.md, rule 17).
 func TestAssetsAndHealthLeaveTheSessionAlone(t *testing.T) {
 	u, redis := redistest.Server(t)
 	h := newHarness(t, withRedis(u))

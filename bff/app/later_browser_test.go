@@ -21,7 +21,7 @@ import (
 const recordParsed = `window.__later = {};
 document.addEventListener("DOMContentLoaded", () => {
   const n = (sel, root) => (root || document).querySelectorAll(sel).length;
-  __later.parsed = n("form.card-form") + " " + n("noscript.later") + " " + n("section.cards article.card");
+  __later.parsed = n("form.card-form") + " " + n("noscript.later") + " " + n("section.cards article.card a.edit");
   if (location.hash !== "#early") return;
   const card = document.querySelector("section.cards article.card");
   const before = n("noscript.later", card);
@@ -55,12 +55,16 @@ func TestBrowserFormsComeAfterTheCards(t *testing.T) {
 	step(t, ctx, "sign in", chromedp.Navigate(h.url+"/login?login_hint="+demo.Megan.UPN))
 	waitFor(t, ctx, "the forms", `document.querySelector("section.cards") && `+built)
 
-	// Parsed: no form yet; each card's, the one to add and the template
-	// sent later. Built: every card's form and the one to add.
+	// Parsed: no form yet; each editable card's, the one to add and the
+	// template sent later. Built: every editable card's form and the one
+	// to add. (Megan's entry from the organization's records has none.)
 	parsed := strings.Fields(js(t, ctx, `__later.parsed`))
 	cards, _ := strconv.Atoi(parsed[2])
+	if all := js(t, ctx, `String(document.querySelectorAll("section.cards article.card").length)`); all != strconv.Itoa(cards+1) {
+		t.Errorf("%s cards, %d of them editable: want one from the organization's records", all, cards)
+	}
 	if cards < 2 || parsed[0] != "0" || parsed[1] != strconv.Itoa(cards+2) {
-		t.Errorf("parsed, the page held %v (forms, parts sent later, cards), want 0, %d, %d", parsed, cards+2, cards)
+		t.Errorf("parsed, the page held %v (forms, parts sent later, editable cards), want 0, %d, %d", parsed, cards+2, cards)
 	}
 	if got, want := js(t, ctx, `document.querySelectorAll("form.card-form").length + " " + !!document.getElementById("card-template") + " " + document.querySelectorAll("form.delete").length`), strconv.Itoa(cards+1)+" true "+strconv.Itoa(cards); got != want {
 		t.Errorf("built, the page holds %q (forms, template, delete forms), want %q", got, want)

@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,8 @@ func TestServiceWrittenEntries(t *testing.T) {
 	if w := upstreamWrites(h); len(w) != 1 || string(w[0].Body) != `{"displayName":"Italiano"}` {
 		t.Errorf("upstream got %+v, want only displayName", w)
 	}
-	got := h.graph.Languages(demo.Megan.ID)[2]
+	all := h.graph.Languages(demo.Megan.ID)
+	got := all[slices.IndexFunc(all, func(lp langprof.LanguageProficiency) bool { return lp.ID == odd.ID })]
 	if got.Spoken != "expert" || got.AllowedAudiences != "organization,everyone" {
 		t.Errorf("values langcard does not know were replaced: %+v", got)
 	}
@@ -179,23 +181,45 @@ func TestGraphRefusalsInPlainWords(t *testing.T) {
 	})
 }
 
-// Holding the permission without the role: the person is told about the
-// role, not about permissions they already have.
+// Holding every permission without a role langcard counts: Lee is a
+// colleague on every route, and nothing he sends reaches Graph. Where an
+// operator counts his role (People Administrator) but Graph does not
+// honour it, Graph's refusal is explained as the role it is, and the
+// form keeps his edit.
 func TestAdministratorWithoutRole(t *testing.T) {
-	h := newHarness(t)
-	b := h.signIn(demo.Lee.UPN)
-	r := b.api("PATCH", "/api/users/"+demo.Megan.UPN+"/languages/a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44", `{"spoken":"elementary"}`)
-	wantStatus(t, r, http.StatusForbidden)
-	if e := decode[apiError](t, r); e.Error.Code != "ErrorAccessDeniedForRole" || !strings.Contains(e.Error.Message, "administrator role") {
-		t.Errorf("got %s, want the role explained", r.body)
-	}
-	form := cardForm(t, b.get("/users/"+demo.Megan.UPN).body, "a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44")
-	form.Set("spoken", "elementary")
-	r = b.post("/users/"+demo.Megan.UPN+"/languages/a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44", form)
-	wantStatus(t, r, http.StatusForbidden)
-	if !strings.Contains(r.body, "administrator role") || !strings.Contains(r.body, `<option value="elementary" selected>`) {
-		t.Errorf("the form lost the edit or the reason: %.400s", r.body)
-	}
+	const french = "a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44"
+	t.Run("a role langcard does not count", func(t *testing.T) {
+		h := newHarness(t)
+		b := h.signIn(demo.Lee.UPN)
+		h.graph.ResetRequests()
+		r := b.api("PATCH", "/api/users/"+demo.Megan.UPN+"/languages/"+french, `{"spoken":"elementary"}`)
+		wantStatus(t, r, http.StatusForbidden)
+		if e := decode[apiError](t, r); e.Error.Code != "forbidden" || !strings.Contains(e.Error.Message, "administrator") {
+			t.Errorf("got %s, want the colleague's refusal", r.body)
+		}
+		if n := len(upstreamWrites(h)); n != 0 {
+			t.Errorf("%d writes reached Graph", n)
+		}
+		if page := b.get("/users/" + demo.Megan.UPN).body; strings.Contains(page, `class="card-form"`) {
+			t.Error("Lee is offered a form on Megan's page")
+		}
+	})
+	t.Run("a role Graph does not honour", func(t *testing.T) {
+		h := newHarness(t, func(env map[string]string) { env["LANGCARD_ADMIN_ROLES"] = demo.PeopleAdministrator })
+		b := h.signIn(demo.Lee.UPN)
+		r := b.api("PATCH", "/api/users/"+demo.Megan.UPN+"/languages/"+french, `{"spoken":"elementary"}`)
+		wantStatus(t, r, http.StatusForbidden)
+		if e := decode[apiError](t, r); e.Error.Code != "ErrorAccessDeniedForRole" || !strings.Contains(e.Error.Message, "administrator role") {
+			t.Errorf("got %s, want the role explained", r.body)
+		}
+		form := cardForm(t, b.get("/users/"+demo.Megan.UPN).body, french)
+		form.Set("spoken", "elementary")
+		r = b.post("/users/"+demo.Megan.UPN+"/languages/"+french, form)
+		wantStatus(t, r, http.StatusForbidden)
+		if !strings.Contains(r.body, "administrator role") || !strings.Contains(r.body, `<option value="elementary" selected>`) {
+			t.Errorf("the form lost the edit or the reason: %.400s", r.body)
+		}
+	})
 }
 
 // A create Graph stored but did not confirm is neither repeated nor

@@ -17,7 +17,7 @@ import (
 
 // Two replicas sharing sessions in Redis: a session started on one works
 // on the other; sign-out and expiry on one hold on both; a missing session
-// is 401 and a Redis outage 503, never 500 (security.md rule 16).
+// is 401 and a Redis outage 503, never 500 (docs/security.md, rule 16).
 func TestReplicasShareSessionsInRedis(t *testing.T) {
 	redisURL, server := redistest.Server(t)
 	a := newHarness(t, withRedis(redisURL))

@@ -13,7 +13,7 @@ import (
 const meganEntry = "a3e5f0c2-6d4b-4f1e-8c7a-2b9d1e0f3a44"
 
 // Every state-changing route refuses cross-site requests and sends
-// nothing upstream (security.md rule 8).
+// nothing upstream (docs/security.md, rule 8).
 func TestCSRFOnEveryWriteRoute(t *testing.T) {
 	h := newHarness(t)
 	b := h.signIn(demo.Adele.UPN)

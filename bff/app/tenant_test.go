@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"log/slog"
@@ -50,11 +51,13 @@ func newTenant(t *testing.T, opts ...tenantOption) *tenant {
 	eo := entrafake.Options{
 		TenantID: tenantGUID, Domain: tenantDomain, ClientID: clientID, ClientSecret: clientSecret,
 		RedirectURIs: []string{public + "/auth/callback", public + "/"},
-		Consented:    []string{"User.ReadWrite", "User.ReadBasic.All", "User.ReadWrite.All"},
-		AccessTTL:    time.Minute, // inside the refresh margin: every request refreshes
+		Consented:    []string{"User.ReadWrite", "User.Read.All", "User.ReadWrite.All"},
+		// The registration asks Entra for directory roles in the ID token.
+		GroupMembershipClaims: "DirectoryRole",
+		AccessTTL:             time.Minute, // inside the refresh margin: every request refreshes
 	}
 	for _, p := range demo.People {
-		eo.Users = append(eo.Users, entrafake.User{ID: p.ID, Name: p.DisplayName, UPN: p.UPN})
+		eo.Users = append(eo.Users, entrafake.User{ID: p.ID, Name: p.DisplayName, UPN: p.UPN, Roles: p.Roles})
 	}
 	env := map[string]string{
 		"LANGCARD_TENANT_ID": tenantGUID, "LANGCARD_CLIENT_ID": clientID, "LANGCARD_CLIENT_SECRET": clientSecret,
@@ -86,7 +89,8 @@ func newTenant(t *testing.T, opts ...tenantOption) *tenant {
 	t.Cleanup(gsrv.Close)
 
 	env["LANGCARD_AUTHORITY"] = idp.URL
-	env["LANGCARD_GRAPH_BASE_URL"] = gsrv.URL + "/beta"
+	// An option may name another path of the emulator (a wrong version).
+	env["LANGCARD_GRAPH_BASE_URL"] = gsrv.URL + cmp.Or(env["LANGCARD_GRAPH_BASE_URL"], "/beta")
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +237,7 @@ func TestTenantSignInFailuresSayWhatToCheck(t *testing.T) {
 // A slow request that saves the session (a form save setting its notice)
 // must not put back the tokens it read before another request refreshed
 // them: with rotating refresh tokens that would sign the person out
-// (security.md rule 18).
+// (docs/security.md, rule 18).
 func TestTenantSlowSaveKeepsRefreshedTokens(t *testing.T) {
 	tn := newTenant(t)
 	b, _ := tn.signIn(demo.Innocenty.UPN)
@@ -272,8 +276,87 @@ func TestTenantWithoutConsentToReadColleagues(t *testing.T) {
 	}
 	r = b.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", "")
 	wantStatus(t, r, http.StatusForbidden)
-	if !strings.Contains(r.body, "does not let langcard show colleagues") {
+	if !strings.Contains(r.body, "not allowed to show colleagues’ languages yet") {
 		t.Errorf("got %s", r.body)
 	}
 	wantStatus(t, b.api("PATCH", "/api/me/languages/"+demo.ExampleID, `{"spoken":"elementary"}`), http.StatusOK)
+}
+
+// Roles from Entra, end to end: with the registration's
+// groupMembershipClaims, the ID token's wids claim makes a User
+// Administrator an administrator in langcard; a role langcard does not
+// count, or no claim at all, leaves everyone a colleague, whatever their
+// token's scopes.
+func TestTenantRolesFromEntra(t *testing.T) {
+	allScopes := func(env map[string]string, _ *entrafake.Options) {
+		env["LANGCARD_SCOPES"] = "User.ReadWrite User.Read.All User.ReadWrite.All"
+	}
+	seed := func(tn *tenant) {
+		for _, lp := range []langprof.LanguageProficiency{
+			{ID: "e1a2b3c4-0000-4000-8000-00000000ad01", Tag: "es", DisplayName: "Spanish", AllowedAudiences: langprof.Everyone},
+			{ID: "e1a2b3c4-0000-4000-8000-00000000ad03", Tag: "fi", DisplayName: "Finnish", AllowedAudiences: langprof.Me},
+		} {
+			tn.graph.Seed(demo.Megan.ID, lp)
+		}
+	}
+	finnish := "/api/users/" + demo.Megan.UPN + "/languages/e1a2b3c4-0000-4000-8000-00000000ad03"
+	t.Run("with the claim", func(t *testing.T) {
+		tn := newTenant(t, allScopes)
+		seed(tn)
+		admin, r := tn.signIn(demo.Adele.UPN)
+		wantStatus(t, r, http.StatusOK)
+		if r := admin.api("GET", "/api/session", ""); !strings.Contains(r.body, `"canEditOthers":true`) {
+			t.Errorf("a User Administrator's session: %s", r.body)
+		}
+		if r := admin.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", ""); !strings.Contains(r.body, "Finnish") {
+			t.Errorf("the administrator does not see the hidden entry: %s", r.body)
+		}
+		r = admin.api("PATCH", finnish, `{"spoken":"elementary"}`)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(tn.logs.String(), "audit: a change to another person's profile") {
+			t.Error("the administrator's change was not audited")
+		}
+		// People Administrator is a role, but not one langcard counts.
+		lee, _ := tn.signIn(demo.Lee.UPN)
+		if r := lee.api("GET", "/api/session", ""); !strings.Contains(r.body, `"canEditOthers":false`) {
+			t.Errorf("a People Administrator's session: %s", r.body)
+		}
+		if r := lee.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", ""); strings.Contains(r.body, "Finnish") || !strings.Contains(r.body, "Spanish") {
+			t.Errorf("Lee, whose role langcard does not count, sees %s", r.body)
+		}
+	})
+	t.Run("without the claim", func(t *testing.T) {
+		tn := newTenant(t, allScopes, func(_ map[string]string, o *entrafake.Options) { o.GroupMembershipClaims = "None" })
+		seed(tn)
+		admin, _ := tn.signIn(demo.Adele.UPN)
+		if r := admin.api("GET", "/api/session", ""); !strings.Contains(r.body, `"canEditOthers":false`) {
+			t.Errorf("without wids, the session: %s", r.body)
+		}
+		if r := admin.api("GET", "/api/users/"+demo.Megan.UPN+"/languages", ""); strings.Contains(r.body, "Finnish") {
+			t.Errorf("without wids, a scope alone showed a hidden entry: %s", r.body)
+		}
+		tn.graph.ResetRequests()
+		wantStatus(t, admin.api("PATCH", finnish, `{"spoken":"elementary"}`), http.StatusForbidden)
+		if n := len(upstreamWrites(tn.harness)); n != 0 {
+			t.Errorf("%d writes reached Graph", n)
+		}
+	})
+}
+
+// The profile under Graph's v1.0 (a wrong LANGCARD_GRAPH_BASE_URL) is
+// named as the configuration it is, to the administrator in the log, and
+// to the person in words.
+func TestTenantWrongGraphVersion(t *testing.T) {
+	tn := newTenant(t, func(env map[string]string, _ *entrafake.Options) { env["LANGCARD_GRAPH_BASE_URL"] = "/v1.0" })
+	b, r := tn.signIn(demo.Innocenty.UPN)
+	if r.StatusCode != http.StatusBadGateway || !strings.Contains(r.body, "does not serve profiles") {
+		t.Errorf("the page: %d %.300s", r.StatusCode, r.body)
+	}
+	r = b.api("GET", "/api/me/languages", "")
+	if e := decode[apiError](t, r); r.StatusCode != http.StatusBadGateway || e.Error.Code != "graphMisconfigured" {
+		t.Errorf("the API: %d %s", r.StatusCode, r.body)
+	}
+	if !strings.Contains(tn.logs.String(), "LANGCARD_GRAPH_BASE_URL does not serve profiles") {
+		t.Error("the log does not name the setting")
+	}
 }

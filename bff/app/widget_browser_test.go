@@ -349,7 +349,7 @@ func TestBrowserKeyboardAndExpiredSession(t *testing.T) {
 }
 
 // Unsaved edits kept in the browser go at sign-out, on langcard's page and
-// on an intranet page (security.md rule 21).
+// on an intranet page (docs/security.md, rule 21).
 func TestBrowserDraftsGoAtSignOut(t *testing.T) {
 	requireWidget(t)
 	host, h, ctx := onIntranet(t)

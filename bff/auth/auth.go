@@ -31,13 +31,17 @@ import (
 	"langcard/bff/session"
 )
 
-// ScopeEditOthers is the delegated permission that lets a person edit
-// other people's profiles.
+// ScopeEditOthers is the delegated permission Graph asks for writing
+// other people's profiles. It says what the app may do, never who the
+// person is: with tenant-wide consent every employee's token holds it,
+// so it counts only with an administrator role (Session.EditsOthers).
 const ScopeEditOthers = "User.ReadWrite.All"
 
-// ScopeReadOthers is the least-privileged delegated permission Graph
-// documents for reading other people's profiles (no admin consent needed).
-const ScopeReadOthers = "User.ReadBasic.All"
+// ScopeReadOthers is the delegated permission Graph asks for reading
+// other people's profiles (admin consent): Microsoft's own person card
+// asked for it, and people holding only User.ReadBasic.All were refused
+// (docs/graph.md, "Permissions").
+const ScopeReadOthers = "User.Read.All"
 
 // User is the signed-in person, from the verified ID token.
 type User struct {
@@ -50,8 +54,17 @@ type User struct {
 // It never leaves the server. Its tokens are kept apart (Tokens), under
 // TokenRef, which never changes during the session.
 type Session struct {
-	User          User
-	CanEditOthers bool
+	User User
+	// Admin says Entra states (the ID token's wids claim) that the person
+	// holds one of the administrator roles langcard counts
+	// (Options.AdminRoles).
+	Admin bool
+	// EditsOthers says the person sees and edits every entry of other
+	// people's profiles: an administrator role and the permission to
+	// write them (ScopeEditOthers), never the permission alone. (Sessions
+	// saved before roles were read had CanEditOthers from the scope alone:
+	// that field is gone, so they decode without it.)
+	EditsOthers bool
 	// CanReadOthers says the token may read colleagues' profiles.
 	CanReadOthers bool
 	// Scopes are the scopes the token response granted (space-separated),
@@ -85,6 +98,7 @@ type Auth struct {
 	metrics     *metrics.Metrics
 	locker      Locker
 	optional    []string
+	adminRoles  []string
 	now         func() time.Time
 }
 
@@ -125,6 +139,9 @@ type Options struct {
 	// OptionalScopes are among Scopes, and a sign-in goes on without them
 	// when the identity provider refuses them (no consent yet).
 	OptionalScopes []string
+	// AdminRoles are the Entra role template ids that make a person an
+	// administrator in langcard, when the ID token's wids claim names one.
+	AdminRoles []string
 }
 
 // New returns an Auth.
@@ -172,6 +189,7 @@ func New(o Options) (*Auth, error) {
 		metrics:     o.Metrics,
 		locker:      o.Locker,
 		optional:    o.OptionalScopes,
+		adminRoles:  o.AdminRoles,
 		now:         time.Now,
 	}, nil
 }

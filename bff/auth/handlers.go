@@ -179,42 +179,76 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 		return "", err
 	}
 	a.register(r.Context(), user.ID, ref)
+	admin := a.isAdmin(user.Roles)
 	a.sessions.Put(r.Context(), sessionKey, Session{
-		User: user, CanEditOthers: hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
-		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, "User.Read.All") || hasScope(granted, ScopeEditOthers),
+		User: user.User, Admin: admin, EditsOthers: admin && hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
+		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, ScopeEditOthers),
 	})
 	a.metrics.Session("created")
-	a.log.Info("signed in", "user", user.ID)
+	a.log.Info("signed in", "user", user.ID, "admin", admin, "scopes", granted)
 	if returnTo == "" {
 		returnTo = "/"
 	}
 	return returnTo, nil
 }
 
-func (a *Auth) verifyIDToken(r *http.Request, tok *oauth2.Token, nonce string) (User, error) {
+// verified is who the verified ID token says signed in, with the
+// directory roles it states.
+type verified struct {
+	User
+	// Roles are the wids claim's role template ids (none when the app
+	// registration does not ask Entra for them).
+	Roles []string
+}
+
+func (a *Auth) verifyIDToken(r *http.Request, tok *oauth2.Token, nonce string) (verified, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return User{}, errors.New("no id_token in the token response")
+		return verified{}, errors.New("no id_token in the token response")
 	}
 	idt, err := a.verifier.Verify(r.Context(), raw)
 	if err != nil {
-		return User{}, err
+		return verified{}, err
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
-		return User{}, errors.New("nonce mismatch")
+		return verified{}, errors.New("nonce mismatch")
 	}
 	var c struct {
 		OID               string `json:"oid"`
 		Name              string `json:"name"`
 		PreferredUsername string `json:"preferred_username"`
+		// WIDs is tolerant: a claim of another shape states no role.
+		WIDs any `json:"wids"`
 	}
 	if err := idt.Claims(&c); err != nil {
-		return User{}, err
+		return verified{}, err
 	}
 	if c.OID == "" {
-		return User{}, errors.New("no oid claim")
+		return verified{}, errors.New("no oid claim")
 	}
-	return User{ID: c.OID, DisplayName: c.Name, UserPrincipalName: c.PreferredUsername}, nil
+	v := verified{User: User{ID: c.OID, DisplayName: c.Name, UserPrincipalName: c.PreferredUsername}}
+	if ws, ok := c.WIDs.([]any); ok {
+		for _, w := range ws {
+			if s, ok := w.(string); ok {
+				v.Roles = append(v.Roles, s)
+			}
+		}
+	}
+	return v, nil
+}
+
+// isAdmin reports whether roles (the wids claim) hold one that langcard
+// counts as an administrator's. Roles are template ids, the same in every
+// tenant; an ID token without the claim states none.
+func (a *Auth) isAdmin(roles []string) bool {
+	for _, r := range roles {
+		for _, want := range a.adminRoles {
+			if strings.EqualFold(strings.TrimSpace(r), want) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Logout destroys the session (Entra ID has no revocation endpoint): the

@@ -16,7 +16,7 @@ import (
 // obtains or refreshes them writes it: the session store saves a whole
 // session at the end of every request that changed it, so tokens kept in
 // the session would be put back, stale, by any slow request that read
-// them before a refresh (security.md rule 18).
+// them before a refresh (docs/security.md, rule 18).
 type Tokens struct {
 	AccessToken  string    `json:"access_token"`
 	RefreshToken string    `json:"refresh_token"`

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"langcard/bff/ident"
 )
 
 // Config is the BFF's configuration. Each field names its variable and default.
@@ -40,11 +42,21 @@ type Config struct {
 	// https://graph.microsoft.com/beta.
 	GraphBaseURL *url.URL
 	// Scopes are the Graph scopes requested at sign-in. LANGCARD_SCOPES
-	// (space-separated), default "User.ReadWrite User.ReadBasic.All" (your
-	// own languages; colleagues' read-only); add User.ReadWrite.All to let
+	// (space-separated), default "User.ReadWrite User.Read.All" (your own
+	// languages; colleagues' read-only, once an administrator consents to
+	// User.Read.All: Graph refuses other people's profiles to
+	// User.ReadBasic.All, docs/graph.md); add User.ReadWrite.All to let
 	// administrators edit other people's profiles. Demo mode asks for all
 	// three, as its people include administrators.
 	Scopes []string
+	// AdminRoles are the Entra directory roles (role template ids, as the
+	// ID token's wids claim states them) whose holders see and edit every
+	// entry of other people's profiles; a scope never makes anyone an
+	// administrator. LANGCARD_ADMIN_ROLES (comma- or space-separated, or
+	// "none"), default Global Administrator and User Administrator: roles
+	// that can reset a person's password can already act as that person.
+	// The claim needs the app registration's groupMembershipClaims.
+	AdminRoles []string
 	// CookieKey signs and encrypts the login cookie; every replica needs the
 	// same one. LANGCARD_COOKIE_KEY (base64, at least 32 bytes); required
 	// with a tenant, random per start in demo mode.
@@ -162,11 +174,22 @@ func Load(getenv func(string) string) (Config, error) {
 		ClientSecret: getenv("LANGCARD_CLIENT_SECRET"),
 	}
 	c.Demo = c.TenantID == "" && c.ClientID == "" && c.ClientSecret == ""
-	defScopes := "User.ReadWrite User.ReadBasic.All"
+	defScopes := "User.ReadWrite User.Read.All"
 	if c.Demo {
-		defScopes = "User.ReadWrite User.ReadBasic.All User.ReadWrite.All"
+		defScopes = "User.ReadWrite User.Read.All User.ReadWrite.All"
 	}
 	c.Scopes = strings.Fields(get("LANGCARD_SCOPES", defScopes))
+	switch roles := get("LANGCARD_ADMIN_ROLES", GlobalAdministrator+" "+UserAdministrator); strings.ToLower(roles) {
+	case "none":
+	default:
+		for _, r := range strings.FieldsFunc(roles, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if !ident.IsGUID(r) {
+				bad("LANGCARD_ADMIN_ROLES", "%q is not a role template id (a GUID, such as %s for User Administrator), or none", r, UserAdministrator)
+				continue
+			}
+			c.AdminRoles = append(c.AdminRoles, strings.ToLower(r))
+		}
+	}
 	if c.Demo {
 		if c.DemoIntranetAddr = get("LANGCARD_DEMO_INTRANET_ADDR", "127.0.0.1:8081"); c.DemoIntranetAddr == "off" {
 			c.DemoIntranetAddr = ""
@@ -323,3 +346,10 @@ func isTenant(s string) bool {
 	}
 	return len(s) <= 256
 }
+
+// Entra's built-in role template ids (the same in every tenant) that
+// LANGCARD_ADMIN_ROLES names by default.
+const (
+	GlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10"
+	UserAdministrator   = "fe930be7-5e62-47db-91af-98c3a49a38b1"
+)

@@ -75,7 +75,10 @@ func TestDescribeMasksSecrets(t *testing.T) {
 			t.Errorf("Describe shows a secret: %s", d)
 		}
 	}
-	for _, want := range []string{"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", "redis://…@redis.example:6379/0", "User.ReadWrite User.ReadBasic.All\n"} {
+	for _, want := range []string{"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", "redis://…@redis.example:6379/0", "User.ReadWrite User.Read.All\n",
+		"colleagues' cards:         on, once an administrator consents to User.Read.All",
+		"administrator roles:       62e90394-69f5-4237-9190-012177145e10, fe930be7-5e62-47db-91af-98c3a49a38b1\n",
+		"administrators' edits:     off: add User.ReadWrite.All"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("Describe lacks %q:\n%s", want, d)
 		}
@@ -111,5 +114,55 @@ func TestListeningFinishesDemoDefaults(t *testing.T) {
 	})
 	if set = set.Listening(bff, intranet); set.PublicURL.String() != "http://localhost:9000" || set.EmbedOrigins[0] != "http://localhost:9001" {
 		t.Errorf("configured values were replaced: %s %v", set.PublicURL, set.EmbedOrigins)
+	}
+}
+
+// LANGCARD_ADMIN_ROLES names role template ids (or none); the default is
+// Global Administrator and User Administrator; -check says which
+// permission each feature needs.
+func TestAdminRoles(t *testing.T) {
+	base := map[string]string{
+		"LANGCARD_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "LANGCARD_CLIENT_ID": "client", "LANGCARD_CLIENT_SECRET": "s",
+		"LANGCARD_PUBLIC_URL": "https://langcard.example", "LANGCARD_COOKIE_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
+	}
+	load := func(extra map[string]string) (Config, error) {
+		return Load(func(k string) string {
+			if v, ok := extra[k]; ok {
+				return v
+			}
+			return base[k]
+		})
+	}
+	for _, tt := range []struct {
+		roles string
+		want  []string
+		bad   bool
+	}{
+		{"", []string{GlobalAdministrator, UserAdministrator}, false},
+		{"none", nil, false},
+		{"FE930BE7-5E62-47DB-91AF-98C3A49A38B1, 024906de-61e5-49c8-8572-40335f1e0e10", []string{UserAdministrator, "024906de-61e5-49c8-8572-40335f1e0e10"}, false},
+		{"User Administrator", nil, true},
+		{"fe930be7", nil, true},
+	} {
+		c, err := load(map[string]string{"LANGCARD_ADMIN_ROLES": tt.roles})
+		if tt.bad {
+			if err == nil || !strings.Contains(err.Error(), "LANGCARD_ADMIN_ROLES") {
+				t.Errorf("%q: got %v, want LANGCARD_ADMIN_ROLES refused", tt.roles, err)
+			}
+			continue
+		}
+		if err != nil || strings.Join(c.AdminRoles, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("%q: got %v, %v; want %v", tt.roles, c.AdminRoles, err, tt.want)
+		}
+	}
+	for scopes, want := range map[string]string{
+		"User.ReadWrite User.ReadBasic.All": "User.ReadBasic.All does not read other people's profiles",
+		"User.ReadWrite":                    "off: add User.Read.All",
+		"User.ReadWrite https://graph.microsoft.com/User.Read.All User.ReadWrite.All": "administrators' edits:     on for holders",
+	} {
+		c, err := load(map[string]string{"LANGCARD_SCOPES": scopes})
+		if err != nil || !strings.Contains(c.Describe(), want) {
+			t.Errorf("scopes %q: -check lacks %q:\n%s", scopes, want, c.Describe())
+		}
 	}
 }

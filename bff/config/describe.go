@@ -36,6 +36,9 @@ func (c Config) Describe() string {
 		{"client secret", secret},
 		{"Graph", graph},
 		{"scopes", strings.Join(c.Scopes, " ")},
+		{"colleagues' cards", c.colleaguesFeature()},
+		{"administrator roles", or(strings.Join(c.AdminRoles, ", "), "none: nobody sees or edits others' hidden entries")},
+		{"administrators' edits", c.adminFeature()},
 		{"cookie key", mask(string(c.CookieKey))},
 		{"embedding origins", or(strings.Join(c.EmbedOrigins, ", "), "none")},
 		{"sessions", or(maskURL(c.RedisURL), "in memory")},
@@ -74,4 +77,39 @@ func maskURL(u string) string {
 		}
 	}
 	return u
+}
+
+// colleaguesFeature says whether the scopes let colleagues' cards work,
+// naming the permission Graph asks for (docs/graph.md, "Permissions").
+func (c Config) colleaguesFeature() string {
+	switch {
+	case c.hasScope("User.Read.All") || c.hasScope("User.ReadWrite.All"):
+		return "on, once an administrator consents to User.Read.All for the tenant (without it, people get their own card and are told an administrator can allow colleagues')"
+	case c.hasScope("User.ReadBasic.All"):
+		return "off: User.ReadBasic.All does not read other people's profiles; ask for User.Read.All (admin consent)"
+	}
+	return "off: add User.Read.All (admin consent) to LANGCARD_SCOPES"
+}
+
+// adminFeature says what administrators may do with these settings.
+func (c Config) adminFeature() string {
+	switch {
+	case len(c.AdminRoles) == 0:
+		return "off: LANGCARD_ADMIN_ROLES is none"
+	case !c.hasScope("User.ReadWrite.All"):
+		return "off: add User.ReadWrite.All (admin consent) to LANGCARD_SCOPES"
+	}
+	return "on for holders of the roles above, stated in the ID token's wids claim: the app registration needs groupMembershipClaims DirectoryRole (or All); without it, nobody is an administrator in langcard"
+}
+
+func (c Config) hasScope(want string) bool {
+	for _, s := range c.Scopes {
+		if i := strings.LastIndexByte(s, '/'); i >= 0 {
+			s = s[i+1:]
+		}
+		if strings.EqualFold(s, want) {
+			return true
+		}
+	}
+	return false
 }

@@ -226,7 +226,7 @@ func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := sess.User.(oidcUser)
-	granted := grantedScopes(sess.Scopes, u.Admin)
+	granted := grantedScopes(sess.Scopes)
 	claims["oid"], claims["scp"], claims["aud"] = u.ID(), strings.Join(granted, " "), GraphAudience
 	if body["access_token"], err = idp.m.Keypair.SignJWT(claims); err != nil {
 		http.Error(w, "demo IdP: cannot sign token", http.StatusInternalServerError)
@@ -239,16 +239,11 @@ func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(body)
 }
 
-// grantedScopes is what Entra would grant: what was asked, less the
-// administrators' scopes for people who are not administrators.
-func grantedScopes(requested []string, admin bool) []string {
+// grantedScopes is what Entra grants where an administrator consented,
+// tenant-wide, to every permission asked for: all of them, to everyone.
+func grantedScopes(requested []string) []string {
 	var out []string
 	for _, s := range requested {
-		// Anyone may consent to reading colleagues' basic profiles; the
-		// other .All scopes need an administrator (admin consent).
-		if strings.HasSuffix(s, ".All") && s != "User.ReadBasic.All" && !admin {
-			continue
-		}
 		if s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
@@ -306,7 +301,7 @@ func (u oidcUser) Claims(scope []string, base *mockoidc.IDTokenClaims) (jwt.Clai
 	if base == nil {
 		return nil, errors.New("demo: no base claims")
 	}
-	return idClaims{IDTokenClaims: base, OID: u.Person.ID, Name: u.DisplayName, PreferredUsername: u.UPN}, nil
+	return idClaims{IDTokenClaims: base, OID: u.Person.ID, Name: u.DisplayName, PreferredUsername: u.UPN, WIDs: u.Roles}, nil
 }
 
 type idClaims struct {
@@ -314,6 +309,9 @@ type idClaims struct {
 	OID               string `json:"oid"`
 	Name              string `json:"name"`
 	PreferredUsername string `json:"preferred_username"`
+	// WIDs are the person's directory roles, as Entra states them when
+	// the app registration's groupMembershipClaims asks for them.
+	WIDs []string `json:"wids,omitempty"`
 }
 
 // Login runs the authorization code flow (with PKCE) against the IdP over

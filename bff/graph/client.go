@@ -333,7 +333,7 @@ func (c *Client) Delete(ctx context.Context, token string, t Target, id string) 
 
 // confirmMissing sets Missing on a write's 404 when a read confirms that
 // the entry is gone: the profile service also answers 404 to bodies it
-// does not like (graph.md), so a 404 alone proves nothing.
+// does not like (docs/graph.md), so a 404 alone proves nothing.
 func (c *Client) confirmMissing(ctx context.Context, token string, t Target, id string, err error) {
 	var ge *Error
 	if !errors.As(err, &ge) || ge.Status != http.StatusNotFound {
@@ -410,7 +410,7 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 			return data, nil
 		}
 		gerr := responseError(resp, data, time.Now())
-		gerr.Attempts = attempt + 1
+		gerr.Attempts, gerr.body = attempt+1, data
 		if !retry(resp.StatusCode) || attempt >= maxRetries {
 			return nil, gerr
 		}

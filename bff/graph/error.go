@@ -30,6 +30,17 @@ type Error struct {
 	Missing bool
 	// NoSuchUser is set on a 404 to a list: the person does not exist.
 	NoSuchUser bool
+	// body is the answer's body (bounded), for a batch whose envelope
+	// failed but whose items may still speak.
+	body []byte
+}
+
+// WrongSegment reports whether Graph refused the path itself: the real
+// service answers 400 BadRequest "Resource not found for the segment
+// '…'" for a segment it does not know, as the profile is under v1.0 (a
+// wrong base URL), not a 404 (docs/graph.md, "Errors").
+func (e *Error) WrongSegment() bool {
+	return e.Status == 400 && strings.HasPrefix(e.Message, "Resource not found for the segment")
 }
 
 func (e *Error) Error() string {

@@ -231,8 +231,8 @@ func TestListManyBatches(t *testing.T) {
 			}
 		case r.Err != nil:
 			t.Errorf("result %d: %v", i, r.Err)
-		case i%3 == 0 && (len(r.Listing.Value) != 2 || r.Listing.Owner != demo.Megan.DisplayName):
-			t.Errorf("result %d: %d of Megan's languages, want 2, owner %q", i, len(r.Listing.Value), r.Listing.Owner)
+		case i%3 == 0 && (len(r.Listing.Value) != 3 || r.Listing.Owner != demo.Megan.DisplayName):
+			t.Errorf("result %d: %d of Megan's languages, want 3, owner %q", i, len(r.Listing.Value), r.Listing.Owner)
 		}
 	}
 	var batches int
@@ -244,5 +244,83 @@ func TestListManyBatches(t *testing.T) {
 	}
 	if batches != 4 { // 10 + 10 + 5 people, and the throttled one again
 		t.Errorf("%d batches, want 4", batches)
+	}
+}
+
+// A batch whose envelope is not 200 (older throttling docs: 424 Failed
+// Dependency when items were throttled) is read item by item: the items
+// that succeeded stand, and the throttled one is sent again.
+func TestBatchEnvelopeNot200(t *testing.T) {
+	f := setup(t)
+	f.graph.SetBatchEnvelope(http.StatusFailedDependency)
+	f.graph.Inject(graphfake.Fault{Status: 429, RetryAfter: "0.05"})
+	var targets []graph.Target
+	for _, who := range []string{demo.Megan.UPN, demo.Lee.UPN, demo.Adele.UPN} {
+		tg, _ := graph.User(who)
+		targets = append(targets, tg)
+	}
+	f.graph.ResetRequests()
+	for i, r := range f.client.ListMany(context.Background(), f.admin, targets) {
+		if r.Err != nil || len(r.Listing.Value) == 0 {
+			t.Errorf("result %d: %v, %d entries; want the languages", i, r.Err, len(r.Listing.Value))
+		}
+	}
+	batches := 0
+	for _, r := range f.graph.Requests() {
+		if r.EscapedPath == "/beta/$batch" {
+			batches++
+		}
+	}
+	if batches != 2 {
+		t.Errorf("%d batches, want 2: the first, then the throttled item again", batches)
+	}
+}
+
+// One ListMany has at most MaxBatchesInFlight batches in flight: held,
+// no further batch is sent until one answers.
+func TestBatchesInFlightBounded(t *testing.T) {
+	f := setup(t)
+	release := f.graph.HoldBatches()
+	defer release()
+	var targets []graph.Target
+	for range 10 * (graph.MaxBatchesInFlight + 2) {
+		tg, _ := graph.User(demo.Megan.UPN)
+		targets = append(targets, tg)
+	}
+	done := make(chan []graph.Result, 1)
+	go func() { done <- f.client.ListMany(context.Background(), f.admin, targets) }()
+	isBatch := func(r graphfake.Request) bool { return r.EscapedPath == "/beta/$batch" }
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := f.graph.Await(ctx, graph.MaxBatchesInFlight, isBatch); err != nil {
+		t.Fatalf("the first %d batches did not come: %v", graph.MaxBatchesInFlight, err)
+	}
+	// While those are held, one more would come at once if nothing bounded
+	// them; none may come at all.
+	more, cancelMore := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancelMore()
+	if got, err := f.graph.Await(more, graph.MaxBatchesInFlight+1, isBatch); err == nil {
+		t.Fatalf("%d batches in flight at once, want at most %d", len(got), graph.MaxBatchesInFlight)
+	}
+	release()
+	for i, r := range <-done {
+		if r.Err != nil {
+			t.Fatalf("result %d: %v", i, r.Err)
+		}
+	}
+}
+
+// Graph's 400 for a path segment it does not know (the base URL is v1.0,
+// which has no profile) comes back as such, for the BFF to name the
+// configuration.
+func TestWrongBaseURL(t *testing.T) {
+	f := setup(t)
+	v1 := *f.client.BaseURL
+	v1.Path = strings.Replace(v1.Path, "/beta", "/v1.0", 1)
+	c := &graph.Client{BaseURL: &v1}
+	_, err := c.List(context.Background(), f.me, graph.Me)
+	var ge *graph.Error
+	if !errors.As(err, &ge) || !ge.WrongSegment() || ge.Status != 400 {
+		t.Fatalf("got %v, want Graph's 400 for an unknown segment", err)
 	}
 }

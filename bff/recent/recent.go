@@ -1,5 +1,5 @@
 // Package recent keeps each session's recent writes. Graph's lists are not
-// read-after-write consistent (graph.md): a list made just after a save
+// read-after-write consistent (docs/graph.md): a list made just after a save
 // may still show the old entry. So each session remembers its own recent
 // writes, as Graph answered them, and every list it is shown puts them
 // over what Graph listed, until Graph catches up or the writes age out.

@@ -20,13 +20,7 @@ import (
 func TestStores(t *testing.T) {
 	t.Run("memory", func(t *testing.T) { storeTests(t, func() recent.Store { return recent.NewMemory() }) })
 	t.Run("redis", func(t *testing.T) {
-		u, _ := redistest.Server(t)
-		opt, err := redis.ParseURL(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := redis.NewClient(opt)
-		t.Cleanup(func() { c.Close() })
+		c := redisClient(t)
 		n := 0
 		storeTests(t, func() recent.Store { n++; return recent.NewRedis(c, fmt.Sprintf("test%d:", n)) })
 	})
@@ -125,4 +119,48 @@ func TestWriteJSON(t *testing.T) {
 			t.Errorf("read back %+v, %v", back, err)
 		}
 	}
+}
+
+// Changes count each profile's writes, in memory and in a real Redis
+// shared by replicas: a count never comes back to a value it had while a
+// copy could still be cached against it.
+func TestChanges(t *testing.T) {
+	ctx := context.Background()
+	check := func(t *testing.T, a, b recent.Changes) {
+		vs, err := a.Versions(ctx, "megan", recent.Everyone)
+		if err != nil || vs[0] != 0 || vs[1] != 0 {
+			t.Fatalf("before any write: %v %v", vs, err)
+		}
+		if err := a.Bump(ctx, "megan", "megan@contoso.com"); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Bump(ctx, "megan"); err != nil {
+			t.Fatal(err)
+		}
+		vs, err = b.Versions(ctx, "megan", "megan@contoso.com", "lee", recent.Everyone)
+		if err != nil || fmt.Sprint(vs) != "[2 1 0 0]" {
+			t.Errorf("after writes: %v %v, want [2 1 0 0]", vs, err)
+		}
+	}
+	t.Run("memory", func(t *testing.T) {
+		m := recent.NewMemoryChanges()
+		check(t, m, m)
+	})
+	t.Run("redis", func(t *testing.T) {
+		c := redisClient(t)
+		// Two replicas' stores over one Redis.
+		check(t, recent.NewRedisChanges(c, "changes:", time.Minute), recent.NewRedisChanges(c, "changes:", time.Minute))
+	})
+}
+
+// redisClient is a client of a real redis-server started for the test.
+func redisClient(t *testing.T) *redis.Client {
+	u, _ := redistest.Server(t)
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	return c
 }

@@ -34,7 +34,7 @@ func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errSignedOut
 	}
-	writeJSON(w, http.StatusOK, sessionBody{SignedIn: true, User: sess.User, CanEditOthers: sess.CanEditOthers})
+	writeJSON(w, http.StatusOK, sessionBody{SignedIn: true, User: sess.User, CanEditOthers: sess.EditsOthers})
 	return nil
 }
 
@@ -47,8 +47,9 @@ type call struct {
 	token  string
 	target graph.Target
 	id     string
-	// viewer is the signed-in person's object id.
-	viewer string
+	// viewer is the signed-in person's object id, viewerUPN their
+	// userPrincipalName.
+	viewer, viewerUPN string
 	// session names the viewer's session in the store (its token record's
 	// reference): the key of the records kept beside the session.
 	session string
@@ -81,19 +82,21 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 	if !ok {
 		return nil, errSignedOut
 	}
-	c := &call{target: graph.Me, viewer: sess.User.ID, session: sess.TokenRef}
+	c := &call{target: graph.Me, viewer: sess.User.ID, viewerUPN: sess.User.UserPrincipalName, session: sess.TokenRef}
 	if user != nil && !self(sess.User, *user) {
 		t, err := graph.User(*user)
 		if err != nil {
 			return nil, badSegment("user", "user "+langprof.Quote(*user)+" is not an object id or a userPrincipalName")
 		}
+		// What a person may see of others follows the role Entra states,
+		// never a scope alone (docs/security.md, rule 23).
 		switch {
-		case sess.CanEditOthers:
+		case sess.EditsOthers:
 		case sess.CanReadOthers:
 			c.colleague = true
 		default:
-			return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Target: "user",
-				Message: "Your sign-in does not let langcard show colleagues' languages. Sign out and sign in again; if it keeps happening, ask your administrator to allow langcard to read colleagues' basic profiles."}
+			s.Logger.Info("colleagues' languages asked for without the permission: langcard needs the delegated permission " + auth.ScopeReadOthers + " with admin consent")
+			return nil, errColleaguesNotAllowed
 		}
 		c.target = t
 	}
@@ -152,10 +155,15 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	lp, err := s.Graph.Get(c.ctx, c.token, c.target, c.id)
-	if err == nil && c.colleague && !shared(lp.AllowedAudiences) {
-		err = &graph.Error{Status: http.StatusNotFound, Missing: true} // not shared: as if not there
+	if c.colleague && (err == nil && !lp.AllowedAudiences.SharedWithOrganization() || missing(err)) {
+		// Not shared, or not there: one answer, so that a colleague cannot
+		// tell a hidden entry from a missing one (docs/security.md, rule 24).
+		err = errNotShown
 	}
 	if err != nil {
+		if !c.target.IsMe() {
+			err = s.othersRead(c, err)
+		}
 		return err
 	}
 	writeJSON(w, http.StatusOK, lp)

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
+	"langcard/bff/recent"
 	"langcard/web/langprof"
 )
 
@@ -22,28 +25,12 @@ func self(u auth.User, user string) bool {
 	return strings.EqualFold(user, u.ID) || strings.EqualFold(user, u.UserPrincipalName)
 }
 
-// shared reports whether an entry with audience a may be shown to a
-// colleague: only when it names the organization or everyone. Audiences
-// that need a relationship langcard cannot establish (family, contacts,
-// group members, federated organizations), "me", and values langcard does
-// not know are not shown. A flags value ("organization,everyone") is
-// shown when one of its members is.
-func shared(a langprof.Audience) bool {
-	for _, m := range strings.Split(string(a), ",") {
-		switch langprof.Audience(strings.TrimSpace(m)) {
-		case langprof.Organization, langprof.Everyone:
-			return true
-		}
-	}
-	return false
-}
-
 // onlyShared keeps the entries shared with colleagues, and counts the rest.
 func onlyShared(l graph.Listing) (graph.Listing, int) {
 	out := graph.Listing{Value: []langprof.LanguageProficiency{}, Owner: l.Owner}
 	hidden := 0
 	for _, lp := range l.Value {
-		if shared(lp.AllowedAudiences) {
+		if lp.AllowedAudiences.SharedWithOrganization() {
 			out.Value = append(out.Value, lp)
 		} else {
 			hidden++
@@ -67,7 +54,10 @@ const maxCached = 10000
 // colleagueCache keeps colleagues' languages briefly, per viewer (never
 // shared between viewers, never a person's own), and lets concurrent
 // identical reads share one Graph call. A viewer's writes drop their
-// entries.
+// entries; an owner's writes make every copy of their profile stale at
+// its next read, on every replica: each copy keeps the profile's count of
+// writes (recent.Changes) from before it was read, and is used only while
+// the count is the same.
 type colleagueCache struct {
 	mu sync.Mutex
 	// byViewer holds, per viewer, their cached colleagues by target.
@@ -80,7 +70,14 @@ type colleagueCache struct {
 type cached struct {
 	at      time.Time
 	listing graph.Listing
+	// versions are the profile's counts of writes (changeKeys) from
+	// before it was read.
+	versions [2]int64
 }
+
+// changeKeys name a profile among the changes: as it was asked for, and
+// Everyone (writes whose owner is known only by another name).
+func changeKeys(t graph.Target) []string { return []string{recent.Key(t.String()), recent.Everyone} }
 
 func newColleagueCache() *colleagueCache {
 	return &colleagueCache{byViewer: map[string]map[string]cached{}, now: time.Now}
@@ -91,17 +88,20 @@ func targetKey(t graph.Target) string { return strings.ToLower(t.String()) }
 // cacheKey names one viewer's read of one colleague, for shared flights.
 func cacheKey(viewer string, t graph.Target) string { return viewer + "\x00" + targetKey(t) }
 
-func (cc *colleagueCache) get(viewer string, t graph.Target) (graph.Listing, bool) {
+// get is the viewer's copy of t's languages, when it is younger than
+// colleagueTTL and t has had no write since it was read (versions: t's
+// counts now).
+func (cc *colleagueCache) get(viewer string, t graph.Target, versions [2]int64) (graph.Listing, bool) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	e, ok := cc.byViewer[viewer][targetKey(t)]
-	if !ok || cc.now().Sub(e.at) > colleagueTTL {
+	if !ok || cc.now().Sub(e.at) > colleagueTTL || e.versions != versions {
 		return graph.Listing{}, false
 	}
 	return e.listing, true
 }
 
-func (cc *colleagueCache) put(viewer string, t graph.Target, l graph.Listing) {
+func (cc *colleagueCache) put(viewer string, t graph.Target, l graph.Listing, versions [2]int64) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	if cc.n >= maxCached {
@@ -129,7 +129,7 @@ func (cc *colleagueCache) put(viewer string, t graph.Target, l graph.Listing) {
 	if _, ok := m[targetKey(t)]; !ok {
 		cc.n++
 	}
-	m[targetKey(t)] = cached{at: cc.now(), listing: l}
+	m[targetKey(t)] = cached{at: cc.now(), listing: l, versions: versions}
 }
 
 // forget drops everything cached for viewer.
@@ -140,21 +140,63 @@ func (cc *colleagueCache) forget(viewer string) {
 	delete(cc.byViewer, viewer)
 }
 
+// versions are the counts of writes of each target (changeKeys), read in
+// one round trip; ok is false when they cannot be read (nothing is then
+// taken from the cache or put in it).
+func (s *Server) versions(c *call, targets ...graph.Target) ([][2]int64, bool) {
+	keys := make([]string, 0, len(targets)+1)
+	keys = append(keys, recent.Everyone)
+	for _, t := range targets {
+		keys = append(keys, changeKeys(t)[0])
+	}
+	vs, err := s.Changes.Versions(c.ctx, keys...)
+	if err != nil {
+		s.Metrics.StoreError()
+		s.Logger.Warn("profile changes not read; colleagues read afresh", "request_id", graph.RequestID(c.ctx), "error", err)
+		return nil, false
+	}
+	out := make([][2]int64, len(targets))
+	for i := range targets {
+		out[i] = [2]int64{vs[i+1], vs[0]}
+	}
+	return out, true
+}
+
+// changed counts a write to c's profile, whatever its outcome (one that
+// failed may have been stored): every cached copy of it is stale now.
+func (s *Server) changed(c *call) {
+	keys := []string{recent.Key(c.target.String())}
+	if c.target.IsMe() {
+		// Colleagues name the owner by object id or userPrincipalName.
+		keys = []string{recent.Key(c.viewer), recent.Key(c.viewerUPN)}
+	} else {
+		// Known here by one name only: every cached profile is stale.
+		keys = append(keys, recent.Everyone)
+	}
+	if err := s.Changes.Bump(context.WithoutCancel(c.ctx), keys...); err != nil {
+		s.Metrics.StoreError()
+		s.Logger.Error("a write was not counted: colleagues may see the old entry until their copy expires", "request_id", graph.RequestID(c.ctx), "max_age", colleagueTTL, "error", err)
+	}
+}
+
 // colleagueList is a colleague's languages for the viewer of c: from the
 // cache, or one Graph call shared by concurrent identical reads.
 func (s *Server) colleagueList(c *call) (graph.Listing, error) {
-	if l, ok := s.colleagues.get(c.viewer, c.target); ok {
-		return l, nil
+	vs, ok := s.versions(c, c.target)
+	if ok {
+		if l, hit := s.colleagues.get(c.viewer, c.target, vs[0]); hit {
+			return l, nil
+		}
 	}
 	v, err, _ := s.colleagues.flight.Do(cacheKey(c.viewer, c.target), func() (any, error) {
 		l, err := s.Graph.List(c.ctx, c.token, c.target)
-		if err == nil {
-			s.colleagues.put(c.viewer, c.target, l)
+		if err == nil && ok {
+			s.colleagues.put(c.viewer, c.target, l, vs[0])
 		}
 		return l, err
 	})
 	if err != nil {
-		return graph.Listing{}, err
+		return graph.Listing{}, s.othersRead(c, err)
 	}
 	return v.(graph.Listing), nil
 }
@@ -163,12 +205,15 @@ func (s *Server) colleagueList(c *call) (graph.Listing, error) {
 // from the cache, the others in Graph JSON batches.
 func (s *Server) colleagueLists(c *call, targets []graph.Target) []graph.Result {
 	results := make([]graph.Result, len(targets))
+	vs, ok := s.versions(c, targets...)
 	var missing []graph.Target
 	var at []int
 	for i, t := range targets {
-		if l, ok := s.colleagues.get(c.viewer, t); ok {
-			results[i].Listing = l
-			continue
+		if ok {
+			if l, hit := s.colleagues.get(c.viewer, t, vs[i]); hit {
+				results[i].Listing = l
+				continue
+			}
 		}
 		missing, at = append(missing, t), append(at, i)
 	}
@@ -176,12 +221,40 @@ func (s *Server) colleagueLists(c *call, targets []graph.Target) []graph.Result 
 		return results
 	}
 	for k, r := range s.Graph.ListMany(c.ctx, c.token, missing) {
-		results[at[k]] = r
-		if r.Err == nil {
-			s.colleagues.put(c.viewer, missing[k], r.Listing)
+		if r.Err != nil {
+			r.Err = s.othersRead(c, r.Err)
+		} else if ok {
+			s.colleagues.put(c.viewer, missing[k], r.Listing, vs[at[k]])
 		}
+		results[at[k]] = r
 	}
 	return results
+}
+
+// errNotShown answers a colleague's read of one entry that is not shared
+// with them or does not exist: the same either way.
+var errNotShown = &Error{Status: http.StatusNotFound, Code: "notFound", Key: "err.notShown",
+	Message: "This language is not on this profile, or it is not shared with you."}
+
+// errColleaguesNotAllowed is the answer when langcard may not read other
+// people's profiles: its sign-in lacks the permission, or Graph refused
+// it (docs/graph.md, "Permissions").
+var errColleaguesNotAllowed = &Error{Status: http.StatusForbidden, Code: "colleaguesNotAllowed", Target: "user", Key: "err.colleaguesNotAllowed",
+	Message: "langcard is not allowed to show colleagues' languages yet. Your Microsoft 365 administrator can allow it: langcard needs the delegated permission " + auth.ScopeReadOthers + ", with admin consent."}
+
+// othersRead turns Graph's refusal to read someone else's profile into
+// what a person and an administrator can act on: a read is not a write,
+// and the permission is named in the log.
+func (s *Server) othersRead(c *call, err error) error {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.Status != http.StatusForbidden {
+		return err
+	}
+	s.Logger.Warn("Graph refused to read another person's profile: langcard needs the delegated permission "+auth.ScopeReadOthers+" with admin consent (User.ReadBasic.All does not read profiles)",
+		"request_id", graph.RequestID(c.ctx), "graph_code", ge.Code, "graph_request_id", ge.RequestID)
+	e := *errColleaguesNotAllowed
+	e.Err = err
+	return &e
 }
 
 // ownerName is another person's display name, or "" when Graph will not

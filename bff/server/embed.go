@@ -166,9 +166,6 @@ func (s *Server) prefetchColleagues(calls []*call) map[string]error {
 		if c == nil || !c.colleague || seen[c.target.String()] {
 			continue
 		}
-		if _, ok := s.colleagues.get(c.viewer, c.target); ok {
-			continue
-		}
 		seen[c.target.String()] = true
 		lead = c
 		targets = append(targets, c.target)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -66,7 +67,7 @@ func badSegment(target, msg string) *Error {
 var errSignedOut = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Key: "err.unauthenticated", Message: "You are not signed in, or your session has ended. Sign in again."}
 
 // classify turns any error into an *Error fit to send. What Graph said
-// is never passed on: its messages are terse or technical (graph.md), so
+// is never passed on: its messages are terse or technical (docs/graph.md), so
 // each case gets words a person can act on, with Graph's request id as a
 // reference for the helpdesk.
 func classify(err error) *Error {
@@ -128,6 +129,13 @@ func fromGraph(ge *graph.Error) *Error {
 		return e
 	case ge.Status == http.StatusUnauthorized:
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Err: ge, Key: "err.signInAgain", Message: "Microsoft 365 no longer accepts your sign-in. Sign in again."}
+	case ge.WrongSegment():
+		// Graph does not know the path: the configured base URL is not
+		// Graph's beta endpoint (v1.0 has no profile). Nothing a person can do.
+		e.Status, e.Code, e.Key = http.StatusBadGateway, "graphMisconfigured", "err.graphURL"
+		e.Message = "langcard is set up with a Microsoft Graph address that does not serve profiles. Tell your administrator."
+		e.Err = fmt.Errorf("LANGCARD_GRAPH_BASE_URL does not serve profiles: it must be Graph's beta endpoint (such as https://graph.microsoft.com/beta): %w", ge)
+		return e
 	case ge.Status == http.StatusForbidden && ge.Code == codeAccessDeniedForRole:
 		e.Key = "err.role"
 		e.Message = withReference("Microsoft 365 refused: changing other people’s profiles needs an administrator role in Microsoft 365 as well as the permission langcard asked for. Ask your Microsoft 365 administrator for that role", ge.RequestID)

@@ -82,7 +82,7 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Editor), failed ...bool) (templates.Editor, error) {
 	sess, _ := s.Auth.Current(r.Context())
 	e := templates.Editor{
-		Chrome: s.chrome(r), Subject: sess.User.DisplayName, CanEditOthers: sess.CanEditOthers,
+		Chrome: s.chrome(r), Subject: sess.User.DisplayName, CanEditOthers: sess.EditsOthers,
 	}
 	e.L = lang(r, c.lang)
 	e.New = newCard()

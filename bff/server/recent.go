@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/gob"
 	"errors"
+	"net/http"
 	"slices"
 	"time"
 
@@ -64,6 +65,9 @@ func (s *Server) list(c *call) (listing, error) {
 	}
 	gl, err := s.Graph.List(c.ctx, c.token, c.target)
 	if err != nil {
+		if !c.target.IsMe() {
+			err = s.othersRead(c, err)
+		}
 		return listing{}, err
 	}
 	l := listing{Listing: gl}
@@ -116,6 +120,8 @@ func (s *Server) create(c *call, p langprof.Patch) (langprof.LanguageProficiency
 		return langprof.LanguageProficiency{}, err
 	}
 	lp, err := s.Graph.Create(c.ctx, c.token, c.target, p)
+	s.changed(c)
+	s.audit(c, "create", lp.ID, p, err)
 	if err == nil {
 		s.remember(c, lp.ID, &lp)
 	}
@@ -127,6 +133,11 @@ func (s *Server) update(c *call, p langprof.Patch) (langprof.LanguageProficiency
 		return langprof.LanguageProficiency{}, err
 	}
 	lp, err := s.Graph.Update(c.ctx, c.token, c.target, c.id, p)
+	s.changed(c)
+	s.audit(c, "update", c.id, p, err)
+	if err != nil {
+		err = s.organizationOwned(c, err)
+	}
 	if err == nil {
 		s.remember(c, lp.ID, &lp)
 	}
@@ -140,8 +151,13 @@ func (s *Server) remove(c *call) error {
 		return err
 	}
 	err := s.Graph.Delete(c.ctx, c.token, c.target, c.id)
+	s.changed(c)
+	s.audit(c, "delete", c.id, langprof.Patch{}, err)
 	if missing(err) {
 		err = nil
+	}
+	if err != nil {
+		err = s.organizationOwned(c, err)
 	}
 	if err == nil {
 		s.remember(c, c.id, nil)
@@ -153,4 +169,44 @@ func (s *Server) remove(c *call) error {
 func missing(err error) bool {
 	var ge *graph.Error
 	return errors.As(err, &ge) && ge.Missing
+}
+
+// audit logs a change an administrator made to someone else's profile:
+// who, whose, which entry, which properties (never their values), the
+// request id, and whether Graph took it.
+func (s *Server) audit(c *call, op, id string, p langprof.Patch, err error) {
+	if c.target.IsMe() {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "failed"
+	}
+	s.Logger.Info("audit: a change to another person's profile", "audit", true, "op", op,
+		"by", c.viewer, "by_upn", c.viewerUPN, "profile", c.target.String(), "entry", id,
+		"properties", p.Present(), "outcome", outcome, "request_id", graph.RequestID(c.ctx))
+}
+
+// errOrganizationOwned answers a write Graph refused to an entry that
+// comes from the organization's systems (langprof.OrganizationOwned).
+var errOrganizationOwned = &Error{Status: http.StatusForbidden, Code: "organizationOwned", Key: "err.organizationOwned",
+	Message: "This language comes from your organization's records (such as the HR system), so it can only be changed there."}
+
+// organizationOwned explains a write Graph refused (a 4xx other than a
+// confirmed missing entry or throttling) when the entry is one the
+// organization owns: one read, on the failure path only.
+func (s *Server) organizationOwned(c *call, err error) error {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.Status/100 != 4 || ge.Missing || ge.Status == http.StatusTooManyRequests || ge.Status == http.StatusUnauthorized {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 5*time.Second)
+	defer cancel()
+	lp, gerr := s.Graph.Get(ctx, c.token, c.target, c.id)
+	if gerr != nil || !lp.OrganizationOwned() {
+		return err
+	}
+	e := *errOrganizationOwned
+	e.Err, e.RequestID = err, ge.RequestID
+	return &e
 }

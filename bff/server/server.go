@@ -1,6 +1,6 @@
 // Package server is the BFF's HTTP surface: the editor pages and their
 // form fallback, sign-in and sign-out, the JSON API for the widget, health
-// checks and static assets, behind the middleware that keeps security.md's
+// checks and static assets, behind the middleware that keeps docs/security.md's
 // rules (CSRF, CORS, security headers, no tokens in logs or responses).
 package server
 
@@ -35,7 +35,11 @@ type Options struct {
 	// Recent keeps sessions' recent writes (nil: in this process; with
 	// several replicas, in their shared store).
 	Recent recent.Store
-	Graph  *graph.Client
+	// Changes counts writes to profiles, so that colleagues' cached views
+	// are dropped at once (nil: in this process; with several replicas,
+	// in their shared store).
+	Changes recent.Changes
+	Graph   *graph.Client
 	// PublicURL is the BFF's own origin.
 	PublicURL *url.URL
 	// EmbedOrigins are the exact origins allowed to embed the widget.
@@ -74,6 +78,9 @@ type Server struct {
 func New(o Options) *Server {
 	if o.Recent == nil {
 		o.Recent = recent.NewMemory()
+	}
+	if o.Changes == nil {
+		o.Changes = recent.NewMemoryChanges()
 	}
 	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection(), colleagues: newColleagueCache()}
 	for _, origin := range o.EmbedOrigins {

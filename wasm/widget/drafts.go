@@ -13,7 +13,7 @@ import (
 // each field had when the person started editing and what they made of
 // it, so that restoring it changes only what they changed.
 //
-// They never outlive their use (security.md rule 21): sign-out removes
+// They never outlive their use (docs/security.md, rule 21): sign-out removes
 // them, a page signed in as someone else removes the others', and none is
 // kept longer than DraftTTL.
 

@@ -198,6 +198,10 @@ func (v *view) showSaved() {
 			f.SetValue(v.card.Orig[i])
 		}
 	}
+	// The summary says who can see it in words: "8" is organization.
+	if a, ok := langprof.Audience(all[langprof.PropAllowedAudiences]).Named(); ok {
+		all[langprof.PropAllowedAudiences] = string(a)
+	}
 	v.w.b.UI("summary", v.el, v.w.b.Stringify(all))
 }
 

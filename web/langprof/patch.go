@@ -70,7 +70,11 @@ func Diff(prev, next Patch) Patch {
 	var d Patch
 	for _, prop := range Props {
 		nv, present := next.Get(prop)
-		if pv, was := prev.Get(prop); present && (!was || pv != nv) {
+		pv, was := prev.Get(prop)
+		if prop == PropAllowedAudiences && was && present && SameAudience(Audience(pv), Audience(nv)) {
+			continue // "8" is "organization": nothing changed
+		}
+		if present && (!was || pv != nv) {
 			d.Set(prop, nv)
 		}
 	}
@@ -200,7 +204,7 @@ func (p Patch) Validate(create bool, check Checks) (Patch, Problems) {
 }
 
 // displayNameProblem applies the rules for text people will read
-// elsewhere (security.md rule 19): valid UTF-8, no surrounding spaces, at
+// elsewhere (docs/security.md, rule 19): valid UTF-8, no surrounding spaces, at
 // most MaxDisplayName characters, no control characters, no invisible or
 // reordering format characters (Unicode category Cf, such as U+200B or
 // U+202E) but the joiners that real scripts need inside words (ZWJ,

@@ -40,6 +40,10 @@ var oidcScopes = []string{"openid", "profile", "email", "offline_access"}
 // User is a person of the tenant.
 type User struct {
 	ID, Name, UPN string
+	// Roles are the directory roles the person holds (role template ids),
+	// stated in the wids claim of tokens for an app registration whose
+	// GroupMembershipClaims asks for them.
+	Roles []string
 }
 
 // Options describe the tenant and its one app registration.
@@ -57,6 +61,11 @@ type Options struct {
 	Users     []User
 	// AccessTTL is the lifetime of access tokens (default one hour).
 	AccessTTL time.Duration
+	// GroupMembershipClaims is the app manifest's setting: "DirectoryRole"
+	// or "All" put the wids claim (the user's directory role template
+	// ids) in the app's ID tokens; "" or "None" do not. Graph's access
+	// tokens follow Graph's own manifest and always carry it.
+	GroupMembershipClaims string
 }
 
 // Server is the fake Entra ID; serve it under its authority's origin.
@@ -333,7 +342,7 @@ func (s *Server) issue(w http.ResponseWriter, g grant) {
 	access, err := s.sign(jwt.MapClaims{
 		"aud": GraphAppID, "iss": s.AccessTokenIssuer(), "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(s.o.AccessTTL).Unix(),
 		"oid": g.user.ID, "tid": s.o.TenantID, "scp": strings.Join(graphScopes, " "), "upn": g.user.UPN, "name": g.user.Name,
-		"appid": s.o.ClientID, "ver": "1.0", "sub": g.user.ID,
+		"appid": s.o.ClientID, "ver": "1.0", "sub": g.user.ID, "wids": g.user.Roles,
 	})
 	if err != nil {
 		s.aadError(w, http.StatusInternalServerError, "server_error", 50000, "There was an error issuing a token.")
@@ -357,6 +366,9 @@ func (s *Server) issue(w http.ResponseWriter, g grant) {
 		}
 		if g.nonce != "" {
 			claims["nonce"] = g.nonce
+		}
+		if (s.o.GroupMembershipClaims == "DirectoryRole" || s.o.GroupMembershipClaims == "All") && len(g.user.Roles) > 0 {
+			claims["wids"] = g.user.Roles
 		}
 		if body["id_token"], err = s.sign(claims); err != nil {
 			s.aadError(w, http.StatusInternalServerError, "server_error", 50000, "There was an error issuing a token.")

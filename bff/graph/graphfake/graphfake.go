@@ -1,13 +1,17 @@
 // Package graphfake is an in-memory Microsoft Graph emulator for the five
 // profile-language operations, built from what the real service sends
-// (../shared/graph.md records each shape and where it was seen), not only
+// (docs/graph.md records each shape and where it was seen), not only
 // from the docs: Graph's paths (/me and /users/{id|upn}, with the
 // /users('$x') key form), @odata.context, entries with source collections
 // and the newer properties (sources, isSearchable, thumbnailUrl,
 // proficiency), null levels, paging with @odata.nextLink, the profile
 // service's terse errors ({"code":"UnknownError","message":""} for 400
 // and 404), 403 ErrorAccessDeniedForRole for people who hold
-// User.ReadWrite.All without an administrator role, optional
+// User.ReadWrite.All without an administrator role, 403
+// ErrorInsufficientPermissionsInAccessToken for other people's profiles
+// read with User.ReadBasic.All, 400 "Resource not found for the segment"
+// for paths it does not know (v1.0 included), entries the organization
+// owns refused to writes, batch envelopes of any status, optional
 // read-after-write lag in lists, bearer-token checks (signature, issuer,
 // audience, expiry and scopes) and gzip request bodies. It validates no
 // more than the real service is known to.
@@ -98,6 +102,8 @@ type Server struct {
 	lag      time.Duration
 	// batches, when not nil, holds JSON batches until it is closed.
 	batches chan struct{}
+	// batchEnvelope, when not 0, is the status of every batch's envelope.
+	batchEnvelope int
 	// arrived, when not nil, is closed (and dropped) when a request is
 	// recorded: Await's wake-up.
 	arrived chan struct{}
@@ -273,6 +279,15 @@ func (s *Server) HoldBatches() (release func()) {
 	}
 }
 
+// SetBatchEnvelope makes every JSON batch answer status (0: 200) around
+// its items, as older throttling docs describe (424 Failed Dependency
+// when items were throttled).
+func (s *Server) SetBatchEnvelope(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.batchEnvelope = status
+}
+
 // Requests returns the latest requests received (at most 1,000).
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -280,17 +295,21 @@ func (s *Server) Requests() []Request {
 	return append(append([]Request(nil), s.requests[s.oldest:]...), s.requests[:s.oldest]...)
 }
 
-// Await waits until the request log holds a request that match accepts,
-// and returns it, or returns ctx's error: tests wait for the emulator's
-// request with a deadline instead of sleeping.
-func (s *Server) Await(ctx context.Context, match func(Request) bool) (Request, error) {
+// Await waits until the request log holds n requests that match accepts,
+// and returns them, or returns ctx's error: tests wait for the emulator's
+// requests with a deadline instead of sleeping.
+func (s *Server) Await(ctx context.Context, n int, match func(Request) bool) ([]Request, error) {
 	for {
 		s.mu.Lock()
+		var got []Request
 		for _, r := range s.requests {
 			if match(r) {
-				s.mu.Unlock()
-				return r, nil
+				got = append(got, r)
 			}
+		}
+		if len(got) >= n {
+			s.mu.Unlock()
+			return got, nil
 		}
 		if s.arrived == nil {
 			s.arrived = make(chan struct{})
@@ -300,7 +319,7 @@ func (s *Server) Await(ctx context.Context, match func(Request) bool) (Request, 
 		select {
 		case <-arrived:
 		case <-ctx.Done():
-			return Request{}, ctx.Err()
+			return got, ctx.Err()
 		}
 	}
 }

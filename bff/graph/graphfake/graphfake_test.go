@@ -72,6 +72,7 @@ func TestErrors(t *testing.T) {
 	meAll := token(t, env, demo.Adele.UPN, "User.ReadWrite", "User.ReadWrite.All")
 	readOnly := token(t, env, demo.Megan.UPN)
 	leeAll := token(t, env, demo.Lee.UPN, "User.ReadWrite", "User.ReadWrite.All")
+	basic := token(t, env, demo.Innocenty.UPN, "User.ReadWrite", "User.ReadBasic.All")
 	tampered := me[:len(me)-4] + map[bool]string{true: "AAAA", false: "BBBB"}[!strings.HasSuffix(me, "AAAA")]
 	env.IdP.SetAccessTTL(-time.Minute)
 	expired := token(t, env, demo.Innocenty.UPN, "User.ReadWrite")
@@ -91,7 +92,10 @@ func TestErrors(t *testing.T) {
 		{"plain $ UPN", "GET", env.GraphURL + "/users/$svc@contoso.example/profile/languages", meAll, "", nil, 400, "Request_BadRequest"},
 		{"unknown user", "GET", env.GraphURL + "/users/nobody@contoso.example/profile/languages", meAll, "", nil, 404, "Request_ResourceNotFound"},
 		{"unknown id", "GET", langs + "/nope", me, "", nil, 404, "UnknownError"},
-		{"unknown segment", "GET", env.GraphURL + "/me/profile/skills", me, "", nil, 404, "Request_ResourceNotFound"},
+		{"unknown segment", "GET", env.GraphURL + "/me/profile/skills", me, "", nil, 400, "BadRequest"},
+		{"the profile under v1.0", "GET", strings.Replace(env.GraphURL, "/beta", "/v1.0", 1) + "/me/profile/languages", me, "", nil, 400, "BadRequest"},
+		{"another's profile with the basic profile's scope", "GET", env.GraphURL + "/users/" + demo.Megan.UPN + "/profile/languages", basic, "", nil, 403, "ErrorInsufficientPermissionsInAccessToken"},
+		{"an entry the organization owns", "PATCH", env.GraphURL + "/users/" + demo.Megan.ID + "/profile/languages/" + demo.OrganizationID, meAll, `{"spoken":"elementary"}`, jsonCT, 403, "UnknownError"},
 		{"not json", "PATCH", langs + "/" + demo.ExampleID, me, `spoken=elementary`, map[string]string{"Content-Type": "text/plain"}, 415, "BadRequest"},
 		{"unknown property", "PATCH", langs + "/" + demo.ExampleID, me, `{"fluency":"x"}`, jsonCT, 400, "UnknownError"},
 		{"bad enum", "PATCH", langs + "/" + demo.ExampleID, me, `{"spoken":"fluent"}`, jsonCT, 400, "UnknownError"},
@@ -108,7 +112,7 @@ func TestErrors(t *testing.T) {
 				t.Fatalf("body %s is not Graph's error shape: %v", data, err)
 			}
 			// The profile service's own errors are terse: UnknownError
-			// with an empty message (graph.md); Graph's others have one.
+			// with an empty message (docs/graph.md); Graph's others have one.
 			terse := tt.wantCode == "UnknownError"
 			if status != tt.wantStatus || ge.Error.Code != tt.wantCode || (ge.Error.Message == "") != terse || ge.Error.InnerError["request-id"] == "" {
 				t.Errorf("got %d %s, want %d %s (terse: %v) with a request-id", status, data, tt.wantStatus, tt.wantCode, terse)
@@ -195,8 +199,8 @@ func TestRealShapesAndPaging(t *testing.T) {
 		}
 		got, next = append(got, page.Value...), page.Next
 	}
-	if len(got) != 2 {
-		t.Fatalf("got %d entries over the pages, want Megan's 2", len(got))
+	if len(got) != 3 {
+		t.Fatalf("got %d entries over the pages, want Megan's 3", len(got))
 	}
 	synced := got[1]
 	for name, want := range map[string]string{
@@ -288,7 +292,7 @@ func TestRequestLogBoundedWithoutTokens(t *testing.T) {
 }
 
 // Await returns a request that arrives after it started waiting, and
-// gives up at its context's deadline when none matches.
+// gives up at its context's deadline when too few match.
 func TestAwait(t *testing.T) {
 	env := start(t)
 	me := token(t, env, demo.Innocenty.UPN, "User.ReadWrite")
@@ -297,8 +301,8 @@ func TestAwait(t *testing.T) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		r, _ := env.Graph.Await(ctx, isLate)
-		got <- r
+		rs, _ := env.Graph.Await(ctx, 1, isLate)
+		got <- append(rs, graphfake.Request{})[0]
 	}()
 	call(t, "GET", env.GraphURL+"/me/profile/languages/early", me, nil, nil)
 	call(t, "GET", env.GraphURL+"/me/profile/languages/late", me, nil, nil)
@@ -307,7 +311,7 @@ func TestAwait(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := env.Graph.Await(ctx, func(r graphfake.Request) bool { return r.Method == "PUT" }); err != context.DeadlineExceeded {
+	if _, err := env.Graph.Await(ctx, 2, isLate); err != context.DeadlineExceeded {
 		t.Errorf("Await with no match: %v, want the deadline", err)
 	}
 }

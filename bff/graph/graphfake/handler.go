@@ -144,7 +144,13 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, e errorWrite
 		}
 		answers = append(answers, a)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"responses": answers})
+	envelope := http.StatusOK
+	s.mu.Lock()
+	if s.batchEnvelope != 0 {
+		envelope = s.batchEnvelope
+	}
+	s.mu.Unlock()
+	writeJSON(w, envelope, map[string]any{"responses": answers})
 }
 
 func (s *Server) fail(e errorWriter, fault Fault) {
@@ -213,6 +219,17 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, e errorWriter, b
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/beta/")
+	if v1, isV1 := strings.CutPrefix(r.URL.EscapedPath(), "/v1.0/"); isV1 {
+		// v1.0 has users, but no profile: the real service names the
+		// segment it does not know, with a 400 (docs/graph.md, "Errors").
+		segs := strings.Split(v1, "/")
+		seg := segs[len(segs)-1]
+		if i := slices.Index(segs, "profile"); i >= 0 {
+			seg = "profile"
+		}
+		e.write(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+seg+"'.")
+		return
+	}
 	if !ok {
 		e.write(http.StatusNotFound, "BadRequest", "Invalid version.")
 		return
@@ -226,11 +243,20 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, e errorWriter, b
 	target, id, status, msg := s.route(rest, c)
 	if status != 0 {
 		code := map[int]string{400: "Request_BadRequest", 403: "Authorization_RequestDenied", 404: "Request_ResourceNotFound"}[status]
+		if strings.HasPrefix(msg, "Resource not found for the segment") {
+			code = "BadRequest"
+		}
 		e.write(status, code, msg)
 		return
 	}
 	write := r.Method != http.MethodGet
 	if !c.allowed(target.ID, write) {
+		if !write && c.scopes["User.ReadBasic.All"] {
+			// The basic profile's scope does not read the profile service
+			// (microsoft-graph-toolkit #1488; docs/graph.md, "Permissions").
+			e.write(http.StatusForbidden, "ErrorInsufficientPermissionsInAccessToken", "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ProfileAccessDeniedException' was thrown.")
+			return
+		}
 		e.write(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return
 	}
@@ -274,7 +300,7 @@ func (s *Server) serveUser(w http.ResponseWriter, e errorWriter, c caller, p *Pe
 	switch {
 	case p == nil:
 		e.write(http.StatusNotFound, "Request_ResourceNotFound", "Resource does not exist or one of its queried reference-property objects are not present.")
-	case !c.allowed(p.ID, false):
+	case !c.allowed(p.ID, false) && !c.scopes["User.ReadBasic.All"]:
 		e.write(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{
@@ -308,6 +334,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, e errorWriter, c 
 	}
 	base := "http://" + r.Host + "/beta"
 	context := base + "/$metadata#users('" + target.ID + "')/profile/languages"
+	if idx >= 0 && r.Method != http.MethodGet && p.langs[idx].OrganizationOwned() {
+		// People cannot edit what the organization's systems own; the
+		// real service's answer is not documented: the profile service's
+		// terse refusal (docs/graph.md, "Entries the organization owns").
+		e.terse(http.StatusForbidden)
+		return
+	}
 	switch {
 	case id == "" && r.Method == http.MethodGet:
 		s.list(w, r, e, p.list(now, s.lag), base, context)
@@ -338,7 +371,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, e errorWriter, c 
 }
 
 // APIWritten returns what the real service adds to an entry written
-// through the API (graph.md): source "User" (as a collection), and the
+// through the API (docs/graph.md): source "User" (as a collection), and the
 // newer, undocumented properties: not searchable, a sources entry,
 // thumbnailUrl and proficiency null.
 func APIWritten() (*langprof.PersonDataSource, map[string][]byte) {
@@ -477,10 +510,17 @@ func (s *Server) route(rest string, c caller) (target *Person, id string, status
 		}
 		key, segs = strings.ReplaceAll(inner, "''", "'"), segs[1:]
 	default:
-		return nil, "", 404, "Resource not found for the segment '" + segs[0] + "'."
+		return nil, "", 400, "Resource not found for the segment '" + segs[0] + "'."
 	}
 	if len(segs) < 2 || len(segs) > 3 || segs[0] != "profile" || segs[1] != "languages" {
-		return nil, "", 404, "Resource not found for the segment."
+		seg := "profile"
+		switch {
+		case len(segs) > 0 && segs[0] != "profile":
+			seg = segs[0]
+		case len(segs) > 1 && segs[1] != "languages":
+			seg = segs[1]
+		}
+		return nil, "", 400, "Resource not found for the segment '" + seg + "'."
 	}
 	if len(segs) == 3 {
 		var err error
@@ -526,9 +566,11 @@ func (s *Server) authenticate(r *http.Request) (caller, bool) {
 }
 
 // allowed applies Graph's delegated permissions: a person's own profile
-// needs User.ReadWrite (or User.Read to read); another's, the .All ones.
+// needs User.ReadWrite (or User.Read to read); another's, User.Read.All to
+// read and User.ReadWrite.All to write (User.ReadBasic.All reads only the
+// basic profile, serveUser).
 func (c caller) allowed(targetID string, write bool) bool {
-	if c.scopes[ScopeReadWriteAll] || (!write && (c.scopes["User.Read.All"] || c.scopes["User.ReadBasic.All"])) {
+	if c.scopes[ScopeReadWriteAll] || (!write && c.scopes["User.Read.All"]) {
 		return true
 	}
 	if !strings.EqualFold(targetID, c.id) {
@@ -591,7 +633,7 @@ type errorWriter struct {
 }
 
 // terse sends the profile service's own error, which says nothing:
-// {"code":"UnknownError","message":""} (graph.md: seen for 400s and for
+// {"code":"UnknownError","message":""} (docs/graph.md: seen for 400s and for
 // 404s, including a 404 to a PATCH whose body was wrong).
 func (e errorWriter) terse(status int) {
 	e.send(status, "UnknownError", "")
