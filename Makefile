@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test build widget generate check-generated deps axe screenshots vet lint bench fuzz
+.PHONY: run test build widget generate check-generated deps axe screenshots vet lint bench fuzz mutate
 
 run: widget
 	$(GO) run ./bff
@@ -95,3 +95,9 @@ screenshots: deps axe widget
 # Chromium, cold and warm, and prints the ratios and transfer sizes.
 bench: deps widget
 	$(GO) run ./bff/dev/bench
+
+# Breaks each security rule in the smallest way, on a copy of the tree, and
+# runs the tests that should notice; prints what survives (docs/security.md
+# keeps the latest result). Not part of make test: it takes minutes.
+mutate: deps axe widget
+	$(GO) run ./bff/dev/mutate

@@ -249,15 +249,26 @@ func TestShutdownFinishesASlowSave(t *testing.T) {
 		resp.Body.Close()
 		saved <- resp.StatusCode
 	}()
-	for deadline := time.Now().Add(5 * time.Second); len(a.Demo.Graph.Requests()) < 2; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the save never reached Graph")
-		}
+	wait, cancelWait := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelWait()
+	if _, err := a.Demo.Graph.Await(wait, 1, func(r graphfake.Request) bool { return r.Method == http.MethodPatch }); err != nil {
+		t.Fatal("the save never reached Graph")
 	}
 	sigterm()
-	time.Sleep(50 * time.Millisecond)
-	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("readyz while draining: %v %v", err, resp)
+	// Draining begins as serve sees the signal: /readyz says so from then
+	// on, while the listener still accepts (the drain delay).
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatalf("readyz while draining: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		if wait.Err() != nil {
+			t.Fatalf("readyz never said it was draining: %d", resp.StatusCode)
+		}
 	}
 	if got := <-saved; got != http.StatusOK {
 		t.Errorf("the slow save answered %d, want 200", got)

@@ -374,3 +374,49 @@ func TestCookiesOverHTTPS(t *testing.T) {
 	}
 	wantStatus(t, b.api("GET", "/api/session", ""), 200)
 }
+
+// Over https every Set-Cookie of a __Host- cookie, deletions included,
+// carries Secure, Path=/ and no Domain: a browser ignores a __Host-
+// cookie without them, so a deletion without Secure would never delete.
+// The raw headers are read, since Go's cookie jar does not apply the
+// prefix rules (docs/security.md, rules 2 and 3).
+func TestHostCookiesEvenWhenDeleted(t *testing.T) {
+	h := newHarness(t, withTLS)
+	b := h.browser()
+	var raw []string
+	keep := func(r response) response { raw = append(raw, r.Header.Values("Set-Cookie")...); return r }
+	// Five sign-ins begun at once: the oldest login cookie is deleted
+	// (at most four are kept).
+	var idp response
+	for range 5 {
+		r := keep(b.get("/login"))
+		idp = b.get(r.Header.Get("Location"))
+	}
+	// The last one finishes: its login cookie is deleted, the session set.
+	keep(b.get(idp.Header.Get("Location")))
+	wantStatus(t, b.api("GET", "/api/session", ""), http.StatusOK)
+	// A callback that fails deletes its login cookie too.
+	keep(b.get("/auth/callback?state=nosuchstate&code=x"))
+	// Sign-out replaces the session cookie.
+	keep(b.do("POST", "/logout", nil, map[string]string{"Origin": h.url, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/x-www-form-urlencoded"}))
+	deletions := 0
+	for _, c := range raw {
+		name, _, _ := strings.Cut(c, "=")
+		if !strings.HasPrefix(name, "__Host-") {
+			t.Errorf("over https, a cookie without the __Host- prefix: %s", c)
+			continue
+		}
+		attrs := strings.ToLower(c)
+		if !strings.Contains(attrs, "; secure") || !strings.Contains(attrs, "; path=/") || strings.Contains(attrs, "domain=") {
+			t.Errorf("%s: want Secure, Path=/ and no Domain", c)
+		}
+		if strings.Contains(attrs, "max-age=0") || strings.Contains(attrs, "expires=thu, 01 jan 1970") {
+			deletions++
+		}
+	}
+	// The oldest login cookie, the finished one's and the failed one's
+	// (sign-out gives the browser a new session id rather than none).
+	if deletions != 3 {
+		t.Errorf("%d deletions seen, want 3: %q", deletions, raw)
+	}
+}

@@ -65,11 +65,15 @@ func TestBrowserLanguageByName(t *testing.T) {
 	if n := len(upstreamWrites(h)); n != 0 {
 		t.Errorf("%d writes for an unknown language", n)
 	}
+	if got := js(t, ctx, `document.querySelector("`+card+`-language").value`); got != "Klingonese" {
+		t.Errorf("the language typed was not kept after the refusal: %q", got)
+	}
 	quietConsole(t, ctx)
 }
 
 // In Norwegian: the browser asks for it, every word follows, dates too.
 func TestBrowserInNorwegian(t *testing.T) {
+	needs(t, chromiumTool, axeCore, widget)
 	requireWidget(t)
 	h := newHarness(t)
 	ctx := startChromium(t)
@@ -111,6 +115,7 @@ func TestBrowserInNorwegian(t *testing.T) {
 // axe-core finds nothing, with every default rule, on every state a
 // person meets: at 1280 and 320 pixels, with JavaScript and without.
 func TestBrowserAccessibleInEveryState(t *testing.T) {
+	needs(t, chromiumTool, axeCore, widget)
 	requireWidget(t)
 	host, h, ctx := onIntranet(t)
 	card := "#lang-" + demo.ExampleID

@@ -49,6 +49,7 @@ func events(t *testing.T, raw string) []heard {
 // (and stays accessible), each event fires once with its detail, and the
 // attributes change the live element.
 func TestBrowserElementAPI(t *testing.T) {
+	needs(t, chromiumTool, axeCore, widget)
 	requireWidget(t)
 	host, h, ctx := onIntranet(t)
 	signInBrowser(t, h, ctx, demo.Innocenty.UPN)

@@ -9,6 +9,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -212,6 +213,7 @@ func signedInWithTeam(t *testing.T, ctx context.Context, host *httptest.Server) 
 }
 
 func TestBrowserTeamSection(t *testing.T) {
+	needs(t, chromiumTool, axeCore, widget)
 	requireWidget(t)
 	host, _, ctx := onIntranet(t)
 	team := signedInWithTeam(t, ctx, host)
@@ -262,6 +264,61 @@ type paced struct {
 	letGo   chan struct{}
 	firstIn string // the first card's part, as the BFF sent it
 	cut     bool
+	// received, when set, waits until the browser has received n bytes
+	// of the answer: each piece goes out only once the one before it has
+	// arrived, so the browser reads them apart.
+	received func(n int)
+}
+
+// receivedBy returns a wait for how many bytes of path's answer the
+// browser of ctx has received, from Chromium's network events (a
+// deadline of ten seconds).
+func receivedBy(t *testing.T, ctx context.Context, path string) func(n int) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	changed := make(chan struct{}, 1)
+	ids := map[network.RequestID]bool{}
+	got := 0
+	if err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if strings.Contains(e.Request.URL, path) {
+				ids[e.RequestID], got = true, 0
+			}
+		case *network.EventDataReceived:
+			if ids[e.RequestID] {
+				got += int(e.DataLength)
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return func(n int) {
+		deadline := time.After(10 * time.Second)
+		for {
+			mu.Lock()
+			have := got
+			mu.Unlock()
+			if have >= n {
+				return
+			}
+			select {
+			case <-changed:
+			case <-deadline:
+				t.Errorf("the browser received %d bytes of %s, want %d", have, path, n)
+				return
+			}
+		}
+	}
 }
 
 func newPaced(t *testing.T, bff string) *paced {
@@ -306,10 +363,13 @@ func newPaced(t *testing.T, bff string) *paced {
 		}
 		p.firstIn = string(body[:end])
 		rc := http.NewResponseController(w)
+		sent := 0
 		send := func(b []byte) {
 			w.Write(b)
 			rc.Flush()
-			time.Sleep(150 * time.Millisecond) // each piece read on its own, most likely
+			if sent += len(b); p.received != nil {
+				p.received(sent) // the next piece only once this one has arrived
+			}
 		}
 		// The first piece ends inside the first card, after its first
 		// language's name: a card put in from it would lack the rest.
@@ -355,9 +415,10 @@ func TestBrowserEmbeddedStreamed(t *testing.T) {
 	names := inCard(0, `c && [...c.querySelectorAll("section.cards article .card-title .name")].map(n => n.textContent).join("+")`)
 	others := `[...document.querySelectorAll("language-card")].slice(1).map(e => e.shadowRoot.textContent.includes("could not be loaded") ? "cut" : e.shadowRoot.querySelector(".langcard") ? "shown" : "empty").join(" ")`
 
+	received := receivedBy(t, ctx, "/embed/cards")
 	for _, cut := range []bool{false, true} {
 		p := newPaced(t, h.url)
-		p.cut = cut
+		p.cut, p.received = cut, received
 		bff = p.srv.URL
 		if !cut {
 			signedInWithTeam(t, ctx, host) // through the proxy, not yet armed

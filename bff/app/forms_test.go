@@ -126,6 +126,22 @@ func TestFormsRejectKeepInput(t *testing.T) {
 		t.Errorf("refused input reached Graph: %+v", w)
 	}
 
+	// A language name langcard does not know, typed on an existing card,
+	// is kept with its problem beside it; nothing goes upstream.
+	form = cardForm(t, b.get("/").body, demo.ExampleID)
+	form.Set("language", "Klingonese")
+	h.graph.ResetRequests()
+	r = b.post("/languages/"+demo.ExampleID, form)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	for _, want := range []string{`id="` + p + `-language" name="language" type="text" list="language-choices" value="Klingonese"`, `We don’t know the language “Klingonese”`, `class="card editing"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the 422 for an unknown name lacks %s", want)
+		}
+	}
+	if w := upstreamWrites(h); len(w) != 0 {
+		t.Errorf("an unknown name reached Graph: %+v", w)
+	}
+
 	// A new language with problems keeps what was typed.
 	r = b.post("/languages", url.Values{"tag": {"xx"}, "displayName": {""}, "spoken": {""}, "written": {"elementary"}, "reading": {"elementary"}, "allowedAudiences": {"family"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)

@@ -42,6 +42,12 @@ func TestCSRFOnEveryWriteRoute(t *testing.T) {
 		{"same-site sibling", map[string]string{"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:9"}, false},
 		{"foreign origin only", map[string]string{"Origin": "https://evil.example"}, false},
 		{"null origin", map[string]string{"Origin": "null", "Sec-Fetch-Site": "cross-site"}, false},
+		// Each signal alone: Sec-Fetch-Site without a foreign Origin (none,
+		// or one naming the BFF itself), and a foreign Origin without
+		// Sec-Fetch-Site (above).
+		{"cross-site without Origin", map[string]string{"Sec-Fetch-Site": "cross-site"}, false},
+		{"cross-site naming our origin", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": h.url}, false},
+		{"same-site without Origin", map[string]string{"Sec-Fetch-Site": "same-site"}, false},
 	}
 	body := `{"tag":"fr","displayName":"French","spoken":"elementary","written":"elementary","reading":"elementary"}`
 	for _, rt := range apiRoutes {

@@ -247,10 +247,10 @@ func TestTenantSlowSaveKeepsRefreshedTokens(t *testing.T) {
 	tn.graph.Inject(graphfake.Fault{Delay: time.Second})
 	done := make(chan response)
 	go func() { done <- b.post("/languages/"+demo.ExampleID, form) }()
-	for deadline := time.Now().Add(5 * time.Second); len(upstreamWrites(tn.harness)) == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the slow save never reached Graph")
-		}
+	wait, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := tn.graph.Await(wait, 1, func(r graphfake.Request) bool { return r.Method != http.MethodGet }); err != nil {
+		t.Fatal("the slow save never reached Graph")
 	}
 	before := len(tn.entra.RefreshScopes())
 	wantStatus(t, b.api("GET", "/api/me/languages", ""), http.StatusOK) // refreshes while the save waits

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -27,6 +28,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
 
+	"langcard/bff/logsafe"
 	"langcard/bff/metrics"
 	"langcard/bff/session"
 )
@@ -100,6 +102,8 @@ type Auth struct {
 	optional    []string
 	adminRoles  []string
 	now         func() time.Time
+	// lastStamp is the latest sign-in start given (stamp).
+	lastStamp atomic.Int64
 }
 
 // Options configures New.
@@ -333,9 +337,9 @@ func scrub(err error) string {
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		return "token endpoint answered " + re.Response.Status + " " + re.ErrorCode
+		return "token endpoint answered " + re.Response.Status + " " + oauthCode(re.ErrorCode)
 	}
-	return err.Error()
+	return logsafe.Text(err.Error())
 }
 
 // refreshScopes are the scopes a refresh asks for: those the session was

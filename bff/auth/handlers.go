@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"langcard/bff/ident"
+	"langcard/bff/logsafe"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -49,7 +50,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) error {
 
 	a.makeRoomForLogin(w, r)
 	sess, _ := a.login.New(r, a.loginPrefix+state)
-	sess.Values["started"] = a.now().UnixNano()
+	sess.Values["started"] = a.stamp()
 	sess.Values["state"] = state
 	sess.Values["verifier"] = verifier
 	sess.Values["nonce"] = nonce
@@ -161,7 +162,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	}
 	user, err := a.verifyIDToken(r, tok, nonce)
 	if err != nil {
-		a.log.Warn("ID token refused", "error", err)
+		a.log.Warn("ID token refused", "error", logsafe.Text(err.Error()))
 		le := &LoginError{Status: http.StatusBadGateway, Key: "login.unverified", Message: "The identity provider's answer could not be verified. Start again."}
 		if strings.Contains(err.Error(), "expired") || strings.Contains(err.Error(), "before") || strings.Contains(err.Error(), "future") {
 			le.Key, le.Message = "login.clock", "The identity provider's answer could not be verified: its time stamps do not fit this server's clock. An administrator should check that the server's clock is synchronised, then start again."
@@ -342,4 +343,18 @@ func oauthCode(e string) string {
 		}
 	}
 	return e
+}
+
+// stamp is when a sign-in started, in nanoseconds, strictly after every
+// stamp this process gave before: two sign-ins begun within one tick of
+// the clock still have an order (makeRoomForLogin expires the oldest).
+func (a *Auth) stamp() int64 {
+	now := a.now().UnixNano()
+	for {
+		last := a.lastStamp.Load()
+		next := max(now, last+1)
+		if a.lastStamp.CompareAndSwap(last, next) {
+			return next
+		}
+	}
 }

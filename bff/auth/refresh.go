@@ -73,7 +73,7 @@ func (a *Auth) refreshGrant(ctx context.Context, refreshToken, scopes string) (t
 	}
 	switch {
 	case resp.StatusCode != http.StatusOK || tr.Error != "":
-		te := &TokenError{Status: resp.StatusCode, Code: tr.Error}
+		te := &TokenError{Status: resp.StatusCode, Code: oauthCode(tr.Error)}
 		if len(tr.ErrorCodes) > 0 {
 			te.AADSTS = tr.ErrorCodes[0]
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"langcard/bff/logsafe"
 )
 
 // Error is an error answered by Graph, or the client's own account of why
@@ -98,7 +100,8 @@ func responseError(resp *http.Response, body []byte, now time.Time) *Error {
 	e := &Error{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now)}
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
-		e.Code, e.Message, e.Target = eb.Error.Code, eb.Error.Message, eb.Error.Target
+		// Graph's words reach the log: nothing token-like survives.
+		e.Code, e.Message, e.Target = logsafe.Text(eb.Error.Code), logsafe.Text(eb.Error.Message), eb.Error.Target
 		e.RequestID = eb.Error.InnerError.RequestID
 	}
 	if e.RequestID == "" {

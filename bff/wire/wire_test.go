@@ -137,7 +137,7 @@ func decodeBefore(data []byte, mode Mode) (Body, langprof.Problems) {
 			continue
 		}
 		seen[name] = true
-		if p := b.set(name, raw, mode); p != nil {
+		if p := setBefore(&b, name, raw, mode); p != nil {
 			ps = append(ps, *p)
 		}
 	}
@@ -148,4 +148,58 @@ func decodeBefore(data []byte, mode Mode) (Body, langprof.Problems) {
 		return b, bodyProblem("the body must hold one JSON object and nothing after it")
 	}
 	return b, ps
+}
+
+// setBefore is the field handling Decode had, written again here from
+// its rules (encoding/json, the property names spelled out), so that the
+// reference does not run the code it checks.
+func setBefore(b *Body, name string, raw json.RawMessage, mode Mode) *langprof.Problem {
+	text := func() (string, *langprof.Problem) {
+		if string(raw) == "null" {
+			return "", &langprof.Problem{Code: langprof.CodeInvalidType, Target: name, Message: name + " cannot be null"}
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", &langprof.Problem{Code: langprof.CodeInvalidType, Target: name, Message: name + " must be a string"}
+		}
+		return s, nil
+	}
+	switch name {
+	case "tag", "displayName", "spoken", "written", "reading", "allowedAudiences":
+		s, p := text()
+		if p != nil {
+			return p
+		}
+		switch name {
+		case "tag":
+			b.Patch.Tag = &s
+		case "displayName":
+			b.Patch.DisplayName = &s
+		case "spoken", "written", "reading":
+			l := langprof.Level(s)
+			*map[string]**langprof.Level{"spoken": &b.Patch.Spoken, "written": &b.Patch.Written, "reading": &b.Patch.Reading}[name] = &l
+		default:
+			a := langprof.Audience(s)
+			b.Patch.AllowedAudiences = &a
+		}
+	case "@odata.type":
+		var s string
+		if json.Unmarshal(raw, &s) != nil || s != "#microsoft.graph.languageProficiency" {
+			return &langprof.Problem{Code: langprof.CodeInvalidValue, Target: name, Message: "@odata.type must be #microsoft.graph.languageProficiency"}
+		}
+	case "inference", "source":
+		if mode != Application {
+			return &langprof.Problem{Code: langprof.CodeReadOnly, Target: name, Message: name + " is written by the application that inferred or synced the entry, not through langcard"}
+		}
+		if name == "inference" {
+			b.Inference = append(json.RawMessage(nil), raw...)
+		} else {
+			b.Source = append(json.RawMessage(nil), raw...)
+		}
+	case "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime":
+		return &langprof.Problem{Code: langprof.CodeReadOnly, Target: name, Message: name + " is set by the server and cannot be written"}
+	default:
+		return &langprof.Problem{Code: langprof.CodeUnknownProp, Target: name, Message: langprof.Quote(name) + " is not a property of languageProficiency"}
+	}
+	return nil
 }

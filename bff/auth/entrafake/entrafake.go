@@ -83,6 +83,12 @@ type Server struct {
 	revoked   map[string]bool  // users whose grants were revoked
 	// refreshScopes records the scope of each refresh request, in order.
 	refreshScopes []string
+	// idFault, when set, breaks the next ID token issued; lastNonce is
+	// the nonce of the latest sign-in, for a replay.
+	idFault   IDTokenFault
+	lastNonce string
+	// tokenFailures answer the next token requests instead (FailToken).
+	tokenFailures []tokenFailure
 	logouts       int
 	now           func() time.Time
 }
@@ -160,6 +166,47 @@ func (s *Server) Revoke(upn string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.revoked[strings.ToLower(upn)] = true
+}
+
+// IDTokenFault is one way an ID token can be wrong, for tests of the
+// relying party's checks.
+type IDTokenFault string
+
+// The ID token faults BreakNextIDToken knows.
+const (
+	WrongAudience IDTokenFault = "wrong audience"
+	WrongIssuer   IDTokenFault = "wrong issuer"
+	Expired       IDTokenFault = "expired"
+	NotYetValid   IDTokenFault = "not yet valid"
+	ForeignKey    IDTokenFault = "signed by a key not in the JWKS"
+	AlgNone       IDTokenFault = "alg none"
+	ReplayedNonce IDTokenFault = "the nonce of an earlier sign-in"
+)
+
+// IDTokenFaults lists every fault, for tests that try them all.
+var IDTokenFaults = []IDTokenFault{WrongAudience, WrongIssuer, Expired, NotYetValid, ForeignKey, AlgNone, ReplayedNonce}
+
+// BreakNextIDToken makes the next ID token the server issues wrong in the
+// way f says; the rest of the token response is as usual.
+func (s *Server) BreakNextIDToken(f IDTokenFault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idFault = f
+}
+
+type tokenFailure struct {
+	status int
+	body   string
+}
+
+// FailToken makes the next token request (a code exchange or a refresh)
+// answer status with body, as it stands: for tests of what the relying
+// party does with an error body it did not expect (one that carries a
+// secret, say).
+func (s *Server) FailToken(status int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenFailures = append(s.tokenFailures, tokenFailure{status, body})
 }
 
 // ServeHTTP serves the tenant's endpoints below /{tenant GUID or domain}/.
@@ -282,6 +329,14 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.tokenFailures) > 0 {
+		tf := s.tokenFailures[0]
+		s.tokenFailures = s.tokenFailures[1:]
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(tf.status)
+		w.Write([]byte(tf.body))
+		return
+	}
 	var g grant
 	switch f.Get("grant_type") {
 	case "authorization_code":
@@ -370,13 +425,46 @@ func (s *Server) issue(w http.ResponseWriter, g grant) {
 		if (s.o.GroupMembershipClaims == "DirectoryRole" || s.o.GroupMembershipClaims == "All") && len(g.user.Roles) > 0 {
 			claims["wids"] = g.user.Roles
 		}
-		if body["id_token"], err = s.sign(claims); err != nil {
+		fault := s.idFault
+		s.idFault = ""
+		if g.nonce != "" {
+			if fault == ReplayedNonce && s.lastNonce != "" {
+				claims["nonce"] = s.lastNonce
+			}
+			s.lastNonce = g.nonce
+		}
+		if body["id_token"], err = s.signID(claims, fault, now); err != nil {
 			s.aadError(w, http.StatusInternalServerError, "server_error", 50000, "There was an error issuing a token.")
 			return
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, body)
+}
+
+// signID signs an ID token's claims, broken as fault says ("": not).
+func (s *Server) signID(claims jwt.MapClaims, fault IDTokenFault, now time.Time) (string, error) {
+	switch fault {
+	case WrongAudience:
+		claims["aud"] = "00000000-0000-0000-0000-0000000000aa"
+	case WrongIssuer:
+		claims["iss"] = strings.Replace(s.issuer, s.o.TenantID, "00000000-0000-0000-0000-0000000000bb", 1)
+	case Expired:
+		claims["iat"], claims["nbf"], claims["exp"] = now.Add(-2*time.Hour).Unix(), now.Add(-2*time.Hour).Unix(), now.Add(-time.Hour).Unix()
+	case NotYetValid:
+		claims["iat"], claims["nbf"], claims["exp"] = now.Add(time.Hour).Unix(), now.Add(time.Hour).Unix(), now.Add(2*time.Hour).Unix()
+	case ForeignKey:
+		other, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return "", err
+		}
+		t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+		t.Header["kid"], t.Header["x5t"] = s.kid, s.kid // claims to be ours
+		return t.SignedString(other)
+	case AlgNone:
+		return jwt.NewWithClaims(jwt.SigningMethodNone, claims).SignedString(jwt.UnsafeAllowNoneSignatureType)
+	}
+	return s.sign(claims)
 }
 
 func (s *Server) sign(claims jwt.MapClaims) (string, error) {
