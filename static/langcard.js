@@ -151,6 +151,12 @@
     // its code and message on two lines), a sign-in needed, the widget
     // ready on a root.
     added: function (card) { emit(card, "langcard-added", detailOf(card)); },
+    // key is a new idempotency key for an add: the widget sends it with
+    // every try of one add, so that a retry never adds the language twice.
+    key: function () {
+      if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+      return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+    },
     deleted: function (card) { emit(card, "langcard-deleted", detailOf(card)); },
     error: function (card, arg) {
       var parts = arg.split("\n");

@@ -137,6 +137,9 @@ type Editor struct {
 	Unreadable []string
 	// CanEditOthers offers the form to open someone else's profile.
 	CanEditOthers bool
+	// AddKey is the idempotency key of the form to add a language: a
+	// resubmitted form never adds it twice.
+	AddKey string
 	Cards         []Card
 	New           Card
 	// Origin prefixes form actions with the BFF's origin, and API and

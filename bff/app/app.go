@@ -94,6 +94,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 	var locker auth.Locker
 	var writes recent.Store
 	var changes recent.Changes
+	var created server.CreatedStore
 	if cfg.RedisURL != "" {
 		rc, err := redisClient(cfg.RedisURL)
 		if err != nil {
@@ -104,6 +105,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		locker = redisLocker{rc}
 		writes = recent.NewRedis(rc, "langcard:recent:")
 		changes = recent.NewRedisChanges(rc, "langcard:changes:", recent.TTL)
+		created = server.RedisCreated{C: rc, Prefix: "langcard:created:"}
 	}
 	sm := session.New(store, cfg.SessionLifetime, cfg.SessionIdle)
 	sm.Cookie.Name = "langcard"
@@ -128,7 +130,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		return nil, fmt.Errorf("loading static assets: %w", err)
 	}
 	a.server = server.New(server.Options{
-		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, Recent: writes, Changes: changes,
+		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, Recent: writes, Changes: changes, Created: created,
 		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {

@@ -180,7 +180,11 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lp, err := s.create(c, p)
+	idem, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	lp, err := s.createOnce(c, idem, p)
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,11 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e.Notice = s.Sessions.PopString(r.Context(), noticeKey)
+	if e.Notice == "" && r.URL.Query().Get("saved") == "1" {
+		// The change was stored, but its notice could not be kept in the
+		// session (session.LoadAndSave).
+		e.Notice = e.L.T("notice.savedWithoutSession")
+	}
 	w.Header().Add("Vary", "Sec-Fetch-Dest")
 	s.render(w, r, http.StatusOK, templates.EditorPage(e))
 	return nil
@@ -86,6 +91,7 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	}
 	e.L = lang(r, c.lang)
 	e.New = newCard()
+	e.AddKey = newKey()
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
@@ -283,9 +289,13 @@ func (s *Server) createForm(w http.ResponseWriter, r *http.Request) error {
 	L := lang(r, "")
 	in := readCard(L, r)
 	p, ps := in.next.Patch().OmitUnset().Validate(true, bcp47.Checks)
+	idem, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
 	if len(ps) == 0 && !in.unknown {
 		var lp langprof.LanguageProficiency
-		if lp, err = s.create(c, p); err == nil {
+		if lp, err = s.createOnce(c, idem, p); err == nil {
 			return s.done(w, r, c, L.T("notice.added", "language", templates.CardOf(L, lp).Heading))
 		}
 	}

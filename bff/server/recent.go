@@ -10,6 +10,7 @@ import (
 
 	"langcard/bff/graph"
 	"langcard/bff/recent"
+	"langcard/bff/session"
 	"langcard/web/langprof"
 )
 
@@ -120,6 +121,7 @@ func (s *Server) create(c *call, p langprof.Patch) (langprof.LanguageProficiency
 		return langprof.LanguageProficiency{}, err
 	}
 	lp, err := s.Graph.Create(c.ctx, c.token, c.target, p)
+	session.Keep(c.ctx) // the answer reports this write, whatever the session store does
 	s.changed(c)
 	s.audit(c, "create", lp.ID, p, err)
 	if err == nil {
@@ -133,6 +135,7 @@ func (s *Server) update(c *call, p langprof.Patch) (langprof.LanguageProficiency
 		return langprof.LanguageProficiency{}, err
 	}
 	lp, err := s.Graph.Update(c.ctx, c.token, c.target, c.id, p)
+	session.Keep(c.ctx) // the answer reports this write, whatever the session store does
 	s.changed(c)
 	s.audit(c, "update", c.id, p, err)
 	if err != nil {
@@ -151,6 +154,7 @@ func (s *Server) remove(c *call) error {
 		return err
 	}
 	err := s.Graph.Delete(c.ctx, c.token, c.target, c.id)
+	session.Keep(c.ctx) // the answer reports this write, whatever the session store does
 	s.changed(c)
 	s.audit(c, "delete", c.id, langprof.Patch{}, err)
 	if missing(err) {

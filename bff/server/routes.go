@@ -31,7 +31,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux() // everything that needs the session
 	root := http.NewServeMux()
 	s.root, s.sessioned = root, mux
-	root.Handle("/", s.Sessions.LoadAndSave(session.Touch(s.Sessions, s.SessionIdle)(withSession(mux))))
+	root.Handle("/", session.LoadAndSave(s.Sessions, s.sessionStoreFailed, s.sessionLostAfterWrite)(session.Touch(s.Sessions, s.SessionIdle)(withSession(mux))))
 
 	// Health and static assets: no session.
 	root.HandleFunc("GET /healthz", s.healthz)

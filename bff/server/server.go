@@ -39,6 +39,9 @@ type Options struct {
 	// are dropped at once (nil: in this process; with several replicas,
 	// in their shared store).
 	Changes recent.Changes
+	// Created remembers adds by idempotency key across replicas (nil:
+	// this process alone).
+	Created CreatedStore
 	Graph   *graph.Client
 	// PublicURL is the BFF's own origin.
 	PublicURL *url.URL
@@ -65,6 +68,8 @@ type Server struct {
 	handler  http.Handler
 	// colleagues caches colleagues' languages briefly, per viewer.
 	colleagues *colleagueCache
+	// created remembers this process's adds by idempotency key.
+	created *createdMemo
 	// root and sessioned are the route tables (for the metrics' routes).
 	root, sessioned *http.ServeMux
 	// draining is set once shutdown begins: /readyz then answers 503.
@@ -82,7 +87,7 @@ func New(o Options) *Server {
 	if o.Changes == nil {
 		o.Changes = recent.NewMemoryChanges()
 	}
-	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection(), colleagues: newColleagueCache()}
+	s := &Server{Options: o, self: o.PublicURL.Scheme + "://" + o.PublicURL.Host, embed: map[string]bool{}, cop: http.NewCrossOriginProtection(), colleagues: newColleagueCache(), created: newCreatedMemo()}
 	for _, origin := range o.EmbedOrigins {
 		s.embed[origin] = true
 		// The forms of embedded cards post from the intranet's origin.
@@ -96,11 +101,7 @@ func New(o Options) *Server {
 		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "csrfRejected",
 			Key: "err.crossSite", Message: "langcard refused this form because it was sent from another site. Go back to langcard and try again."})
 	}))
-	o.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		o.Metrics.StoreError()
-		s.respond(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", Err: fmt.Errorf("session store: %w", err),
-			Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."})
-	}
+	o.Sessions.ErrorFunc = s.sessionStoreFailed
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
 	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
 	s.handler = s.logRequests(s.recoverPanics(s.securityHeaders(s.routes())))
@@ -152,3 +153,20 @@ func contentSecurityPolicy(embed []string, endSession string) string {
 	return "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
 		"connect-src 'self'; form-action " + formAction + "; frame-ancestors " + frame + "; base-uri 'none'"
 }
+
+// sessionStoreFailed answers a request whose session could not be read or
+// saved (the store is down), before anything else was written.
+func (s *Server) sessionStoreFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.Metrics.StoreError()
+	s.respond(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: fmt.Errorf("session store: %w", err),
+		Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."})
+}
+
+// sessionLostAfterWrite logs a session that could not be saved after a
+// write Graph stored: the answer reports the write; the session's change
+// (a notice, a renewed idle time) is what is lost.
+func (s *Server) sessionLostAfterWrite(r *http.Request, err error) {
+	s.Metrics.StoreError()
+	s.Logger.Error("the session could not be saved after a write Graph stored; the answer reports the write", "request_id", graph.RequestID(r.Context()), "path", logPath(r), "error", err)
+}
+

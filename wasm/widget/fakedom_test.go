@@ -6,6 +6,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -311,6 +312,8 @@ type fakeBrowser struct {
 	// ui records the loader's behaviours the widget asked for, as
 	// "action arg" per card id.
 	ui map[string][]string
+	// keys counts the idempotency keys the widget asked for.
+	keys int
 	// released are the roots whose listeners were freed.
 	released []string
 }
@@ -407,6 +410,9 @@ func (b *fakeBrowser) UI(action string, card dom.Node, arg string) string {
 		if action == "saved" {
 			card.Query(".card-status").SetText(arg)
 		}
+	case "key":
+		b.keys++
+		return "key-" + strconv.Itoa(b.keys) + "-abcdef"
 	case "name":
 		if o := b.root.Query(`datalist option[data-tag="` + arg + `"]`); o != nil {
 			return o.Attr("value")

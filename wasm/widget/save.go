@@ -37,7 +37,10 @@ func (v *view) submit() {
 	}
 	method, url := "PATCH", v.w.api+"/"+v.card.ID
 	if v.card.ID == "" {
-		method, url = "POST", v.w.api
+		if v.addKey == "" {
+			v.addKey = v.w.b.UI("key", v.el, "")
+		}
+		method, url = "POST", v.w.api+"?idempotency="+v.addKey
 	}
 	v.busy = true
 	setHidden(v.retry, true)
@@ -67,6 +70,9 @@ func (v *view) answered(r dom.Response) {
 	case r.Err != nil:
 		v.failed("unreachable", v.w.t("widget.unreachable"))
 	case r.Status == 200 || r.Status == 201:
+		if r.Status == 201 {
+			v.addKey = "" // the next add is another
+		}
 		v.saved(r.Body, r.Status == 201)
 	case r.Status == 401:
 		v.saveDraft()

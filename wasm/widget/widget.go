@@ -138,6 +138,9 @@ type view struct {
 	shown     [len(langprof.Props)]string
 	langShown string
 	busy      bool
+	// addKey is the idempotency key of the add in progress (the add form's
+	// view): the same for each try, new for the next add.
+	addKey string
 }
 
 func (w *Widget) bind(el dom.Node, id string) *view {
@@ -377,6 +380,7 @@ func (v *view) discardEdits() {
 	v.card.Server, v.card.Touched = nil, [len(langprof.Props)]bool{}
 	v.card.NameTouched = v.card.Now.Get(langprof.PropDisplayName) != ""
 	v.w.b.Forget(v.draftKey())
+	v.addKey = ""
 	setHidden(v.retry, true)
 	v.say(v.w.t("widget.discarded"))
 	v.render()

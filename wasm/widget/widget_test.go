@@ -405,7 +405,7 @@ func TestAddMakesACardAndFocusesIt(t *testing.T) {
 	f.submit(".add form.card-form")
 	req := f.b.fetches[0]
 	sent := body(t, req)
-	if req.method != "POST" || req.url != "/api/users/megan.bowen@contoso.example/languages" || len(sent) != 4 || sent["written"] != "elementary" {
+	if req.method != "POST" || req.url != "/api/users/megan.bowen@contoso.example/languages?idempotency=key-1-abcdef" || len(sent) != 4 || sent["written"] != "elementary" {
 		t.Fatalf("%s %s %s: want tag, displayName, written and allowedAudiences, and no unset level", req.method, req.url, req.body)
 	}
 	f.b.respond(201, "", `{"id":"new-1","tag":"fr","displayName":"Svenska","spoken":null,"written":"elementary","reading":null,"allowedAudiences":"organization"}`)
@@ -431,6 +431,38 @@ func TestAddMakesACardAndFocusesIt(t *testing.T) {
 	f.submit(added + " form.card-form")
 	if r := f.b.fetches[0]; r.method != "PATCH" || r.url != "/api/users/megan.bowen@contoso.example/languages/new-1" {
 		t.Errorf("%s %s", r.method, r.url)
+	}
+}
+
+// Every try of one add carries the same idempotency key, so that the BFF
+// never adds it twice however often it is retried; the next add, or one
+// discarded, gets a new one.
+func TestAddRetriesWithTheSameKey(t *testing.T) {
+	f := hydrate(t, "")
+	f.typeText("#new-tag", "fr")
+	f.typeText("#new-displayName", "Français")
+	var urls []string
+	for _, status := range []int{503, 0} {
+		f.submit(".add form.card-form")
+		urls = append(urls, f.b.fetches[0].url)
+		if status == 0 {
+			fetch := f.b.fetches[0]
+			f.b.fetches = f.b.fetches[1:]
+			fetch.done(dom.Response{Err: errNetwork{}}) // the answer lost
+		} else {
+			f.b.respond(status, "1", `{"error":{"code":"serviceNotAvailable","message":"busy"}}`)
+		}
+	}
+	f.submit(".add form.card-form")
+	urls = append(urls, f.b.fetches[0].url)
+	f.b.respond(201, "", `{"id":"new-1","tag":"fr","displayName":"Français","allowedAudiences":"organization"}`)
+	f.typeText("#new-tag", "de")
+	f.typeText("#new-displayName", "Deutsch")
+	f.submit(".add form.card-form")
+	urls = append(urls, f.b.fetches[0].url)
+	want := []string{"/api/me/languages?idempotency=key-1-abcdef", "/api/me/languages?idempotency=key-1-abcdef", "/api/me/languages?idempotency=key-1-abcdef", "/api/me/languages?idempotency=key-2-abcdef"}
+	if strings.Join(urls, " ") != strings.Join(want, " ") {
+		t.Errorf("adds sent to %q, want %q", urls, want)
 	}
 }
 

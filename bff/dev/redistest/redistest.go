@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,23 @@ func Server(t testing.TB) (string, *exec.Cmd) {
 	}
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ln.Close()
+	return start(t, bin, port)
+}
+
+// Again starts a new, empty redis-server at url, where one was stopped:
+// a store that comes back after an outage, its data gone.
+func Again(t testing.TB, url string) *exec.Cmd {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := start(t, bin, strings.TrimSuffix(url[strings.LastIndex(url, ":")+1:], "/0"))
+	return cmd
+}
+
+func start(t testing.TB, bin, port string) (string, *exec.Cmd) {
+	t.Helper()
 	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
