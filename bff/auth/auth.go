@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -104,6 +105,9 @@ type Auth struct {
 	now         func() time.Time
 	// lastStamp is the latest sign-in start given (stamp).
 	lastStamp atomic.Int64
+	// persons serialises sign-ins' counting of sessions (register) in
+	// one process without a Locker.
+	persons sync.Mutex
 }
 
 // Options configures New.
@@ -285,13 +289,13 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 			return nil, err
 		}
 		a.metrics.Refresh("ok")
-		next := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: rec.RefreshToken, Expiry: tok.expiry(a.now())}, Session: rec.Session}
+		next := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: rec.RefreshToken, Expiry: tok.expiry(a.now())}, Session: rec.Session, Since: rec.Since}
 		if tok.RefreshToken != "" {
 			next.RefreshToken = tok.RefreshToken // rotation: the old one is spent
 		}
 		// Only this code writes tokens: no request's end-of-request save
 		// can put older ones back.
-		return next, a.saveTokens(ctx, s.TokenRef, next)
+		return next, a.saveRefreshed(ctx, s.TokenRef, next)
 	})
 	var res singleflight.Result
 	select {
@@ -300,6 +304,10 @@ func (a *Auth) AccessToken(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 	if err := res.Err; err != nil {
+		if errors.Is(err, ErrSignedOut) { // signed out while the refresh was in flight
+			a.sessions.Destroy(ctx)
+			return "", ErrSignedOut
+		}
 		var te *TokenError
 		if errors.As(err, &te) && te.Code == "invalid_grant" {
 			a.log.Info("refresh refused; session ended", "user", s.User.ID, "error_code", te.Code, "aadsts", te.AADSTS)

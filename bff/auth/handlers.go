@@ -169,13 +169,20 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 		}
 		return "", le
 	}
+	// Signing in again replaces this browser's session, its tokens with
+	// it: sign-ins in one browser never pile up against the person's
+	// limit (docs/security.md, rule 26).
+	if old, ok := a.Current(r.Context()); ok {
+		a.end(r.Context(), old.TokenRef)
+		a.metrics.Session("ended")
+	}
 	// A fresh session id at login: no fixation.
 	if err := a.sessions.RenewToken(r.Context()); err != nil {
 		return "", err
 	}
 	granted, _ := tok.Extra("scope").(string)
 	ref := newRef()
-	rec := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, Session: a.sessions.Token(r.Context())}
+	rec := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, Session: a.sessions.Token(r.Context()), Since: a.now()}
 	if err := a.saveTokens(r.Context(), ref, rec); err != nil {
 		return "", err
 	}

@@ -28,6 +28,9 @@ type Tokens struct {
 type tokenRecord struct {
 	Tokens
 	Session string `json:"session"`
+	// Since is when the session signed in (zero in records saved before
+	// it was kept).
+	Since time.Time `json:"since,omitzero"`
 }
 
 // personRecord lists a person's sessions, oldest first.
@@ -92,19 +95,23 @@ func (a *Auth) saveTokens(ctx context.Context, ref string, rec tokenRecord) erro
 }
 
 // register records a new session of a person and ends their oldest
-// sessions past MaxSessionsPerPerson.
+// live sessions past MaxSessionsPerPerson. It holds the person's lock
+// (across replicas, with a Locker), so that concurrent sign-ins cannot
+// each read the list before the other wrote it and leave more alive.
 func (a *Auth) register(ctx context.Context, oid, ref string) {
 	ctx = context.WithoutCancel(ctx)
+	unlock := a.lockPerson(ctx, oid)
+	defer unlock()
 	var p personRecord
 	if data, found, err := a.store.FindCtx(ctx, personKey(oid)); err == nil && found {
 		json.Unmarshal(data, &p)
 	}
-	// Forget sessions that ended on their own.
-	p.Refs = slices.DeleteFunc(p.Refs, func(r string) bool {
-		_, ok := a.loadTokens(ctx, r)
-		return !ok
-	})
-	p.Refs = append(p.Refs, ref)
+	// Count live sessions only: a session that ended on its own (its
+	// tokens expired, or the session itself idled out) is forgotten.
+	p.Refs = slices.DeleteFunc(p.Refs, func(r string) bool { return r != ref && !a.live(ctx, r) })
+	if !slices.Contains(p.Refs, ref) {
+		p.Refs = append(p.Refs, ref)
+	}
 	for len(p.Refs) > MaxSessionsPerPerson {
 		a.end(ctx, p.Refs[0])
 		a.metrics.Session("ended")
@@ -115,11 +122,75 @@ func (a *Auth) register(ctx context.Context, oid, ref string) {
 	}
 }
 
-// end ends the session whose tokens are ref: both records go.
+// live reports whether the session of token record ref is still alive:
+// its tokens, and the session they belong to, are both in the store.
+func (a *Auth) live(ctx context.Context, ref string) bool {
+	rec, ok := a.loadTokens(ctx, ref)
+	if !ok {
+		return false
+	}
+	if rec.Session == "" || a.now().Sub(rec.Since) < sessionSettles {
+		return true // a sign-in's session is saved as its answer starts
+	}
+	_, found, err := a.store.FindCtx(ctx, rec.Session)
+	return err != nil || found // unreadable: counted, not ended
+}
+
+// sessionSettles is how long after a sign-in its session counts as live
+// before the store holds it.
+const sessionSettles = time.Minute
+
+// personLockTTL bounds how long a sign-in may hold a person's lock.
+const personLockTTL = 5 * time.Second
+
+// lockPerson takes oid's lock: the Locker's across replicas (waiting
+// while another holds it, at most personLockTTL), or this process's.
+func (a *Auth) lockPerson(ctx context.Context, oid string) (unlock func()) {
+	if a.locker == nil {
+		a.persons.Lock()
+		return a.persons.Unlock
+	}
+	deadline := a.now().Add(personLockTTL)
+	for wait := 5 * time.Millisecond; ; wait = min(wait*2, 100*time.Millisecond) {
+		unlock, ok, err := a.locker.Lock(ctx, "person:"+oid, personLockTTL)
+		switch {
+		case err != nil:
+			a.log.Warn("the person's lock cannot be taken; their sessions are counted without it", "user", oid, "error", err)
+			return func() {}
+		case ok:
+			return unlock
+		case a.now().After(deadline):
+			a.log.Warn("the person's lock is still held; their sessions are counted without it", "user", oid)
+			return func() {}
+		}
+		time.Sleep(wait)
+	}
+}
+
+// end ends the session whose tokens are ref: both records go, and a
+// tombstone stays a while, so that a refresh in flight that saves new
+// tokens after this deletes them again (saveRefreshed).
 func (a *Auth) end(ctx context.Context, ref string) {
 	ctx = context.WithoutCancel(ctx)
+	a.store.CommitCtx(ctx, endedKey(ref), []byte{1}, a.now().Add(refreshLockTTL+a.idp.Timeout))
 	if rec, ok := a.loadTokens(ctx, ref); ok && rec.Session != "" {
 		a.store.DeleteCtx(ctx, rec.Session)
 	}
 	a.store.DeleteCtx(ctx, tokenKey(ref))
+}
+
+func endedKey(ref string) string { return "ended:" + ref }
+
+// saveRefreshed saves a refresh's tokens, unless the session ended while
+// the refresh was in flight: saved first, then the tombstone read, so
+// that whichever of end and this comes last, no record is left behind.
+func (a *Auth) saveRefreshed(ctx context.Context, ref string, rec tokenRecord) error {
+	if err := a.saveTokens(ctx, ref, rec); err != nil {
+		return err
+	}
+	if _, ended, err := a.store.FindCtx(context.WithoutCancel(ctx), endedKey(ref)); err == nil && ended {
+		a.store.DeleteCtx(context.WithoutCancel(ctx), tokenKey(ref))
+		return ErrSignedOut
+	}
+	return nil
 }

@@ -42,6 +42,32 @@ type IdP struct {
 	// PostLogoutOrigin is the only origin post_logout_redirect_uri may
 	// name (the BFF's), compared exactly.
 	PostLogoutOrigin string
+	// arrived counts token requests by grant type as they arrive (before
+	// any delay); arrival is closed at each (AwaitGrant's wake-up).
+	arrived map[string]int
+	arrival chan struct{}
+}
+
+// AwaitGrant waits until n token requests of grantType have arrived (a
+// delayed one counts as it arrives), or ctx ends.
+func (idp *IdP) AwaitGrant(ctx context.Context, grantType string, n int) error {
+	for {
+		idp.mu.Lock()
+		if idp.arrived[grantType] >= n {
+			idp.mu.Unlock()
+			return nil
+		}
+		if idp.arrival == nil {
+			idp.arrival = make(chan struct{})
+		}
+		ch := idp.arrival
+		idp.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // StartIdP serves a demo identity provider on ln until Close.
@@ -181,6 +207,14 @@ func (idp *IdP) Grants(grantType string) int {
 func (idp *IdP) token(w http.ResponseWriter, r *http.Request) {
 	idp.mu.Lock()
 	delay := idp.tokenDelay
+	if idp.arrived == nil {
+		idp.arrived = map[string]int{}
+	}
+	idp.arrived[r.FormValue("grant_type")]++
+	if idp.arrival != nil {
+		close(idp.arrival)
+		idp.arrival = nil
+	}
 	idp.mu.Unlock()
 	select {
 	case <-time.After(delay):
