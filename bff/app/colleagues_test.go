@@ -335,3 +335,66 @@ func TestEmbeddedOwnCardBeforeColleagues(t *testing.T) {
 		t.Errorf("the colleague's card after the batch (%v): %q", err, rest)
 	}
 }
+
+// One request, bounded work (docs/security.md, rule 27): identical
+// elements are one read, each distinct person is read once (an
+// administrator's cards of colleagues too, batched), at most 50 people a
+// request, and the cards go only to the page that asked.
+func TestEmbeddedCardsBoundedWork(t *testing.T) {
+	h := newHarness(t)
+	b := h.signIn(demo.Innocenty.UPN)
+	admin := h.signIn(demo.Adele.UPN)
+	many := func(n int, el string) string {
+		q := url.Values{}
+		for range n {
+			q.Add("el", el)
+		}
+		return "/embed/cards?" + q.Encode()
+	}
+	cors := map[string]string{"Origin": embedOrigin, "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
+	for _, x := range []struct {
+		who  *browser
+		el   string
+		want string
+	}{
+		{b, "full:", "Norwegian Bokmål"},
+		{b, "compact:" + demo.Megan.UPN, "French"},
+		{admin, "compact:" + demo.Megan.UPN, "French"},
+	} {
+		h.graph.ResetRequests()
+		r := x.who.do("GET", many(100, x.el), nil, cors)
+		if r.StatusCode != http.StatusOK || strings.Count(r.body, x.want) < 100 {
+			t.Errorf("%s: %d, %d cards showing %s", x.el, r.StatusCode, strings.Count(r.body, x.want), x.want)
+		}
+		if n := len(h.graph.Requests()); n != 1 {
+			t.Errorf("100 identical %q elements cost %d Graph requests, want 1", x.el, n)
+		}
+	}
+	// 51 people: the first 50 are read (in batches), the last is told.
+	q := url.Values{}
+	for i := range 51 {
+		q.Add("el", fmt.Sprintf("compact:person%d@contoso.example", i))
+	}
+	h.graph.ResetRequests()
+	r := b.do("GET", "/embed/cards?"+q.Encode(), nil, cors)
+	if strings.Count(r.body, "more people’s cards than langcard reads at once") != 1 {
+		t.Error("the 51st person's card does not say why it is empty")
+	}
+	if n := len(h.graph.Requests()); n != 5 {
+		t.Errorf("%d Graph requests for 50 people, want 5 batches", n)
+	}
+	// Only to the page that asked.
+	for name, hdr := range map[string]map[string]string{
+		"a cross-site navigation": {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
+		"a same-site no-cors load": {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script"},
+		"a foreign page's fetch":   {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+	} {
+		h.graph.ResetRequests()
+		if r := b.do("GET", many(3, "full:"), nil, hdr); r.StatusCode != http.StatusForbidden || len(h.graph.Requests()) != 0 {
+			t.Errorf("%s: %d, %d Graph requests; want 403 and none", name, r.StatusCode, len(h.graph.Requests()))
+		}
+	}
+	if r := b.do("GET", many(1, "full:"), nil, map[string]string{"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}); r.StatusCode != http.StatusOK {
+		t.Errorf("langcard's own page: %d", r.StatusCode)
+	}
+}

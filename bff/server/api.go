@@ -58,6 +58,9 @@ type call struct {
 	colleague bool
 	// lang, when set, is the language an embed element asked for.
 	lang string
+	// read, when set, is the request's reads of people, shared by its
+	// calls: each person is read once (embedded cards).
+	read *reads
 }
 
 // prepare checks the route's {user} and {id}, and the session, and gets

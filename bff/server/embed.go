@@ -13,6 +13,7 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
+	"langcard/bff/recent"
 	"langcard/static"
 	"langcard/templates"
 	"langcard/templates/i18n"
@@ -98,13 +99,22 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 	unready := make([]error, len(els)) // why element i has no call
 	landmark := make([]string, len(els))
 	nth := map[string]int{} // cards of one person so far, for unique landmark names
+	shared := &reads{m: map[string]*readResult{}}
+	people := map[string]bool{}
 	for i, el := range els {
 		c, err := s.prepareFor(r.Context(), el.user, nil)
 		if err != nil {
 			unready[i] = err
 			continue
 		}
-		c.lang = el.lang
+		if who := recent.Key(c.target.String()); !people[who] && len(people) == maxPeople {
+			c.cancel()
+			unready[i] = errTooManyPeople
+			continue
+		} else {
+			people[who] = true
+		}
+		c.lang, c.read = el.lang, shared
 		calls[i] = c
 		if nth[c.target.String()]++; nth[c.target.String()] > 1 {
 			landmark[i] = " (" + strconv.Itoa(nth[c.target.String()]) + ")"
@@ -120,7 +130,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 		if c == nil {
 			return s.embedFailure(r, els[i], unready[i])
 		}
-		if c.colleague {
+		if !c.target.IsMe() { // read in the request's batches
 			if err := colleagues()[c.target.String()]; err != nil {
 				return s.embedFailure(r, els[i], err)
 			}
@@ -156,30 +166,90 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 	return part, done
 }
 
-// prefetchColleagues reads the colleagues among calls in Graph JSON
-// batches, into the cache; it returns who could not be read.
+// prefetchColleagues reads the other people among calls (colleagues, or
+// the profiles an administrator opens) in Graph JSON batches, each once,
+// into the request's reads; it returns who could not be read.
 func (s *Server) prefetchColleagues(calls []*call) map[string]error {
-	var lead *call
-	var targets []graph.Target
+	var lead, admin *call
+	var targets, others []graph.Target
 	seen := map[string]bool{}
 	for _, c := range calls {
-		if c == nil || !c.colleague || seen[c.target.String()] {
+		if c == nil || c.target.IsMe() || seen[recent.Key(c.target.String())] {
 			continue
 		}
-		seen[c.target.String()] = true
-		lead = c
-		targets = append(targets, c.target)
+		seen[recent.Key(c.target.String())] = true
+		if c.colleague {
+			lead, targets = c, append(targets, c.target)
+		} else {
+			admin, others = c, append(others, c.target)
+		}
 	}
 	failed := map[string]error{}
-	if len(targets) == 0 {
-		return failed
+	if lead != nil {
+		for i, r := range s.colleagueLists(lead, targets) {
+			if r.Err != nil {
+				failed[targets[i].String()] = r.Err
+			}
+			l, hidden := onlyShared(r.Listing)
+			lead.read.put(targets[i], listing{Listing: l, NotShared: hidden}, r.Err)
+		}
 	}
-	for i, r := range s.colleagueLists(lead, targets) {
-		if r.Err != nil {
-			failed[targets[i].String()] = r.Err
+	if admin != nil {
+		for i, r := range s.Graph.ListMany(admin.ctx, admin.token, others) {
+			if r.Err != nil {
+				r.Err = s.othersRead(admin, r.Err)
+				failed[others[i].String()] = r.Err
+			}
+			admin.read.put(others[i], listing{Listing: r.Listing}, r.Err)
 		}
 	}
 	return failed
+}
+
+// maxPeople bounds the distinct people one request reads: a card past it
+// says so instead (the same person's cards, any number up to maxEmbedded,
+// are one read).
+const maxPeople = 50
+
+var errTooManyPeople = &Error{Status: http.StatusRequestEntityTooLarge, Code: "tooManyPeople", Key: "err.tooManyPeople",
+	Message: "This page shows more people's cards than langcard reads at once; the first 50 are shown."}
+
+// reads are one request's reads of people, each done once.
+type reads struct {
+	mu sync.Mutex
+	m  map[string]*readResult
+}
+
+type readResult struct {
+	done chan struct{}
+	l    listing
+	err  error
+}
+
+// once returns t's listing: read by read the first time, then the same.
+func (rs *reads) once(t graph.Target, read func() (listing, error)) (listing, error) {
+	k := recent.Key(t.String())
+	rs.mu.Lock()
+	if r, ok := rs.m[k]; ok {
+		rs.mu.Unlock()
+		<-r.done
+		return r.l, r.err
+	}
+	r := &readResult{done: make(chan struct{})}
+	rs.m[k] = r
+	rs.mu.Unlock()
+	r.l, r.err = read()
+	close(r.done)
+	return r.l, r.err
+}
+
+// put records t's listing read elsewhere (a batch).
+func (rs *reads) put(t graph.Target, l listing, err error) {
+	r := &readResult{done: make(chan struct{}), l: l, err: err}
+	close(r.done)
+	rs.mu.Lock()
+	rs.m[recent.Key(t.String())] = r
+	rs.mu.Unlock()
 }
 
 // embedFailure is the message a card shows when it cannot show languages.
@@ -225,6 +295,14 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	if origin := r.Header.Get("Origin"); origin != "" && origin != s.self && !s.embed[origin] {
 		// The browser would hide the answer anyway: read nothing for it.
 		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Key: "err.embedRefused", Message: "This page may not show langcard's cards."})
+		return
+	}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" && !s.embed[r.Header.Get("Origin")] {
+		// The cards go to the page that asked for them (a CORS request
+		// from an embedding origin, or langcard's own pages), never to a
+		// navigation or a no-cors request from another site, which would
+		// spend the person's Graph reads (docs/security.md, rule 27).
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "crossSiteRefused", Key: "err.embedRefused", Message: "This page may not show langcard's cards."})
 		return
 	}
 	q := r.URL.Query()

@@ -56,6 +56,14 @@ type listing struct {
 // owner and editors see every entry, with the session's recent writes put
 // over what Graph listed: a write shows unless Graph lists a newer version.
 func (s *Server) list(c *call) (listing, error) {
+	if c.read != nil {
+		// One request, one read of each person (an intranet page's cards).
+		return c.read.once(c.target, func() (listing, error) { return s.listAfresh(c) })
+	}
+	return s.listAfresh(c)
+}
+
+func (s *Server) listAfresh(c *call) (listing, error) {
 	if c.colleague {
 		l, err := s.colleagueList(c)
 		if err != nil {
