@@ -21,6 +21,7 @@ import (
 	"langcard/bff/app"
 	"langcard/bff/config"
 	"langcard/bff/demo"
+	"langcard/bff/server"
 )
 
 func main() {
@@ -120,6 +121,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // requests, then stops accepting, and lets the requests in flight finish
 // within the shutdown timeout.
 func serve(ctx context.Context, a *app.App, srv *http.Server, ln net.Listener, cfg config.Config, log *slog.Logger) error {
+	// Requests live in a context of their own: at shutdown, one still in
+	// flight just before the deadline is told so and answered (503),
+	// rather than cut (the configuration makes every request fit, with
+	// ShutdownMargin to spare).
+	base, stop := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stop(nil)
+	srv.BaseContext = func(net.Listener) context.Context { return base }
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -132,6 +140,8 @@ func serve(ctx context.Context, a *app.App, srv *http.Server, ln net.Listener, c
 	time.Sleep(cfg.DrainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
+	late := time.AfterFunc(max(cfg.ShutdownTimeout-config.ShutdownMargin/2, 0), func() { stop(server.ErrShuttingDown) })
+	defer late.Stop()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -280,3 +280,72 @@ func TestShutdownFinishesASlowSave(t *testing.T) {
 		t.Errorf("written %q", got)
 	}
 }
+
+// A request still in flight near the shutdown deadline is answered, not
+// cut: here the deadline is forced shorter than the save (the
+// configuration refuses that), and the process closes its connections as
+// it would on exit; the save's client still gets an answer.
+func TestShutdownAnswersWhatItCannotFinish(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "off", "LANGCARD_DRAIN_DELAY": "100ms",
+			"LANGCARD_IDP_TIMEOUT": "1s", "LANGCARD_GRAPH_MAX_WAIT": "1s", "LANGCARD_GRAPH_TIMEOUT": "5s", "LANGCARD_SHUTDOWN_TIMEOUT": "8s"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ShutdownTimeout = time.Second // past the check: a save that cannot finish in time
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.Listening(ln.Addr(), nil)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := &http.Server{Handler: a.Handler}
+	ctx, sigterm := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		err := serve(ctx, a, srv, ln, cfg, log)
+		srv.Close() // the process exits: what is still open is cut
+		done <- err
+	}()
+	base := cfg.PublicURL.String()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	if resp, err := c.Get(base + "/login?login_hint=" + demo.Innocenty.UPN); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("sign-in: %v %v", err, resp)
+	}
+	a.Demo.Graph.Inject(graphfake.Fault{Delay: 4 * time.Second})
+	type answer struct {
+		status int
+		err    error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		req, _ := http.NewRequest("PATCH", base+"/api/me/languages/"+demo.ExampleID, strings.NewReader(`{"written":"elementary"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF", "1")
+		req.Header.Set("Origin", base)
+		resp, err := c.Do(req)
+		if err != nil {
+			got <- answer{0, err}
+			return
+		}
+		resp.Body.Close()
+		got <- answer{resp.StatusCode, nil}
+	}()
+	wait, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := a.Demo.Graph.Await(wait, 1, func(r graphfake.Request) bool { return r.Method == http.MethodPatch }); err != nil {
+		t.Fatal("the save never reached Graph")
+	}
+	sigterm()
+	if r := <-got; r.err != nil || r.status != http.StatusServiceUnavailable {
+		t.Errorf("the save in flight got %d %v, want an answer (503), not a cut connection", r.status, r.err)
+	}
+	<-done
+}

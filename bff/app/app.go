@@ -130,7 +130,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 		return nil, fmt.Errorf("loading static assets: %w", err)
 	}
 	a.server = server.New(server.Options{
-		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, Recent: writes, Changes: changes, Created: created,
+		Logger: log, Auth: au, Sessions: sm, SessionIdle: cfg.SessionIdle, GraphTimeout: cfg.GraphTimeout, Recent: writes, Changes: changes, Created: created,
 		Graph: &graph.Client{BaseURL: cfg.GraphBaseURL, MaxWait: cfg.GraphMaxWait, Metrics: a.Metrics}, Metrics: a.Metrics,
 		PublicURL: cfg.PublicURL, EmbedOrigins: cfg.EmbedOrigins, DemoPeople: people, Assets: assets,
 		Ready: func(ctx context.Context) error {

@@ -385,7 +385,7 @@ func TestEmbeddedCardsBoundedWork(t *testing.T) {
 	}
 	// Only to the page that asked.
 	for name, hdr := range map[string]map[string]string{
-		"a cross-site navigation": {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
+		"a cross-site navigation":  {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
 		"a same-site no-cors load": {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script"},
 		"a foreign page's fetch":   {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
 	} {

@@ -82,6 +82,10 @@ type Config struct {
 	// IdPTimeout bounds every call to the identity provider's token
 	// endpoint (code exchange, refresh). LANGCARD_IDP_TIMEOUT, default 10s.
 	IdPTimeout time.Duration
+	// GraphTimeout bounds one operation against Graph, its retries and
+	// throttling waits included. LANGCARD_GRAPH_TIMEOUT, default 13s; more
+	// than LANGCARD_GRAPH_MAX_WAIT.
+	GraphTimeout time.Duration
 	// LogLevel is debug, info, warn or error. LANGCARD_LOG_LEVEL, default info.
 	LogLevel slog.Level
 	// LogJSON writes the log as JSON lines. LANGCARD_LOG_FORMAT=json
@@ -95,7 +99,9 @@ type Config struct {
 	// them. LANGCARD_DRAIN_DELAY, default 5s (demo mode: 0).
 	DrainDelay time.Duration
 	// ShutdownTimeout bounds how long requests in flight may take to
-	// finish at shutdown. LANGCARD_SHUTDOWN_TIMEOUT, default 25s.
+	// finish at shutdown. LANGCARD_SHUTDOWN_TIMEOUT, default 25s; at least
+	// LANGCARD_IDP_TIMEOUT + LANGCARD_GRAPH_TIMEOUT + 2s, so that every
+	// request accepted before shutdown can finish (ShutdownMargin).
 	ShutdownTimeout time.Duration
 	// RedisURL, when set, keeps sessions in Redis so that several replicas
 	// share them (redis:// or rediss://, with password and database number
@@ -262,6 +268,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SessionIdle = duration(getenv, "LANGCARD_SESSION_IDLE", 2*time.Hour, bad)
 	c.GraphMaxWait = duration(getenv, "LANGCARD_GRAPH_MAX_WAIT", 8*time.Second, bad)
 	c.IdPTimeout = duration(getenv, "LANGCARD_IDP_TIMEOUT", 10*time.Second, bad)
+	c.GraphTimeout = duration(getenv, "LANGCARD_GRAPH_TIMEOUT", 13*time.Second, bad)
+	if c.GraphMaxWait >= c.GraphTimeout {
+		bad("LANGCARD_GRAPH_MAX_WAIT", "%v must be shorter than LANGCARD_GRAPH_TIMEOUT (%v): a save waits on throttling inside the time it may take", c.GraphMaxWait, c.GraphTimeout)
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("LANGCARD_LOG_LEVEL", "info"))); err != nil {
 		bad("LANGCARD_LOG_LEVEL", "must be debug, info, warn or error")
 	}
@@ -283,6 +293,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.DrainDelay = durationOrZero(getenv, "LANGCARD_DRAIN_DELAY", defDrain, bad)
 	c.ShutdownTimeout = duration(getenv, "LANGCARD_SHUTDOWN_TIMEOUT", 25*time.Second, bad)
+	if need := c.IdPTimeout + c.GraphTimeout + ShutdownMargin; c.ShutdownTimeout < need {
+		bad("LANGCARD_SHUTDOWN_TIMEOUT", "%v is shorter than a request may take (LANGCARD_IDP_TIMEOUT %v + LANGCARD_GRAPH_TIMEOUT %v + %v): a save in flight at shutdown would be cut; set at least %v, or shorten those", c.ShutdownTimeout, c.IdPTimeout, c.GraphTimeout, ShutdownMargin, need)
+	}
 	if len(errs) > 0 {
 		return c, errors.Join(errs...)
 	}
@@ -353,3 +366,7 @@ const (
 	GlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10"
 	UserAdministrator   = "fe930be7-5e62-47db-91af-98c3a49a38b1"
 )
+
+// ShutdownMargin is what a request needs at shutdown beyond its calls to
+// the identity provider and Graph (rendering, the session's save).
+const ShutdownMargin = 2 * time.Second

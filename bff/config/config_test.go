@@ -166,3 +166,32 @@ func TestAdminRoles(t *testing.T) {
 		}
 	}
 }
+
+// A shutdown shorter than a request may take is refused: a save in flight
+// at shutdown would be cut.
+func TestShutdownFitsARequest(t *testing.T) {
+	base := map[string]string{"LANGCARD_ADDR": "127.0.0.1:0"}
+	load := func(extra map[string]string) (Config, error) {
+		return Load(func(k string) string {
+			if v, ok := extra[k]; ok {
+				return v
+			}
+			return base[k]
+		})
+	}
+	if c, err := load(nil); err != nil || c.IdPTimeout+c.GraphTimeout+ShutdownMargin > c.ShutdownTimeout {
+		t.Errorf("the defaults do not fit: %v %+v", err, c)
+	}
+	for _, extra := range []map[string]string{
+		{"LANGCARD_SHUTDOWN_TIMEOUT": "20s"},
+		{"LANGCARD_GRAPH_TIMEOUT": "30s"},
+		{"LANGCARD_IDP_TIMEOUT": "15s"},
+	} {
+		if _, err := load(extra); err == nil || !strings.Contains(err.Error(), "LANGCARD_SHUTDOWN_TIMEOUT") {
+			t.Errorf("%v: got %v, want LANGCARD_SHUTDOWN_TIMEOUT refused", extra, err)
+		}
+	}
+	if _, err := load(map[string]string{"LANGCARD_GRAPH_MAX_WAIT": "20s"}); err == nil || !strings.Contains(err.Error(), "LANGCARD_GRAPH_MAX_WAIT") {
+		t.Errorf("a throttling wait longer than the Graph timeout: %v", err)
+	}
+}

@@ -46,6 +46,7 @@ func (c Config) Describe() string {
 		{"session idle timeout", c.SessionIdle.String()},
 		{"Graph throttling wait", c.GraphMaxWait.String()},
 		{"identity provider timeout", c.IdPTimeout.String()},
+		{"Graph timeout", c.GraphTimeout.String()},
 		{"log level", c.LogLevel.String()},
 		{"log format", map[bool]string{true: "json", false: "text"}[c.LogJSON]},
 		{"metrics", or(c.MetricsAddr, "off")},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -20,8 +21,9 @@ import (
 // maxBody bounds request bodies, JSON and forms alike.
 const maxBody = 16 << 10
 
-// upstreamTimeout bounds one operation against Graph, retries included.
-const upstreamTimeout = 30 * time.Second
+// defaultGraphTimeout bounds one operation against Graph, retries
+// included, when Options.GraphTimeout does not say.
+const defaultGraphTimeout = 13 * time.Second
 
 type sessionBody struct {
 	SignedIn      bool      `json:"signedIn"`
@@ -114,7 +116,7 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 		return nil, err
 	}
 	c.token = token
-	c.ctx, c.cancel = context.WithTimeout(ctx, upstreamTimeout)
+	c.ctx, c.cancel = context.WithTimeout(ctx, cmp.Or(s.GraphTimeout, defaultGraphTimeout))
 	return c, nil
 }
 

@@ -2,13 +2,16 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -22,6 +25,10 @@ import (
 // the error page for everything else. It logs the error once, and sends
 // only what classify made fit for a person: never upstream text.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(context.Cause(r.Context()), ErrShuttingDown) {
+		err = &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err, Key: "err.shuttingDown",
+			Message: "langcard is restarting and could not finish this request. Reload to see what is saved, then try again."}
+	}
 	e := classify(err)
 	s.logError(r, e)
 	if e.RetryAfter > 0 {
@@ -202,3 +209,7 @@ func startHTML(w http.ResponseWriter, status int) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 }
+
+// ErrShuttingDown is the cause with which requests still in flight near
+// the shutdown deadline are cancelled: they are answered 503.
+var ErrShuttingDown = errors.New("langcard is shutting down")

@@ -32,6 +32,8 @@ type Options struct {
 	Sessions *scs.SessionManager
 	// SessionIdle is the sessions' idle timeout (session.Touch).
 	SessionIdle time.Duration
+	// GraphTimeout bounds one operation against Graph (default 13s).
+	GraphTimeout time.Duration
 	// Recent keeps sessions' recent writes (nil: in this process; with
 	// several replicas, in their shared store).
 	Recent recent.Store
@@ -169,4 +171,3 @@ func (s *Server) sessionLostAfterWrite(r *http.Request, err error) {
 	s.Metrics.StoreError()
 	s.Logger.Error("the session could not be saved after a write Graph stored; the answer reports the write", "request_id", graph.RequestID(r.Context()), "path", logPath(r), "error", err)
 }
-
