@@ -140,8 +140,8 @@ type Editor struct {
 	// AddKey is the idempotency key of the form to add a language: a
 	// resubmitted form never adds it twice.
 	AddKey string
-	Cards         []Card
-	New           Card
+	Cards  []Card
+	New    Card
 	// Origin prefixes form actions with the BFF's origin, and API and
 	// Login are the widget's API collection and sign-in URL: all three set
 	// only in the embedded fragment, which runs on another origin.

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -216,5 +217,20 @@ func TestSignedOutNoticeAndIcon(t *testing.T) {
 	}
 	if again := b.get("/"); strings.Contains(again.body, "You have signed out.") {
 		t.Error("the notice stays after it was shown")
+	}
+}
+
+// The demo intranet page answers the icon browsers ask for on their own:
+// no 404 for the console to log.
+func TestDemoIntranetIcon(t *testing.T) {
+	srv := httptest.NewServer(demo.Intranet("http://127.0.0.1:1"))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Errorf("/favicon.ico: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

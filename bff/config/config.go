@@ -253,6 +253,10 @@ func Load(getenv func(string) string) (Config, error) {
 			bad("LANGCARD_EMBED_ORIGINS", "%q is not an origin like https://intranet.contoso.com (scheme, host, optional port; no path, no trailing slash)", o)
 			continue
 		}
+		if !c.Demo && u.Scheme != "https" && !isLoopback(u.Hostname()) {
+			bad("LANGCARD_EMBED_ORIGINS", "%q must be https: a page on plain http can be changed on its way, and would write with the person's session (loopback aside, for trying it out)", o)
+			continue
+		}
 		c.EmbedOrigins = append(c.EmbedOrigins, o)
 	}
 	c.embedOriginsSet = len(c.EmbedOrigins) > 0

@@ -195,3 +195,27 @@ func TestShutdownFitsARequest(t *testing.T) {
 		t.Errorf("a throttling wait longer than the Graph timeout: %v", err)
 	}
 }
+
+// With a tenant, embedding origins are https, loopback aside.
+func TestEmbedOriginsHTTPS(t *testing.T) {
+	tenant := map[string]string{
+		"LANGCARD_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "LANGCARD_CLIENT_ID": "client", "LANGCARD_CLIENT_SECRET": "s",
+		"LANGCARD_PUBLIC_URL": "https://langcard.example", "LANGCARD_COOKIE_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
+	}
+	for origins, ok := range map[string]bool{
+		"https://intranet.contoso.com":                          true,
+		"http://127.0.0.1:8081, http://localhost:3000":          true,
+		"http://intranet.contoso.com":                           false,
+		"https://intranet.contoso.com, http://wiki.contoso.com": false,
+	} {
+		_, err := Load(func(k string) string {
+			if k == "LANGCARD_EMBED_ORIGINS" {
+				return origins
+			}
+			return tenant[k]
+		})
+		if (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), "must be https")) {
+			t.Errorf("%q: %v", origins, err)
+		}
+	}
+}

@@ -12,6 +12,14 @@ import (
 // are deliberately loud, to show that they do not reach the cards.
 func Intranet(bffURL string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/favicon.ico" {
+			// Browsers ask for it on their own; a 404 is logged as an error
+			// in their console.
+			w.Header().Set("Content-Type", "image/svg+xml")
+			w.Header().Set("Cache-Control", "max-age=86400")
+			w.Write([]byte(favicon))
+			return
+		}
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
 			return
@@ -83,3 +91,6 @@ var intranetPage = template.Must(template.New("intranet").Parse(`<!DOCTYPE html>
 </body>
 </html>
 `))
+
+// favicon is the demo intranet's icon: a plain square in its colour.
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#5b2a86"/></svg>`
