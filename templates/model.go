@@ -156,9 +156,8 @@ type Editor struct {
 	// ChoicesURL, in the embedded fragment, is where embed.js fetches the
 	// list of languages to choose from, once per page and language and
 	// after the cards show, instead of the fragment carrying it: there
-	// JavaScript is running by definition, and two editable cards' lists
-	// were 64 of the answer's 145 KB and put the first card on screen
-	// ~12 ms later (50 interleaved loads).
+	// JavaScript is running by definition, and the lists would be the
+	// larger part of the answer, holding the first card back.
 	ChoicesURL string
 	// ReturnTo, in the embedded fragment, is the intranet page a form post
 	// returns to.
@@ -179,10 +178,9 @@ type Editor struct {
 	// shows them as ever; one running scripts reads them as text, which it
 	// does not build into elements before it draws the cards, and the
 	// loader makes them into the page's elements once the first frame is
-	// on screen, or at once when a card is opened before that. Measured
-	// (go run ./bff/dev/bench -part editor, 45 cold loads each): the same
-	// page with them as elements put the first card on screen 1.16x later
-	// (200 ms against 172).
+	// on screen, or at once when a card is opened before that: the page's
+	// first card waits for less (go run ./bff/dev/bench -part editor
+	// measures it; docs/performance.md).
 	Later bool
 	// Adding is set when the person asked for the form to add a language
 	// (?add): it is then sent as elements, whatever Later says. Later
