@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test build widget generate check-generated deps axe screenshots vet lint bench fuzz mutate
+.PHONY: run test check build widget generate check-generated deps axe screenshots vet lint bench fuzz mutate
 
 run: widget
 	$(GO) run ./bff
@@ -68,6 +68,13 @@ lint:
 	@dead=$$($(GO) tool deadcode -test ./...) && [ -z "$$dead" ] || { echo "dead code:"; echo "$$dead"; exit 1; }
 	@big=$$(git ls-files -z | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 1000000 && $$2 !~ /\.(png|jpe?g|webp)$$/ {print $$2}'); \
 	  [ -z "$$big" ] || { echo "tracked files over 1 MB (build outputs?): $$big"; exit 1; }
+
+# The everyday loop: vet, lint, generated code current, and the tests that
+# need neither a browser nor Redis (go test -short), with the widget as it
+# is built (or not: its tests skip). No package is installed. make test is
+# the whole suite, the one CI runs.
+check: check-generated vet lint
+	$(GO) test -short -count=1 ./...
 
 test: deps axe check-generated vet lint widget
 	$(GO) test -race -count=1 ./...

@@ -138,6 +138,7 @@ func TestColleaguesCannotWrite(t *testing.T) {
 // message, a throttled request inside a batch is retried, and the others
 // show.
 func TestTeamPageOneRoundTrip(t *testing.T) {
+	needs(t, widget)
 	people := append([]demo.Person{}, demo.People...)
 	for i := range 24 {
 		people = append(people, demo.Person{Person: graphfake.Person{ID: fmt.Sprintf("7e57c0de-0000-4000-8000-%012d", i), DisplayName: fmt.Sprintf("Colleague %d", i), UPN: fmt.Sprintf("colleague%d@contoso.example", i)}})

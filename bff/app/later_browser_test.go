@@ -37,6 +37,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // a card opened before that. A name that looks like markup stays a name.
 // The WebAssembly is kept out: this is the loader's work.
 func TestBrowserFormsComeAfterTheCards(t *testing.T) {
+	needs(t, chromiumTool, widget)
 	h := newHarness(t)
 	const oddID = "c0ffee00-0000-4000-8000-0000000000bb"
 	odd := `</noscript><img src=x onerror="document.title='owned'"><b>Bold</b> &amp; </NOSCRIPT >`

@@ -48,6 +48,9 @@ func TestMain(m *testing.M) {
 func needs(t *testing.T, ps ...*prereq) {
 	t.Helper()
 	for _, p := range ps {
+		if testing.Short() && (p == chromiumTool || p == redisServer) {
+			t.Skipf("-short (make check) leaves out the tests that need %s; make test runs them", p.name)
+		}
 		if p.missing == "" {
 			continue
 		}

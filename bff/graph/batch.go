@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -141,23 +142,14 @@ func (c *Client) batch(ctx context.Context, token string, targets []Target, idx 
 		if len(again) == 0 {
 			return
 		}
-		if wait == 0 {
-			wait = c.backoff(attempt)
-		}
-		if waited+wait > c.maxWait() {
+		switch err := c.pause(ctx, &waited, cmp.Or(wait, c.backoff(attempt))); {
+		case errors.Is(err, errOverBudget):
 			return // the throttled ones keep their 429, with its Retry-After
-		}
-		waited += wait
-		c.Metrics.GraphRetry(wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		case err != nil:
 			for _, i := range again {
-				results[i].Err = ctx.Err()
+				results[i].Err = err
 			}
 			return
-		case <-t.C:
 		}
 		idx = again
 	}

@@ -8,6 +8,7 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -414,22 +415,13 @@ func (c *Client) do(ctx context.Context, token, method, u string, body []byte, r
 		if !retry(resp.StatusCode) || attempt >= maxRetries {
 			return nil, gerr
 		}
-		wait := gerr.RetryAfter
-		if wait == 0 {
-			wait = c.backoff(attempt)
-		}
-		if waited+wait > c.maxWait() {
+		wait := cmp.Or(gerr.RetryAfter, c.backoff(attempt))
+		switch err := c.pause(ctx, &waited, wait); {
+		case errors.Is(err, errOverBudget):
 			gerr.Message += " (gave up rather than wait " + wait.Round(time.Millisecond).String() + " more)"
 			return nil, gerr
-		}
-		waited += wait
-		c.Metrics.GraphRetry(wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		case err != nil:
+			return nil, err
 		}
 	}
 }
@@ -466,6 +458,28 @@ func ambiguous(err error) bool {
 		return ge.Status >= 500
 	}
 	return !errors.Is(err, context.Canceled) // a timeout or a broken connection
+}
+
+// errOverBudget: waiting once more would pass the client's wait budget.
+var errOverBudget = errors.New("graph: over the wait budget")
+
+// pause waits d before a retry, within the client's budget for the
+// operation (*waited so far): errOverBudget, without waiting, when d
+// would pass it; ctx's error when the request ends first.
+func (c *Client) pause(ctx context.Context, waited *time.Duration, d time.Duration) error {
+	if *waited+d > c.maxWait() {
+		return errOverBudget
+	}
+	*waited += d
+	c.Metrics.GraphRetry(d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 func (c *Client) backoff(attempt int) time.Duration {

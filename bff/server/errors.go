@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -87,8 +86,7 @@ func classify(err error) *Error {
 	case errors.Is(err, auth.ErrSignedOut):
 		return errSignedOut
 	case errors.Is(err, auth.ErrStoreUnavailable):
-		return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err,
-			Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."}
+		return errSessionStore(err)
 	case errors.Is(err, auth.ErrRefreshUnavailable):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err, Key: "err.refreshUnavailable",
 			Message: "Your sign-in could not be renewed because the identity provider is unreachable. Nothing was changed; try again shortly."}
@@ -109,9 +107,6 @@ func classify(err error) *Error {
 	}
 	return &Error{Status: http.StatusBadGateway, Code: "badGateway", Err: err, Key: "err.unreachable", Message: "Microsoft 365 could not be reached. Reload to see what is saved, then try again."}
 }
-
-// editable are the properties a person edits, as Graph names them.
-var editable = []string{langprof.PropTag, langprof.PropDisplayName, langprof.PropSpoken, langprof.PropWritten, langprof.PropReading, langprof.PropAllowedAudiences}
 
 // Graph's error codes that change what a person is told.
 const codeAccessDeniedForRole = "ErrorAccessDeniedForRole"
@@ -151,7 +146,7 @@ func fromGraph(ge *graph.Error) *Error {
 		// Including a 404 that a read did not confirm: the profile service
 		// also answers 404 to a body it does not take.
 		e.Status = http.StatusBadRequest
-		if slices.Contains(editable, ge.Target) {
+		if langprof.PropIndex(ge.Target) >= 0 {
 			e.Target = ge.Target // Graph named the property: the message goes beside it
 		}
 		e.Key = "err.notAccepted"
@@ -177,4 +172,11 @@ func seconds(d time.Duration) string {
 		return "1 second"
 	}
 	return strconv.Itoa(n) + " seconds"
+}
+
+// errSessionStore answers a request the session store failed (err, for
+// the log).
+func errSessionStore(err error) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err,
+		Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."}
 }

@@ -160,8 +160,7 @@ func contentSecurityPolicy(embed []string, endSession string) string {
 // saved (the store is down), before anything else was written.
 func (s *Server) sessionStoreFailed(w http.ResponseWriter, r *http.Request, err error) {
 	s.Metrics.StoreError()
-	s.respond(w, r, &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: fmt.Errorf("session store: %w", err),
-		Key: "err.sessionStore", Message: "langcard cannot reach its session store. Try again shortly."})
+	s.respond(w, r, errSessionStore(fmt.Errorf("session store: %w", err)))
 }
 
 // sessionLostAfterWrite logs a session that could not be saved after a
