@@ -163,98 +163,116 @@ func (c Config) Secure() bool { return c.PublicURL.Scheme == "https" }
 
 // Load reads the configuration through getenv.
 func Load(getenv func(string) string) (Config, error) {
-	var errs []error
-	bad := func(name, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
+	r := &reader{getenv: getenv}
+	var c Config
+	c.loadIdentity(r)
+	c.loadURLs(r)
+	c.loadSessions(r)
+	c.loadOperations(r)
+	if len(r.errs) > 0 {
+		return c, errors.Join(r.errs...)
 	}
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
+	return c, nil
+}
+
+// reader reads the environment for Load, and collects every problem of
+// every area into one report (oauth2-proxy's validation does the same).
+type reader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (r *reader) bad(name, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
+}
+
+// get is the variable's value, trimmed, or def when it is unset.
+func (r *reader) get(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
 	}
-	c := Config{
-		Addr:         get("LANGCARD_ADDR", "127.0.0.1:8080"),
-		TenantID:     get("LANGCARD_TENANT_ID", ""),
-		ClientID:     get("LANGCARD_CLIENT_ID", ""),
-		ClientSecret: getenv("LANGCARD_CLIENT_SECRET"),
-	}
+	return def
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	return duration(r.getenv, name, def, r.bad)
+}
+
+// loadIdentity reads who langcard is at the identity provider and what it
+// asks for: the tenant and app (or demo mode), the scopes, the roles that
+// make an administrator, the authority.
+func (c *Config) loadIdentity(r *reader) {
+	c.TenantID, c.ClientID, c.ClientSecret = r.get("LANGCARD_TENANT_ID", ""), r.get("LANGCARD_CLIENT_ID", ""), r.getenv("LANGCARD_CLIENT_SECRET")
 	c.Demo = c.TenantID == "" && c.ClientID == "" && c.ClientSecret == ""
+	if !c.Demo {
+		for _, v := range []struct{ name, value string }{{"LANGCARD_TENANT_ID", c.TenantID}, {"LANGCARD_CLIENT_ID", c.ClientID}, {"LANGCARD_CLIENT_SECRET", c.ClientSecret}} {
+			if v.value == "" {
+				r.bad(v.name, "is required with a tenant (set all three of LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID and LANGCARD_CLIENT_SECRET, or none for demo mode)")
+			}
+		}
+		if c.TenantID != "" && !isTenant(c.TenantID) {
+			r.bad("LANGCARD_TENANT_ID", "%q is not a tenant id (a GUID) or a domain", c.TenantID)
+		}
+	}
 	defScopes := "User.ReadWrite User.Read.All"
 	if c.Demo {
 		defScopes = "User.ReadWrite User.Read.All User.ReadWrite.All"
 	}
-	c.Scopes = strings.Fields(get("LANGCARD_SCOPES", defScopes))
-	switch roles := get("LANGCARD_ADMIN_ROLES", GlobalAdministrator+" "+UserAdministrator); strings.ToLower(roles) {
-	case "none":
-	default:
-		for _, r := range strings.FieldsFunc(roles, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			if !ident.IsGUID(r) {
-				bad("LANGCARD_ADMIN_ROLES", "%q is not a role template id (a GUID, such as %s for User Administrator), or none", r, UserAdministrator)
+	c.Scopes = strings.Fields(r.get("LANGCARD_SCOPES", defScopes))
+	if roles := r.get("LANGCARD_ADMIN_ROLES", GlobalAdministrator+" "+UserAdministrator); !strings.EqualFold(roles, "none") {
+		for _, role := range strings.FieldsFunc(roles, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if !ident.IsGUID(role) {
+				r.bad("LANGCARD_ADMIN_ROLES", "%q is not a role template id (a GUID, such as %s for User Administrator), or none", role, UserAdministrator)
 				continue
 			}
-			c.AdminRoles = append(c.AdminRoles, strings.ToLower(r))
+			c.AdminRoles = append(c.AdminRoles, strings.ToLower(role))
 		}
+	}
+	var err error
+	if c.Authority, err = parseURL(r.get("LANGCARD_AUTHORITY", "https://login.microsoftonline.com")); err != nil {
+		r.bad("LANGCARD_AUTHORITY", "%v", err)
+	}
+}
+
+// loadURLs reads where langcard listens and is reached, where Graph is,
+// and which pages may embed it.
+func (c *Config) loadURLs(r *reader) {
+	c.Addr = r.get("LANGCARD_ADDR", "127.0.0.1:8080")
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		r.bad("LANGCARD_ADDR", "%q is not host:port", c.Addr)
 	}
 	if c.Demo {
-		if c.DemoIntranetAddr = get("LANGCARD_DEMO_INTRANET_ADDR", "127.0.0.1:8081"); c.DemoIntranetAddr == "off" {
+		if c.DemoIntranetAddr = r.get("LANGCARD_DEMO_INTRANET_ADDR", "127.0.0.1:8081"); c.DemoIntranetAddr == "off" {
 			c.DemoIntranetAddr = ""
 		} else if _, _, err := net.SplitHostPort(c.DemoIntranetAddr); err != nil {
-			bad("LANGCARD_DEMO_INTRANET_ADDR", "%q is not host:port (or off)", c.DemoIntranetAddr)
+			r.bad("LANGCARD_DEMO_INTRANET_ADDR", "%q is not host:port (or off)", c.DemoIntranetAddr)
 		}
 	}
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		bad("LANGCARD_ADDR", "%q is not host:port", c.Addr)
-	}
-	if !c.Demo {
-		for _, v := range []struct{ name, value string }{{"LANGCARD_TENANT_ID", c.TenantID}, {"LANGCARD_CLIENT_ID", c.ClientID}, {"LANGCARD_CLIENT_SECRET", c.ClientSecret}} {
-			if v.value == "" {
-				bad(v.name, "is required with a tenant (set all three of LANGCARD_TENANT_ID, LANGCARD_CLIENT_ID and LANGCARD_CLIENT_SECRET, or none for demo mode)")
-			}
-		}
-		if c.TenantID != "" && !isTenant(c.TenantID) {
-			bad("LANGCARD_TENANT_ID", "%q is not a tenant id (a GUID) or a domain", c.TenantID)
-		}
-	}
-
 	var err error
 	defPublic := ""
 	if c.Demo {
 		defPublic = "http://" + c.Addr
 	}
-	c.publicURLSet = strings.TrimSpace(getenv("LANGCARD_PUBLIC_URL")) != ""
-	if c.PublicURL, err = parseOrigin(get("LANGCARD_PUBLIC_URL", defPublic)); err != nil {
-		bad("LANGCARD_PUBLIC_URL", "%v", err)
+	c.publicURLSet = strings.TrimSpace(r.getenv("LANGCARD_PUBLIC_URL")) != ""
+	if c.PublicURL, err = parseOrigin(r.get("LANGCARD_PUBLIC_URL", defPublic)); err != nil {
+		r.bad("LANGCARD_PUBLIC_URL", "%v", err)
 	} else if c.PublicURL.Scheme != "https" && !(c.Demo && isLoopback(c.PublicURL.Hostname())) {
-		bad("LANGCARD_PUBLIC_URL", "must be https (plain http is only for demo mode on loopback)")
+		r.bad("LANGCARD_PUBLIC_URL", "must be https (plain http is only for demo mode on loopback)")
 	}
-	if c.Authority, err = parseURL(get("LANGCARD_AUTHORITY", "https://login.microsoftonline.com")); err != nil {
-		bad("LANGCARD_AUTHORITY", "%v", err)
+	if c.GraphBaseURL, err = parseURL(r.get("LANGCARD_GRAPH_BASE_URL", "https://graph.microsoft.com/beta")); err != nil {
+		r.bad("LANGCARD_GRAPH_BASE_URL", "%v", err)
 	}
-	if c.GraphBaseURL, err = parseURL(get("LANGCARD_GRAPH_BASE_URL", "https://graph.microsoft.com/beta")); err != nil {
-		bad("LANGCARD_GRAPH_BASE_URL", "%v", err)
-	}
-	if key := getenv("LANGCARD_COOKIE_KEY"); key != "" {
-		if c.CookieKey, err = base64.StdEncoding.DecodeString(key); err != nil || len(c.CookieKey) < 32 {
-			bad("LANGCARD_COOKIE_KEY", "must be base64 of at least 32 random bytes (openssl rand -base64 32)")
-		}
-	} else if !c.Demo {
-		bad("LANGCARD_COOKIE_KEY", "is required with a tenant: base64 of at least 32 random bytes, the same on every replica (openssl rand -base64 32)")
-	} else {
-		c.CookieKey = make([]byte, 32)
-		rand.Read(c.CookieKey) // demo mode: a fresh key each start
-	}
-	for _, o := range strings.Split(getenv("LANGCARD_EMBED_ORIGINS"), ",") {
+	for _, o := range strings.Split(r.getenv("LANGCARD_EMBED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o == "" {
 			continue
 		}
 		u, err := parseOrigin(o)
 		if err != nil || u.String() != o {
-			bad("LANGCARD_EMBED_ORIGINS", "%q is not an origin like https://intranet.contoso.com (scheme, host, optional port; no path, no trailing slash)", o)
+			r.bad("LANGCARD_EMBED_ORIGINS", "%q is not an origin like https://intranet.contoso.com (scheme, host, optional port; no path, no trailing slash)", o)
 			continue
 		}
 		if !c.Demo && u.Scheme != "https" && !isLoopback(u.Hostname()) {
-			bad("LANGCARD_EMBED_ORIGINS", "%q must be https: a page on plain http can be changed on its way, and would write with the person's session (loopback aside, for trying it out)", o)
+			r.bad("LANGCARD_EMBED_ORIGINS", "%q must be https: a page on plain http can be changed on its way, and would write with the person's session (loopback aside, for trying it out)", o)
 			continue
 		}
 		c.EmbedOrigins = append(c.EmbedOrigins, o)
@@ -263,47 +281,65 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Demo && !c.embedOriginsSet && c.DemoIntranetAddr != "" {
 		c.EmbedOrigins = []string{"http://" + c.DemoIntranetAddr}
 	}
-	if c.RedisURL = getenv("LANGCARD_REDIS_URL"); c.RedisURL != "" {
+}
+
+// loadSessions reads how sessions are kept: the login cookie's key,
+// Redis for replicas, and how long a session lives.
+func (c *Config) loadSessions(r *reader) {
+	if key := r.getenv("LANGCARD_COOKIE_KEY"); key != "" {
+		var err error
+		if c.CookieKey, err = base64.StdEncoding.DecodeString(key); err != nil || len(c.CookieKey) < 32 {
+			r.bad("LANGCARD_COOKIE_KEY", "must be base64 of at least 32 random bytes (openssl rand -base64 32)")
+		}
+	} else if !c.Demo {
+		r.bad("LANGCARD_COOKIE_KEY", "is required with a tenant: base64 of at least 32 random bytes, the same on every replica (openssl rand -base64 32)")
+	} else {
+		c.CookieKey = make([]byte, 32)
+		rand.Read(c.CookieKey) // demo mode: a fresh key each start
+	}
+	if c.RedisURL = r.getenv("LANGCARD_REDIS_URL"); c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			bad("LANGCARD_REDIS_URL", "must be a redis:// or rediss:// URL with a host")
+			r.bad("LANGCARD_REDIS_URL", "must be a redis:// or rediss:// URL with a host")
 		}
 	}
-	c.SessionLifetime = duration(getenv, "LANGCARD_SESSION_LIFETIME", 12*time.Hour, bad)
-	c.SessionIdle = duration(getenv, "LANGCARD_SESSION_IDLE", 2*time.Hour, bad)
-	c.GraphMaxWait = duration(getenv, "LANGCARD_GRAPH_MAX_WAIT", 8*time.Second, bad)
-	c.IdPTimeout = duration(getenv, "LANGCARD_IDP_TIMEOUT", 10*time.Second, bad)
-	c.GraphTimeout = duration(getenv, "LANGCARD_GRAPH_TIMEOUT", 13*time.Second, bad)
+	c.SessionLifetime = r.duration("LANGCARD_SESSION_LIFETIME", 12*time.Hour)
+	c.SessionIdle = r.duration("LANGCARD_SESSION_IDLE", 2*time.Hour)
+}
+
+// loadOperations reads how langcard runs: its waits on its peers, logs,
+// metrics, and shutdown (which must leave a request in flight the time it
+// may take).
+func (c *Config) loadOperations(r *reader) {
+	c.GraphMaxWait = r.duration("LANGCARD_GRAPH_MAX_WAIT", 8*time.Second)
+	c.IdPTimeout = r.duration("LANGCARD_IDP_TIMEOUT", 10*time.Second)
+	c.GraphTimeout = r.duration("LANGCARD_GRAPH_TIMEOUT", 13*time.Second)
 	if c.GraphMaxWait >= c.GraphTimeout {
-		bad("LANGCARD_GRAPH_MAX_WAIT", "%v must be shorter than LANGCARD_GRAPH_TIMEOUT (%v): a save waits on throttling inside the time it may take", c.GraphMaxWait, c.GraphTimeout)
+		r.bad("LANGCARD_GRAPH_MAX_WAIT", "%v must be shorter than LANGCARD_GRAPH_TIMEOUT (%v): a save waits on throttling inside the time it may take", c.GraphMaxWait, c.GraphTimeout)
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(get("LANGCARD_LOG_LEVEL", "info"))); err != nil {
-		bad("LANGCARD_LOG_LEVEL", "must be debug, info, warn or error")
+	if err := c.LogLevel.UnmarshalText([]byte(r.get("LANGCARD_LOG_LEVEL", "info"))); err != nil {
+		r.bad("LANGCARD_LOG_LEVEL", "must be debug, info, warn or error")
 	}
-	switch f := get("LANGCARD_LOG_FORMAT", "text"); f {
+	switch f := r.get("LANGCARD_LOG_FORMAT", "text"); f {
 	case "text":
 	case "json":
 		c.LogJSON = true
 	default:
-		bad("LANGCARD_LOG_FORMAT", "%q is not text or json", f)
+		r.bad("LANGCARD_LOG_FORMAT", "%q is not text or json", f)
 	}
-	if c.MetricsAddr = get("LANGCARD_METRICS_ADDR", ""); c.MetricsAddr != "" {
+	if c.MetricsAddr = r.get("LANGCARD_METRICS_ADDR", ""); c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			bad("LANGCARD_METRICS_ADDR", "%q is not host:port", c.MetricsAddr)
+			r.bad("LANGCARD_METRICS_ADDR", "%q is not host:port", c.MetricsAddr)
 		}
 	}
 	defDrain := 5 * time.Second
 	if c.Demo {
 		defDrain = 0
 	}
-	c.DrainDelay = durationOrZero(getenv, "LANGCARD_DRAIN_DELAY", defDrain, bad)
-	c.ShutdownTimeout = duration(getenv, "LANGCARD_SHUTDOWN_TIMEOUT", 25*time.Second, bad)
+	c.DrainDelay = durationOrZero(r.getenv, "LANGCARD_DRAIN_DELAY", defDrain, r.bad)
+	c.ShutdownTimeout = r.duration("LANGCARD_SHUTDOWN_TIMEOUT", 25*time.Second)
 	if need := c.IdPTimeout + c.GraphTimeout + ShutdownMargin; c.ShutdownTimeout < need {
-		bad("LANGCARD_SHUTDOWN_TIMEOUT", "%v is shorter than a request may take (LANGCARD_IDP_TIMEOUT %v + LANGCARD_GRAPH_TIMEOUT %v + %v): a save in flight at shutdown would be cut; set at least %v, or shorten those", c.ShutdownTimeout, c.IdPTimeout, c.GraphTimeout, ShutdownMargin, need)
+		r.bad("LANGCARD_SHUTDOWN_TIMEOUT", "%v is shorter than a request may take (LANGCARD_IDP_TIMEOUT %v + LANGCARD_GRAPH_TIMEOUT %v + %v): a save in flight at shutdown would be cut; set at least %v, or shorten those", c.ShutdownTimeout, c.IdPTimeout, c.GraphTimeout, ShutdownMargin, need)
 	}
-	if len(errs) > 0 {
-		return c, errors.Join(errs...)
-	}
-	return c, nil
 }
 
 // durationOrZero is duration, but 0 is allowed.
