@@ -45,10 +45,11 @@ func CardOf(L *i18n.Catalog, lp langprof.LanguageProficiency) Card {
 	v := langprof.ValuesOf(lp)
 	c := Card{ID: lp.ID, Values: v, Orig: v, Organization: lp.OrganizationOwned()}
 	if a, ok := lp.AllowedAudiences.Named(); ok {
-		// The form offers the member Graph's spelling stands for ("8" is
-		// organization); Orig keeps Graph's text, and Diff compares by
-		// meaning, so an untouched audience is not sent back.
+		// The card shows, and its form offers, the member Graph's spelling
+		// stands for ("8" is organization), as the value it was saved
+		// with: an untouched audience is not sent back.
 		c.Values.Set(langprof.PropAllowedAudiences, string(a))
+		c.Orig.Set(langprof.PropAllowedAudiences, string(a))
 	}
 	c.named(L)
 	if lp.LastModifiedDateTime.Known() { // year 1 is Graph's "no date"

@@ -46,5 +46,18 @@ func main() {
 		}
 		return nil
 	}))
+	// collect runs the widget's garbage collector: the Go runtime holds
+	// the page's nodes it used until it collects (syscall/js releases them
+	// by finalizers), so a page that counts its nodes (the browser tests'
+	// leak check) asks for a collection first.
+	reg.Set("collect", js.FuncOf(func(js.Value, []js.Value) any {
+		// Allocating past the heap's goal makes the runtime collect
+		// (runtime.GC would cost the widget more than it is worth).
+		var past [][]byte
+		for range 32 {
+			past = append(past, make([]byte, 1<<19))
+		}
+		return len(past)
+	}))
 	select {}
 }

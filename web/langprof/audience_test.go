@@ -80,16 +80,14 @@ func TestAudienceFlags(t *testing.T) {
 	}
 }
 
-// A partial PATCH carries an audience only when its meaning changed.
-func TestDiffAudienceByMeaning(t *testing.T) {
-	aud := func(s string) langprof.Patch { a := langprof.Audience(s); return langprof.Patch{AllowedAudiences: &a} }
-	if d := langprof.Diff(aud("8"), aud("organization")); !d.Empty() {
-		t.Errorf("8 → organization sent %v", d.Present())
-	}
-	if d := langprof.Diff(aud("8"), aud("everyone")); d.AllowedAudiences == nil || *d.AllowedAudiences != "everyone" {
-		t.Errorf("8 → everyone sent %v", d.Present())
-	}
-	if d := langprof.Diff(aud("partners"), aud("organization")); d.AllowedAudiences == nil {
-		t.Error("an unreadable audience replaced by a choice was not sent")
+// Two spellings of one audience mean the same.
+func TestSameAudience(t *testing.T) {
+	for _, c := range []struct {
+		a, b langprof.Audience
+		same bool
+	}{{"8", "organization", true}, {"organization,everyone", "40", true}, {"8", "everyone", false}, {"partners", "partners", true}, {"partners", "organization", false}} {
+		if got := langprof.SameAudience(c.a, c.b); got != c.same {
+			t.Errorf("SameAudience(%q, %q) = %v", c.a, c.b, got)
+		}
 	}
 }

@@ -70,11 +70,7 @@ func Diff(prev, next Patch) Patch {
 	var d Patch
 	for _, prop := range Props {
 		nv, present := next.Get(prop)
-		pv, was := prev.Get(prop)
-		if prop == PropAllowedAudiences && was && present && SameAudience(Audience(pv), Audience(nv)) {
-			continue // "8" is "organization": nothing changed
-		}
-		if present && (!was || pv != nv) {
+		if pv, was := prev.Get(prop); present && (!was || pv != nv) {
 			d.Set(prop, nv)
 		}
 	}
