@@ -96,7 +96,7 @@ fuzz:
 
 # Retakes the README's screenshots from the browser tests.
 screenshots: deps axe widget
-	LANGCARD_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestBrowser' ./bff/app/
+	LANGCARD_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run 'TestBrowser' ./bff/e2e/
 
 # Times the editor page against a plain-JavaScript card in headless
 # Chromium, cold and warm, and prints the ratios and transfer sizes.

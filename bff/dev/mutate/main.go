@@ -34,40 +34,40 @@ type mutation struct {
 
 var mutations = []mutation{
 	// Sign-in (rule 1): each check of the ID token, the state, PKCE.
-	{"1 ID token audience", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, SkipClientIDCheck: true}", "./bff/app", "TestTenantIDTokenChecks"},
-	{"1 ID token issuer", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, SkipIssuerCheck: true}", "./bff/app", "TestTenantIDTokenChecks"},
-	{"1 ID token expiry", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, SkipExpiryCheck: true}", "./bff/app", "TestTenantIDTokenChecks"},
-	{"1 ID token signature", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, InsecureSkipSignatureCheck: true}", "./bff/app", "TestTenantIDTokenChecks"},
-	{"1 nonce", "bff/auth/handlers.go", "if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {", "if false {", "./bff/app", "TestTenantIDTokenChecks"},
+	{"1 ID token audience", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, SkipClientIDCheck: true}", "./bff/e2e", "TestTenantIDTokenChecks"},
+	{"1 ID token issuer", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, SkipIssuerCheck: true}", "./bff/e2e", "TestTenantIDTokenChecks"},
+	{"1 ID token expiry", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, SkipExpiryCheck: true}", "./bff/e2e", "TestTenantIDTokenChecks"},
+	{"1 ID token signature", "bff/auth/auth.go", "oidc.Config{ClientID: o.ClientID}", "oidc.Config{ClientID: o.ClientID, InsecureSkipSignatureCheck: true}", "./bff/e2e", "TestTenantIDTokenChecks"},
+	{"1 nonce", "bff/auth/handlers.go", "if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {", "if false {", "./bff/e2e", "TestTenantIDTokenChecks"},
 	// (The state is held twice: the login cookie is named by it, and its
 	// value compared; breaking either alone is caught by the other.)
-	{"1 PKCE", "bff/auth/handlers.go", "a.oauth.Exchange(exchangeCtx, code, oauth2.VerifierOption(verifier))", "a.oauth.Exchange(exchangeCtx, code)", "./bff/app", "TestSignInFlow|TestTenantSignInEditRefreshSignOut"},
+	{"1 PKCE", "bff/auth/handlers.go", "a.oauth.Exchange(exchangeCtx, code, oauth2.VerifierOption(verifier))", "a.oauth.Exchange(exchangeCtx, code)", "./bff/e2e", "TestSignInFlow|TestTenantSignInEditRefreshSignOut"},
 	// Cookies (rules 2, 3).
-	{"2 login cookie deleted without Secure", "bff/auth/handlers.go", "HttpOnly: true, Secure: a.login.Options.Secure, SameSite: http.SameSiteLaxMode,", "HttpOnly: true, SameSite: http.SameSiteLaxMode,", "./bff/app", "TestHostCookiesEvenWhenDeleted"},
-	{"2 login cookie readable by scripts", "bff/auth/auth.go", "login.Options.HttpOnly = true", "login.Options.HttpOnly = false", "./bff/app", "TestCookiesOverHTTPS"},
-	{"4 no new session id at sign-in", "bff/auth/handlers.go", "if err := a.sessions.RenewToken(r.Context()); err != nil {", "if err := error(nil); err != nil {", "./bff/app", "TestSessionFixation"},
+	{"2 login cookie deleted without Secure", "bff/auth/handlers.go", "HttpOnly: true, Secure: a.login.Options.Secure, SameSite: http.SameSiteLaxMode,", "HttpOnly: true, SameSite: http.SameSiteLaxMode,", "./bff/e2e", "TestHostCookiesEvenWhenDeleted"},
+	{"2 login cookie readable by scripts", "bff/auth/auth.go", "login.Options.HttpOnly = true", "login.Options.HttpOnly = false", "./bff/e2e", "TestCookiesOverHTTPS"},
+	{"4 no new session id at sign-in", "bff/auth/handlers.go", "if err := a.sessions.RenewToken(r.Context()); err != nil {", "if err := error(nil); err != nil {", "./bff/e2e", "TestSessionFixation"},
 	// Secrets in logs (rule 7).
-	{"7 the IdP's error code logged as sent", "bff/auth/auth.go", `re.Response.Status + " " + oauthCode(re.ErrorCode)`, `re.Response.Status + " " + re.ErrorCode`, "./bff/app", "TestSecretsInPeersErrorsStayOutOfTheLog"},
-	{"7 Graph's error message logged as sent", "bff/graph/error.go", "logsafe.Text(eb.Error.Code), logsafe.Text(eb.Error.Message)", "logsafe.Text(eb.Error.Code), eb.Error.Message", "./bff/app", "TestSecretsInPeersErrorsStayOutOfTheLog"},
+	{"7 the IdP's error code logged as sent", "bff/auth/auth.go", `re.Response.Status + " " + oauthCode(re.ErrorCode)`, `re.Response.Status + " " + re.ErrorCode`, "./bff/e2e", "TestSecretsInPeersErrorsStayOutOfTheLog"},
+	{"7 Graph's error message logged as sent", "bff/graph/error.go", "logsafe.Text(eb.Error.Code), logsafe.Text(eb.Error.Message)", "logsafe.Text(eb.Error.Code), eb.Error.Message", "./bff/e2e", "TestSecretsInPeersErrorsStayOutOfTheLog"},
 	// CSRF and CORS (rules 8, 9).
-	{"8 no X-CSRF header needed", "bff/server/middleware.go", `if r.Header.Get("X-CSRF") != "1" {`, "if false {", "./bff/app", "TestCSRFOnEveryWriteRoute"},
-	{"8 Origin ignored", "bff/server/middleware.go", `if origin != "" && origin != s.self && !s.embed[origin] {`, "if false {", "./bff/app", "TestCSRFOnEveryWriteRoute"},
-	{"8 Sec-Fetch-Site ignored", "bff/server/middleware.go", `switch r.Header.Get("Sec-Fetch-Site") {`, `switch "" {`, "./bff/app", "TestCSRFOnEveryWriteRoute"},
-	{"9 CORS for any origin", "bff/server/embed.go", "	if s.embed[origin] {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "	if origin != \"\" {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "./bff/app", "TestCORS"},
+	{"8 no X-CSRF header needed", "bff/server/middleware.go", `if r.Header.Get("X-CSRF") != "1" {`, "if false {", "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
+	{"8 Origin ignored", "bff/server/middleware.go", `if origin != "" && origin != s.self && !s.embed[origin] {`, "if false {", "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
+	{"8 Sec-Fetch-Site ignored", "bff/server/middleware.go", `switch r.Header.Get("Sec-Fetch-Site") {`, `switch "" {`, "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
+	{"9 CORS for any origin", "bff/server/embed.go", "	if s.embed[origin] {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "	if origin != \"\" {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "./bff/e2e", "TestCORS"},
 	// Return paths (rule 10).
 	{"10 an origin's look-alike", "bff/auth/returnto.go", "		if o == origin {", "		if strings.HasPrefix(origin, o) {", "./bff/auth", "TestSafeReturnTo"},
 	// Responses (rule 15).
-	{"15 API answers cacheable", "bff/server/middleware.go", `h.Set("Cache-Control", "no-store")`, `h.Set("Cache-Control", "private")`, "./bff/app", "TestSecurityHeaders"},
+	{"15 API answers cacheable", "bff/server/middleware.go", `h.Set("Cache-Control", "no-store")`, `h.Set("Cache-Control", "private")`, "./bff/e2e", "TestSecurityHeaders"},
 	// Who may see what (rules 23, 24).
-	{"23 a scope makes an administrator", "bff/auth/handlers.go", "EditsOthers: admin && hasScope(granted, ScopeEditOthers)", "EditsOthers: hasScope(granted, ScopeEditOthers)", "./bff/app", "TestScopeIsNotARole"},
-	{"23 any role counts", "bff/auth/handlers.go", "if strings.EqualFold(strings.TrimSpace(r), want) {", "if r != \"\" || want != \"\" {", "./bff/app", "TestTenantRolesFromEntra|TestScopeIsNotARole"},
-	{"23 colleagues may write", "bff/server/recent.go", "	if c.colleague {\n		return errReadOnly", "	if false {\n		return errReadOnly", "./bff/app", "TestColleaguesCannotWrite|TestScopeIsNotARole"},
-	{"24 colleagues see everything", "bff/server/colleagues.go", "		if lp.AllowedAudiences.SharedWithOrganization() {", "		if true {", "./bff/app", "TestColleaguesSeeOnlyWhatIsShared"},
-	{"24 federated organizations hidden", "web/langprof/audience.go", "const organizationWide = 8 | 16 | 32", "const organizationWide = 8 | 32", "./bff/app", "TestColleaguesSeeOnlyWhatIsShared"},
-	{"24 hidden and missing differ", "bff/server/api.go", "|| missing(err)) {", ") {", "./bff/app", "TestHiddenAndMissingAlike"},
-	{"24 stale copies served", "bff/server/colleagues.go", "|| e.versions != versions {", "{", "./bff/app", "TestHiddenAtOnce"},
-	{"24 owners' writes not counted", "bff/server/colleagues.go", "s.Changes.Bump(context.WithoutCancel(c.ctx), keys...)", "s.Changes.Bump(context.WithoutCancel(c.ctx), keys[:0]...)", "./bff/app", "TestHiddenAtOnce"},
-	{"24 counts not shared by replicas", "bff/app/app.go", `changes = recent.NewRedisChanges(rc, "langcard:changes:", recent.TTL)`, "_ = rc", "./bff/app", "TestHiddenAtOnce"},
+	{"23 a scope makes an administrator", "bff/auth/handlers.go", "EditsOthers: admin && hasScope(granted, ScopeEditOthers)", "EditsOthers: hasScope(granted, ScopeEditOthers)", "./bff/e2e", "TestScopeIsNotARole"},
+	{"23 any role counts", "bff/auth/handlers.go", "if strings.EqualFold(strings.TrimSpace(r), want) {", "if r != \"\" || want != \"\" {", "./bff/e2e", "TestTenantRolesFromEntra|TestScopeIsNotARole"},
+	{"23 colleagues may write", "bff/server/recent.go", "	if c.colleague {\n		return errReadOnly", "	if false {\n		return errReadOnly", "./bff/e2e", "TestColleaguesCannotWrite|TestScopeIsNotARole"},
+	{"24 colleagues see everything", "bff/server/colleagues.go", "		if lp.AllowedAudiences.SharedWithOrganization() {", "		if true {", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
+	{"24 federated organizations hidden", "web/langprof/audience.go", "const organizationWide = 8 | 16 | 32", "const organizationWide = 8 | 32", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
+	{"24 hidden and missing differ", "bff/server/api.go", "|| missing(err)) {", ") {", "./bff/e2e", "TestHiddenAndMissingAlike"},
+	{"24 stale copies served", "bff/server/colleagues.go", "|| e.versions != versions {", "{", "./bff/e2e", "TestHiddenAtOnce"},
+	{"24 owners' writes not counted", "bff/server/colleagues.go", "s.Changes.Bump(context.WithoutCancel(c.ctx), keys...)", "s.Changes.Bump(context.WithoutCancel(c.ctx), keys[:0]...)", "./bff/e2e", "TestHiddenAtOnce"},
+	{"24 counts not shared by replicas", "bff/app/app.go", `changes = recent.NewRedisChanges(rc, "langcard:changes:", recent.TTL)`, "_ = rc", "./bff/e2e", "TestHiddenAtOnce"},
 }
 
 func main() {
