@@ -1,19 +1,14 @@
 package server
 
 import (
-	"cmp"
-	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"time"
 
 	"langcard/bff/auth"
 	"langcard/bff/bcp47"
-	"langcard/bff/graph"
-	"langcard/bff/ident"
 	"langcard/bff/wire"
 	"langcard/web/langprof"
 )
@@ -38,86 +33,6 @@ func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, sessionBody{SignedIn: true, User: sess.User, CanEditOthers: sess.EditsOthers})
 	return nil
-}
-
-// call is what every Graph operation needs: a validated target, an id
-// (when the route has one), and a fresh access token. Everything is
-// checked before anything is sent upstream.
-type call struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	token  string
-	target graph.Target
-	id     string
-	// viewer is the signed-in person's object id, viewerUPN their
-	// userPrincipalName.
-	viewer, viewerUPN string
-	// session names the viewer's session in the store (its token record's
-	// reference): the key of the records kept beside the session.
-	session string
-	// colleague is set when the viewer reads someone else's profile
-	// without the right to edit it: read-only, and only what is shared.
-	colleague bool
-	// lang, when set, is the language an embed element asked for.
-	lang string
-	// read, when set, is the request's reads of people, shared by its
-	// calls: each person is read once (embedded cards).
-	read *reads
-}
-
-// prepare checks the route's {user} and {id}, and the session, and gets
-// a token: a refusal here sends nothing upstream.
-func (s *Server) prepare(r *http.Request) (*call, error) {
-	var user, id *string
-	if strings.Contains(r.Pattern, "{user}") {
-		u := r.PathValue("user")
-		user = &u
-	}
-	if strings.Contains(r.Pattern, "{id}") {
-		i := r.PathValue("id")
-		id = &i
-	}
-	return s.prepareFor(r.Context(), user, id)
-}
-
-// prepareFor is prepare for a user and an id given apart from a route
-// (nil: none; "me" is never a user).
-func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error) {
-	sess, ok := s.Auth.Current(ctx)
-	if !ok {
-		return nil, errSignedOut
-	}
-	c := &call{target: graph.Me, viewer: sess.User.ID, viewerUPN: sess.User.UserPrincipalName, session: sess.TokenRef}
-	if user != nil && !self(sess.User, *user) {
-		t, err := graph.User(*user)
-		if err != nil {
-			return nil, badSegment("user", "user "+langprof.Quote(*user)+" is not an object id or a userPrincipalName")
-		}
-		// What a person may see of others follows the role Entra states,
-		// never a scope alone (docs/security.md, rule 23).
-		switch {
-		case sess.EditsOthers:
-		case sess.CanReadOthers:
-			c.colleague = true
-		default:
-			s.Logger.Info("colleagues' languages asked for without the permission: langcard needs the delegated permission " + auth.ScopeReadOthers + " with admin consent")
-			return nil, errColleaguesNotAllowed
-		}
-		c.target = t
-	}
-	if id != nil {
-		if !ident.ValidID(*id) {
-			return nil, badSegment("id", "id "+langprof.Quote(*id)+" is not a language id")
-		}
-		c.id = *id
-	}
-	token, err := s.Auth.AccessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.token = token
-	c.ctx, c.cancel = context.WithTimeout(ctx, cmp.Or(s.GraphTimeout, defaultGraphTimeout))
-	return c, nil
 }
 
 type listBody struct {
@@ -160,7 +75,7 @@ func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	lp, err := s.Graph.Get(c.ctx, c.token, c.target, c.id)
-	if c.colleague && (err == nil && !lp.AllowedAudiences.SharedWithOrganization() || missing(err)) {
+	if c.colleague && (err == nil && !shownToColleague(lp) || missing(err)) {
 		// Not shared, or not there: one answer, so that a colleague cannot
 		// tell a hidden entry from a missing one (docs/security.md, rule 24).
 		err = errNotShown

@@ -25,12 +25,20 @@ func self(u auth.User, user string) bool {
 	return strings.EqualFold(user, u.ID) || strings.EqualFold(user, u.UserPrincipalName)
 }
 
+// shownToColleague is the rule of what a colleague in the organization
+// may see of someone else's profile: an entry shared with the
+// organization or more broadly, by what allowedAudiences means
+// (docs/graph.md, "Audiences"); never anything langcard cannot read.
+func shownToColleague(lp langprof.LanguageProficiency) bool {
+	return lp.AllowedAudiences.SharedWithOrganization()
+}
+
 // onlyShared keeps the entries shared with colleagues, and counts the rest.
 func onlyShared(l graph.Listing) (graph.Listing, int) {
 	out := graph.Listing{Value: []langprof.LanguageProficiency{}, Owner: l.Owner}
 	hidden := 0
 	for _, lp := range l.Value {
-		if lp.AllowedAudiences.SharedWithOrganization() {
+		if shownToColleague(lp) {
 			out.Value = append(out.Value, lp)
 		} else {
 			hidden++

@@ -85,9 +85,8 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 // changes it (to put back a person's input and problems). A failed list
 // is an error unless failed is set (the page then says so itself).
 func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Editor), failed ...bool) (templates.Editor, error) {
-	sess, _ := s.Auth.Current(r.Context())
 	e := templates.Editor{
-		Chrome: s.chrome(r), Subject: sess.User.DisplayName, CanEditOthers: sess.EditsOthers,
+		Chrome: s.chrome(r), Subject: c.sess.User.DisplayName, CanEditOthers: c.sess.EditsOthers,
 	}
 	e.L = lang(r, c.lang)
 	e.New = newCard()

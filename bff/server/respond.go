@@ -78,13 +78,6 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Han
 	})
 }
 
-// lang is the catalogue of r's person: override (an embed element's lang)
-// when it names one, else their browser's languages, else English.
-func lang(r *http.Request, override string) *i18n.Catalog {
-	L, _ := i18n.Match(r.Header.Get("Accept-Language"), override)
-	return L
-}
-
 // say is what a person is told about e, in L's words.
 func say(L *i18n.Catalog, e *Error) string {
 	if e.Key == "" {

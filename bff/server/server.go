@@ -106,7 +106,7 @@ func New(o Options) *Server {
 	o.Sessions.ErrorFunc = s.sessionStoreFailed
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
 	s.frameCSP = contentSecurityPolicy(o.EmbedOrigins, o.Auth.EndSessionURL())
-	s.handler = s.logRequests(s.recoverPanics(s.securityHeaders(s.routes())))
+	s.handler = withScope(s.logRequests(s.recoverPanics(s.securityHeaders(s.routes()))))
 	return s
 }
 

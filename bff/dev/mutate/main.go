@@ -62,7 +62,7 @@ var mutations = []mutation{
 	{"23 a scope makes an administrator", "bff/auth/handlers.go", "EditsOthers: admin && hasScope(granted, ScopeEditOthers)", "EditsOthers: hasScope(granted, ScopeEditOthers)", "./bff/e2e", "TestScopeIsNotARole"},
 	{"23 any role counts", "bff/auth/handlers.go", "if strings.EqualFold(strings.TrimSpace(r), want) {", "if r != \"\" || want != \"\" {", "./bff/e2e", "TestTenantRolesFromEntra|TestScopeIsNotARole"},
 	{"23 colleagues may write", "bff/server/recent.go", "	if c.colleague {\n		return errReadOnly", "	if false {\n		return errReadOnly", "./bff/e2e", "TestColleaguesCannotWrite|TestScopeIsNotARole"},
-	{"24 colleagues see everything", "bff/server/colleagues.go", "		if lp.AllowedAudiences.SharedWithOrganization() {", "		if true {", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
+	{"24 colleagues see everything", "bff/server/colleagues.go", "	return lp.AllowedAudiences.SharedWithOrganization()", "	return true", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
 	{"24 federated organizations hidden", "web/langprof/audience.go", "const organizationWide = 8 | 16 | 32", "const organizationWide = 8 | 32", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
 	{"24 hidden and missing differ", "bff/server/api.go", "|| missing(err)) {", ") {", "./bff/e2e", "TestHiddenAndMissingAlike"},
 	{"24 stale copies served", "bff/server/colleagues.go", "|| e.versions != versions {", "{", "./bff/e2e", "TestHiddenAtOnce"},
