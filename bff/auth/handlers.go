@@ -16,6 +16,7 @@ import (
 
 	"langcard/bff/ident"
 	"langcard/bff/logsafe"
+	"langcard/templates/i18n"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -39,7 +40,13 @@ type LoginError struct {
 	Args []string
 }
 
-func (e *LoginError) Error() string { return e.Message }
+// Error is the English words: the catalogue's, for an error with a Key.
+func (e *LoginError) Error() string {
+	if e.Key != "" {
+		return i18n.English().T(e.Key, e.Args...)
+	}
+	return e.Message
+}
 
 // Login starts a sign-in: it records the transaction in a login cookie
 // keyed by a fresh state and sends the browser to the identity provider.
@@ -122,7 +129,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	q := r.URL.Query()
 	state := q.Get("state")
 	if state == "" || len(state) > 128 || strings.ContainsAny(state, " ;,=\"\\") {
-		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.noState", Message: "This sign-in has no valid state. Start again from the sign-in page."}
+		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.noState"}
 	}
 	name := a.loginPrefix + state
 	defer a.expireCookie(w, name)
@@ -134,7 +141,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	minimal, _ := sess.Values["minimal"].(bool)
 	hint, _ := sess.Values["hint"].(string)
 	if err != nil || sess.IsNew || verifier == "" || nonce == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(state)) != 1 {
-		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.expired", Message: "This sign-in expired or was started in another browser. Start again from the sign-in page."}
+		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.expired"}
 	}
 	if e := q.Get("error"); e != "" {
 		if !minimal && len(a.requiredScopes()) < len(a.oauth.Scopes) && scopeRefused(e, q.Get("error_description")) {
@@ -151,7 +158,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	}
 	code := q.Get("code")
 	if code == "" {
-		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.noCode", Message: "The identity provider sent no authorization code."}
+		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.noCode"}
 	}
 	exchangeCtx, cancel := context.WithTimeout(context.WithValue(r.Context(), oauth2.HTTPClient, a.idp), a.idp.Timeout)
 	defer cancel()
@@ -163,7 +170,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	user, err := a.verifyIDToken(r, tok, nonce)
 	if err != nil {
 		a.log.Warn("ID token refused", "error", logsafe.Text(err.Error()))
-		le := &LoginError{Status: http.StatusBadGateway, Key: "login.unverified", Message: "The identity provider's answer could not be verified. Start again."}
+		le := &LoginError{Status: http.StatusBadGateway, Key: "login.unverified"}
 		if strings.Contains(err.Error(), "expired") || strings.Contains(err.Error(), "before") || strings.Contains(err.Error(), "future") {
 			le.Key, le.Message = "login.clock", "The identity provider's answer could not be verified: its time stamps do not fit this server's clock. An administrator should check that the server's clock is synchronised, then start again."
 		}
@@ -317,26 +324,25 @@ func refusal(code, description string) *LoginError {
 	aadsts, _, _ := strings.Cut(description, ":")
 	switch {
 	case code == "consent_required" || aadsts == "AADSTS65001":
-		return &LoginError{Status: http.StatusForbidden, Key: "login.consent", Message: "Your organisation has not yet allowed langcard to use your Microsoft 365 profile. An administrator must grant admin consent to langcard's app registration (API permissions → Grant admin consent), then you can sign in."}
+		return &LoginError{Status: http.StatusForbidden, Key: "login.consent"}
 	case code == "access_denied":
-		return &LoginError{Status: http.StatusForbidden, Key: "login.cancelled", Message: "The sign-in was cancelled, or the permission langcard asks for was declined. Start again to sign in."}
+		return &LoginError{Status: http.StatusForbidden, Key: "login.cancelled"}
 	case code == "interaction_required" || code == "login_required":
-		return &LoginError{Status: http.StatusForbidden, Key: "login.again", Message: "The identity provider needs you to sign in again (for example to complete multi-factor authentication). Start again."}
+		return &LoginError{Status: http.StatusForbidden, Key: "login.again"}
 	}
-	return &LoginError{Status: http.StatusForbidden, Key: "login.refused", Args: []string{"code", oauthCode(code)},
-		Message: "The identity provider refused the sign-in (" + oauthCode(code) + "). Start again; if it keeps happening, tell your helpdesk."}
+	return &LoginError{Status: http.StatusForbidden, Key: "login.refused", Args: []string{"code", oauthCode(code)}}
 }
 
 // exchangeError explains a failed code exchange.
 func exchangeError(err error) *LoginError {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.ErrorCode == "invalid_client" {
-		return &LoginError{Status: http.StatusBadGateway, Key: "login.secret", Message: "The identity provider refused langcard's own credentials. An administrator must check the client secret (LANGCARD_CLIENT_SECRET): it may be wrong or expired."}
+		return &LoginError{Status: http.StatusBadGateway, Key: "login.secret"}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &LoginError{Status: http.StatusGatewayTimeout, Key: "login.timeout", Message: "The identity provider did not answer in time. Start again."}
+		return &LoginError{Status: http.StatusGatewayTimeout, Key: "login.timeout"}
 	}
-	return &LoginError{Status: http.StatusBadGateway, Key: "login.notAccepted", Message: "The identity provider did not accept the sign-in. Start again."}
+	return &LoginError{Status: http.StatusBadGateway, Key: "login.notAccepted"}
 }
 
 // oauthCode returns e when it looks like an OAuth error code, else "error".

@@ -128,6 +128,9 @@ func TestHiddenAndMissingAlike(t *testing.T) {
 	if strings.Contains(hidden.body, "Finnish") {
 		t.Error("the hidden entry's name leaked")
 	}
+	if e := decode[apiError](t, hidden); e.Error.Message != "This language is not on this profile, or it is not shared with you." {
+		t.Errorf("the answer says %q", e.Error.Message)
+	}
 }
 
 // When Graph refuses to read someone else's profile (the tenant did not

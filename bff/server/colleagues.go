@@ -51,7 +51,7 @@ func onlyShared(l graph.Listing) (graph.Listing, int) {
 
 // errReadOnly refuses a colleague's write.
 var errReadOnly = &Error{Status: http.StatusForbidden, Code: "forbidden", Target: "user",
-	Key: "err.readOnly", Message: "You can see these languages, but only the person they belong to (or an administrator) can change them."}
+	Key: "err.readOnly"}
 
 // colleagueTTL is how long a colleague's languages are kept for a viewer.
 const colleagueTTL = 60 * time.Second
@@ -241,14 +241,12 @@ func (s *Server) colleagueLists(c *call, targets []graph.Target) []graph.Result 
 
 // errNotShown answers a colleague's read of one entry that is not shared
 // with them or does not exist: the same either way.
-var errNotShown = &Error{Status: http.StatusNotFound, Code: "notFound", Key: "err.notShown",
-	Message: "This language is not on this profile, or it is not shared with you."}
+var errNotShown = &Error{Status: http.StatusNotFound, Code: "notFound", Key: "err.notShown"}
 
 // errColleaguesNotAllowed is the answer when langcard may not read other
 // people's profiles: its sign-in lacks the permission, or Graph refused
 // it (docs/graph.md, "Permissions").
-var errColleaguesNotAllowed = &Error{Status: http.StatusForbidden, Code: "colleaguesNotAllowed", Target: "user", Key: "err.colleaguesNotAllowed",
-	Message: "langcard is not allowed to show colleagues' languages yet. Your Microsoft 365 administrator can allow it: langcard needs the delegated permission " + auth.ScopeReadOthers + ", with admin consent."}
+var errColleaguesNotAllowed = &Error{Status: http.StatusForbidden, Code: "colleaguesNotAllowed", Target: "user", Key: "err.colleaguesNotAllowed"}
 
 // othersRead turns Graph's refusal to read someone else's profile into
 // what a person and an administrator can act on: a read is not a write,

@@ -211,8 +211,7 @@ func (s *Server) prefetchColleagues(calls []*call) map[string]error {
 // are one read).
 const maxPeople = 50
 
-var errTooManyPeople = &Error{Status: http.StatusRequestEntityTooLarge, Code: "tooManyPeople", Key: "err.tooManyPeople",
-	Message: "This page shows more people's cards than langcard reads at once; the first 50 are shown."}
+var errTooManyPeople = &Error{Status: http.StatusRequestEntityTooLarge, Code: "tooManyPeople", Key: "err.tooManyPeople"}
 
 // reads are one request's reads of people, each done once.
 type reads struct {
@@ -294,7 +293,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	s.allowEmbedder(w, r, true)
 	if origin := r.Header.Get("Origin"); origin != "" && origin != s.self && !s.embed[origin] {
 		// The browser would hide the answer anyway: read nothing for it.
-		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Key: "err.embedRefused", Message: "This page may not show langcard's cards."})
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Key: "err.embedRefused"})
 		return
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" && !s.embed[r.Header.Get("Origin")] {
@@ -302,7 +301,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 		// from an embedding origin, or langcard's own pages), never to a
 		// navigation or a no-cors request from another site, which would
 		// spend the person's Graph reads (docs/security.md, rule 27).
-		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "crossSiteRefused", Key: "err.embedRefused", Message: "This page may not show langcard's cards."})
+		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "crossSiteRefused", Key: "err.embedRefused"})
 		return
 	}
 	q := r.URL.Query()

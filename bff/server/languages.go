@@ -161,8 +161,7 @@ func (s *Server) audit(c *call, op, id string, p langprof.Patch, err error) {
 
 // errOrganizationOwned answers a write Graph refused to an entry that
 // comes from the organization's systems (langprof.OrganizationOwned).
-var errOrganizationOwned = &Error{Status: http.StatusForbidden, Code: "organizationOwned", Key: "err.organizationOwned",
-	Message: "This language comes from your organization's records (such as the HR system), so it can only be changed there."}
+var errOrganizationOwned = &Error{Status: http.StatusForbidden, Code: "organizationOwned", Key: "err.organizationOwned"}
 
 // organizationOwned explains a write Graph refused (a 4xx other than a
 // confirmed missing entry or throttling) when the entry is one the

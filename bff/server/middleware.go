@@ -85,7 +85,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.respond(w, r, &Error{Status: http.StatusInternalServerError, Code: "internal", Key: "err.internal", Message: "Something went wrong in langcard. Try again.",
+				s.respond(w, r, &Error{Status: http.StatusInternalServerError, Code: "internal", Key: "err.internal",
 					Err: fmt.Errorf("panic: %v\n%s", v, debug.Stack())})
 			}
 		}()

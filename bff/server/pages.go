@@ -365,7 +365,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
 	to, err := s.Auth.Callback(w, r)
 	var le *auth.LoginError
 	if err != nil && !errors.As(err, &le) {
-		err = &Error{Status: http.StatusInternalServerError, Code: "internal", Title: "errtitle.signInFailed", Key: "err.signInFailed", Message: "Sign-in failed. Start again.", Err: err}
+		err = &Error{Status: http.StatusInternalServerError, Code: "internal", Title: "errtitle.signInFailed", Key: "err.signInFailed", Err: err}
 	}
 	if err != nil {
 		return err
@@ -379,7 +379,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Clear-Site-Data", `"storage"`)
 	to, err := s.Auth.Logout(w, r)
 	if err != nil {
-		return &Error{Status: http.StatusInternalServerError, Code: "internal", Key: "err.signOutFailed", Message: "Sign-out failed. Try again.", Err: err}
+		return &Error{Status: http.StatusInternalServerError, Code: "internal", Key: "err.signOutFailed", Err: err}
 	}
 	s.Sessions.Put(r.Context(), signedOutKey, true) // a new session: it holds nothing else
 	http.Redirect(w, r, to, http.StatusSeeOther)

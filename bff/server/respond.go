@@ -26,8 +26,7 @@ import (
 // only what classify made fit for a person: never upstream text.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(context.Cause(r.Context()), ErrShuttingDown) {
-		err = &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err, Key: "err.shuttingDown",
-			Message: "langcard is restarting and could not finish this request. Reload to see what is saved, then try again."}
+		err = &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: 5 * time.Second, Err: err, Key: "err.shuttingDown"}
 	}
 	e := classify(err)
 	s.logError(r, e)

@@ -101,7 +101,7 @@ func New(o Options) *Server {
 	// every other error does.
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "csrfRejected",
-			Key: "err.crossSite", Message: "langcard refused this form because it was sent from another site. Go back to langcard and try again."})
+			Key: "err.crossSite"})
 	}))
 	o.Sessions.ErrorFunc = s.sessionStoreFailed
 	s.csp = contentSecurityPolicy(nil, o.Auth.EndSessionURL())
