@@ -204,14 +204,33 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	}
 }
 
-// SIGTERM during a slow save: /readyz says 503 while draining, the save
-// finishes, then the server stops.
-func TestShutdownFinishesASlowSave(t *testing.T) {
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "off", "LANGCARD_DRAIN_DELAY": "300ms"}[k]
-	})
+// shutdownRig is a BFF served by serve, with a signed-in client whose
+// save Graph holds for delay, waiting at Graph when it returns.
+type shutdownRig struct {
+	a       *app.App
+	base    string
+	sigterm func()
+	done    chan error
+	saved   chan saveAnswer // the save's answer, when it comes
+}
+
+type saveAnswer struct {
+	status int
+	err    error
+}
+
+// startShutdownRig serves a BFF configured by env (then change, when set)
+// and sends one save that Graph holds for delay. When serve returns, the
+// server's connections are closed, as a process exiting closes them.
+func startShutdownRig(t *testing.T, env map[string]string, change func(*config.Config), delay time.Duration) *shutdownRig {
+	t.Helper()
+	env["LANGCARD_ADDR"], env["LANGCARD_DEMO_INTRANET_ADDR"] = "127.0.0.1:0", "off"
+	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if change != nil {
+		change(&cfg)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -223,42 +242,53 @@ func TestShutdownFinishesASlowSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
+	t.Cleanup(func() { a.Close() })
+	srv := &http.Server{Handler: a.Handler}
 	ctx, sigterm := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, a, &http.Server{Handler: a.Handler}, ln, cfg, log) }()
-	base := cfg.PublicURL.String()
-
+	t.Cleanup(sigterm)
+	rig := &shutdownRig{a: a, base: cfg.PublicURL.String(), sigterm: sigterm, done: make(chan error, 1), saved: make(chan saveAnswer, 1)}
+	go func() {
+		err := serve(ctx, a, srv, ln, cfg, log)
+		srv.Close() // the process exits: what is still open is cut
+		rig.done <- err
+	}()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	if resp, err := c.Get(base + "/login?login_hint=" + demo.Innocenty.UPN); err != nil || resp.StatusCode != 200 {
+	if resp, err := c.Get(rig.base + "/login?login_hint=" + demo.Innocenty.UPN); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("sign-in: %v %v", err, resp)
 	}
-	a.Demo.Graph.Inject(graphfake.Fault{Delay: time.Second})
-	saved := make(chan int, 1)
+	a.Demo.Graph.Inject(graphfake.Fault{Delay: delay})
 	go func() {
-		req, _ := http.NewRequest("PATCH", base+"/api/me/languages/"+demo.ExampleID, strings.NewReader(`{"written":"elementary"}`))
+		req, _ := http.NewRequest("PATCH", rig.base+"/api/me/languages/"+demo.ExampleID, strings.NewReader(`{"written":"elementary"}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-CSRF", "1")
-		req.Header.Set("Origin", base)
+		req.Header.Set("Origin", rig.base)
 		resp, err := c.Do(req)
 		if err != nil {
-			saved <- 0
+			rig.saved <- saveAnswer{0, err}
 			return
 		}
 		resp.Body.Close()
-		saved <- resp.StatusCode
+		rig.saved <- saveAnswer{resp.StatusCode, nil}
 	}()
-	wait, cancelWait := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancelWait()
+	wait, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	if _, err := a.Demo.Graph.Await(wait, 1, func(r graphfake.Request) bool { return r.Method == http.MethodPatch }); err != nil {
 		t.Fatal("the save never reached Graph")
 	}
-	sigterm()
+	return rig
+}
+
+// SIGTERM during a slow save: /readyz says 503 while draining, the save
+// finishes, then the server stops.
+func TestShutdownFinishesASlowSave(t *testing.T) {
+	rig := startShutdownRig(t, map[string]string{"LANGCARD_DRAIN_DELAY": "300ms"}, nil, time.Second)
+	rig.sigterm()
 	// Draining begins as serve sees the signal: /readyz says so from then
 	// on, while the listener still accepts (the drain delay).
+	deadline := time.Now().Add(5 * time.Second)
 	for {
-		resp, err := http.Get(base + "/readyz")
+		resp, err := http.Get(rig.base + "/readyz")
 		if err != nil {
 			t.Fatalf("readyz while draining: %v", err)
 		}
@@ -266,17 +296,17 @@ func TestShutdownFinishesASlowSave(t *testing.T) {
 		if resp.StatusCode == http.StatusServiceUnavailable {
 			break
 		}
-		if wait.Err() != nil {
+		if time.Now().After(deadline) {
 			t.Fatalf("readyz never said it was draining: %d", resp.StatusCode)
 		}
 	}
-	if got := <-saved; got != http.StatusOK {
-		t.Errorf("the slow save answered %d, want 200", got)
+	if got := <-rig.saved; got.status != http.StatusOK {
+		t.Errorf("the slow save answered %d %v, want 200", got.status, got.err)
 	}
-	if err := <-done; err != nil {
+	if err := <-rig.done; err != nil {
 		t.Errorf("serve: %v", err)
 	}
-	if got := a.Demo.Graph.Languages(demo.Innocenty.ID)[0].Written; got != "elementary" {
+	if got := rig.a.Demo.Graph.Languages(demo.Innocenty.ID)[0].Written; got != "elementary" {
 		t.Errorf("written %q", got)
 	}
 }
@@ -286,66 +316,13 @@ func TestShutdownFinishesASlowSave(t *testing.T) {
 // configuration refuses that), and the process closes its connections as
 // it would on exit; the save's client still gets an answer.
 func TestShutdownAnswersWhatItCannotFinish(t *testing.T) {
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "off", "LANGCARD_DRAIN_DELAY": "100ms",
-			"LANGCARD_IDP_TIMEOUT": "1s", "LANGCARD_GRAPH_MAX_WAIT": "1s", "LANGCARD_GRAPH_TIMEOUT": "5s", "LANGCARD_SHUTDOWN_TIMEOUT": "8s"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ShutdownTimeout = time.Second // past the check: a save that cannot finish in time
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.Listening(ln.Addr(), nil)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(context.Background(), cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv := &http.Server{Handler: a.Handler}
-	ctx, sigterm := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		err := serve(ctx, a, srv, ln, cfg, log)
-		srv.Close() // the process exits: what is still open is cut
-		done <- err
-	}()
-	base := cfg.PublicURL.String()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	if resp, err := c.Get(base + "/login?login_hint=" + demo.Innocenty.UPN); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("sign-in: %v %v", err, resp)
-	}
-	a.Demo.Graph.Inject(graphfake.Fault{Delay: 4 * time.Second})
-	type answer struct {
-		status int
-		err    error
-	}
-	got := make(chan answer, 1)
-	go func() {
-		req, _ := http.NewRequest("PATCH", base+"/api/me/languages/"+demo.ExampleID, strings.NewReader(`{"written":"elementary"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF", "1")
-		req.Header.Set("Origin", base)
-		resp, err := c.Do(req)
-		if err != nil {
-			got <- answer{0, err}
-			return
-		}
-		resp.Body.Close()
-		got <- answer{resp.StatusCode, nil}
-	}()
-	wait, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := a.Demo.Graph.Await(wait, 1, func(r graphfake.Request) bool { return r.Method == http.MethodPatch }); err != nil {
-		t.Fatal("the save never reached Graph")
-	}
-	sigterm()
-	if r := <-got; r.err != nil || r.status != http.StatusServiceUnavailable {
+	rig := startShutdownRig(t, map[string]string{"LANGCARD_DRAIN_DELAY": "100ms",
+		"LANGCARD_IDP_TIMEOUT": "1s", "LANGCARD_GRAPH_MAX_WAIT": "1s", "LANGCARD_GRAPH_TIMEOUT": "5s", "LANGCARD_SHUTDOWN_TIMEOUT": "8s"},
+		func(c *config.Config) { c.ShutdownTimeout = time.Second }, // past the check: a save that cannot finish in time
+		4*time.Second)
+	rig.sigterm()
+	if r := <-rig.saved; r.err != nil || r.status != http.StatusServiceUnavailable {
 		t.Errorf("the save in flight got %d %v, want an answer (503), not a cut connection", r.status, r.err)
 	}
-	<-done
+	<-rig.done
 }
