@@ -165,6 +165,9 @@ func redisClient(url string) (*redis.Client, error) {
 		return nil, fmt.Errorf("LANGCARD_REDIS_URL: %w", err)
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
-	opt.MaxRetries = 1
+	// One retry of a command, and one dial of a connection: go-redis dials
+	// five times by default, which made every operation wait most of a
+	// second while Redis was down.
+	opt.MaxRetries, opt.DialerRetries = 1, 1
 	return redis.NewClient(opt), nil
 }
