@@ -29,6 +29,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
 
+	"langcard/bff/ident"
 	"langcard/bff/logsafe"
 	"langcard/bff/metrics"
 	"langcard/bff/session"
@@ -58,12 +59,9 @@ type User struct {
 // TokenRef, which never changes during the session.
 type Session struct {
 	User User
-	// Admin says Entra states (the ID token's wids claim) that the person
-	// holds one of the administrator roles langcard counts
-	// (Options.AdminRoles).
-	Admin bool
 	// EditsOthers says the person sees and edits every entry of other
-	// people's profiles: an administrator role and the permission to
+	// people's profiles: an administrator role that Entra states (the ID
+	// token's wids claim names one of Options.AdminRoles) and the permission to
 	// write them (ScopeEditOthers), never the permission alone. (Sessions
 	// saved before roles were read had CanEditOthers from the scope alone:
 	// that field is gone, so they decode without it.)
@@ -372,13 +370,5 @@ func refreshScopes(granted string, configured []string) string {
 // want, written short ("User.Read") or as Graph's full URI
 // ("https://graph.microsoft.com/User.Read"), case aside.
 func hasScope(granted string, want string) bool {
-	for _, s := range strings.Fields(granted) {
-		if i := strings.LastIndexByte(s, '/'); i >= 0 {
-			s = s[i+1:]
-		}
-		if strings.EqualFold(s, want) {
-			return true
-		}
-	}
-	return false
+	return ident.HasScope(strings.Fields(granted), want)
 }

@@ -196,7 +196,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	a.register(r.Context(), user.ID, ref)
 	admin := a.isAdmin(user.Roles)
 	a.sessions.Put(r.Context(), sessionKey, Session{
-		User: user.User, Admin: admin, EditsOthers: admin && hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
+		User: user.User, EditsOthers: admin && hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
 		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, ScopeEditOthers),
 	})
 	a.metrics.Session("created")

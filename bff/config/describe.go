@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"langcard/bff/ident"
 )
 
 // Describe lists every setting that will run, one a line, in a fixed
@@ -103,14 +105,4 @@ func (c Config) adminFeature() string {
 	return "on for holders of the roles above, stated in the ID token's wids claim: the app registration needs groupMembershipClaims DirectoryRole (or All); without it, nobody is an administrator in langcard"
 }
 
-func (c Config) hasScope(want string) bool {
-	for _, s := range c.Scopes {
-		if i := strings.LastIndexByte(s, '/'); i >= 0 {
-			s = s[i+1:]
-		}
-		if strings.EqualFold(s, want) {
-			return true
-		}
-	}
-	return false
-}
+func (c Config) hasScope(want string) bool { return ident.HasScope(c.Scopes, want) }

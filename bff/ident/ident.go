@@ -86,3 +86,18 @@ func ValidID(id string) bool {
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
+
+// HasScope reports whether scopes hold want, each written short
+// ("User.Read") or as Graph's full URI ("https://graph.microsoft.com/User.Read"),
+// case aside.
+func HasScope(scopes []string, want string) bool {
+	for _, s := range scopes {
+		if i := strings.LastIndexByte(s, '/'); i >= 0 {
+			s = s[i+1:]
+		}
+		if strings.EqualFold(s, want) {
+			return true
+		}
+	}
+	return false
+}

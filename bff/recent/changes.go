@@ -2,6 +2,7 @@ package recent
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -99,13 +100,7 @@ func (r *RedisChanges) Versions(ctx context.Context, keys ...string) ([]int64, e
 	out := make([]int64, len(keys))
 	for i, v := range vals {
 		if s, ok := v.(string); ok {
-			for _, c := range s {
-				if c < '0' || c > '9' {
-					out[i] = 0
-					break
-				}
-				out[i] = out[i]*10 + int64(c-'0')
-			}
+			out[i], _ = strconv.ParseInt(s, 10, 64) // not a count: none known
 		}
 	}
 	return out, nil

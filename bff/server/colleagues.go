@@ -33,20 +33,20 @@ func shownToColleague(lp langprof.LanguageProficiency) bool {
 	return lp.AllowedAudiences.SharedWithOrganization()
 }
 
-// onlyShared keeps the entries shared with colleagues, and counts the rest.
-func onlyShared(l graph.Listing) (graph.Listing, int) {
-	out := graph.Listing{Value: []langprof.LanguageProficiency{}, Owner: l.Owner}
-	hidden := 0
+// onlyShared is what a colleague is shown of l: the entries shared with
+// them, and how many others there are.
+func onlyShared(l graph.Listing) listing {
+	out := listing{Listing: graph.Listing{Value: []langprof.LanguageProficiency{}, Owner: l.Owner}}
 	for _, lp := range l.Value {
 		if shownToColleague(lp) {
 			out.Value = append(out.Value, lp)
 		} else {
-			hidden++
+			out.NotShared++
 		}
 	}
 	// An unreadable entry's audience is unknown: it is not even named.
-	hidden += len(l.Unreadable)
-	return out, hidden
+	out.NotShared += len(l.Unreadable)
+	return out
 }
 
 // errReadOnly refuses a colleague's write.
@@ -78,20 +78,18 @@ type colleagueCache struct {
 type cached struct {
 	at      time.Time
 	listing graph.Listing
-	// versions are the profile's counts of writes (changeKeys) from
-	// before it was read.
+	// versions are the profile's counts of writes (as it was asked for,
+	// and recent.Everyone) from before it was read.
 	versions [2]int64
 }
-
-// changeKeys name a profile among the changes: as it was asked for, and
-// Everyone (writes whose owner is known only by another name).
-func changeKeys(t graph.Target) []string { return []string{recent.Key(t.String()), recent.Everyone} }
 
 func newColleagueCache() *colleagueCache {
 	return &colleagueCache{byViewer: map[string]map[string]cached{}, now: time.Now}
 }
 
-func targetKey(t graph.Target) string { return strings.ToLower(t.String()) }
+// targetKey names a profile as it was asked for, in the cache, among
+// the changes and in a request's reads.
+func targetKey(t graph.Target) string { return recent.Key(t.String()) }
 
 // cacheKey names one viewer's read of one colleague, for shared flights.
 func cacheKey(viewer string, t graph.Target) string { return viewer + "\x00" + targetKey(t) }
@@ -148,14 +146,15 @@ func (cc *colleagueCache) forget(viewer string) {
 	delete(cc.byViewer, viewer)
 }
 
-// versions are the counts of writes of each target (changeKeys), read in
+// versions are the counts of writes of each target (by targetKey, and
+// recent.Everyone: writes whose owner is known by another name), read in
 // one round trip; ok is false when they cannot be read (nothing is then
 // taken from the cache or put in it).
 func (s *Server) versions(c *call, targets ...graph.Target) ([][2]int64, bool) {
 	keys := make([]string, 0, len(targets)+1)
 	keys = append(keys, recent.Everyone)
 	for _, t := range targets {
-		keys = append(keys, changeKeys(t)[0])
+		keys = append(keys, targetKey(t))
 	}
 	vs, err := s.Changes.Versions(c.ctx, keys...)
 	if err != nil {
@@ -173,7 +172,7 @@ func (s *Server) versions(c *call, targets ...graph.Target) ([][2]int64, bool) {
 // changed counts a write to c's profile, whatever its outcome (one that
 // failed may have been stored): every cached copy of it is stale now.
 func (s *Server) changed(c *call) {
-	keys := []string{recent.Key(c.target.String())}
+	keys := []string{targetKey(c.target)}
 	if c.target.IsMe() {
 		// Colleagues name the owner by object id or userPrincipalName.
 		keys = []string{recent.Key(c.viewer), recent.Key(c.viewerUPN)}

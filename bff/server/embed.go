@@ -13,7 +13,6 @@ import (
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
-	"langcard/bff/recent"
 	"langcard/static"
 	"langcard/templates"
 	"langcard/templates/i18n"
@@ -107,7 +106,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 			unready[i] = err
 			continue
 		}
-		if who := recent.Key(c.target.String()); !people[who] && len(people) == maxPeople {
+		if who := targetKey(c.target); !people[who] && len(people) == maxPeople {
 			c.cancel()
 			unready[i] = errTooManyPeople
 			continue
@@ -174,10 +173,10 @@ func (s *Server) prefetchColleagues(calls []*call) map[string]error {
 	var targets, others []graph.Target
 	seen := map[string]bool{}
 	for _, c := range calls {
-		if c == nil || c.target.IsMe() || seen[recent.Key(c.target.String())] {
+		if c == nil || c.target.IsMe() || seen[targetKey(c.target)] {
 			continue
 		}
-		seen[recent.Key(c.target.String())] = true
+		seen[targetKey(c.target)] = true
 		if c.colleague {
 			lead, targets = c, append(targets, c.target)
 		} else {
@@ -190,8 +189,7 @@ func (s *Server) prefetchColleagues(calls []*call) map[string]error {
 			if r.Err != nil {
 				failed[targets[i].String()] = r.Err
 			}
-			l, hidden := onlyShared(r.Listing)
-			lead.read.put(targets[i], listing{Listing: l, NotShared: hidden}, r.Err)
+			lead.read.put(targets[i], onlyShared(r.Listing), r.Err)
 		}
 	}
 	if admin != nil {
@@ -227,7 +225,7 @@ type readResult struct {
 
 // once returns t's listing: read by read the first time, then the same.
 func (rs *reads) once(t graph.Target, read func() (listing, error)) (listing, error) {
-	k := recent.Key(t.String())
+	k := targetKey(t)
 	rs.mu.Lock()
 	if r, ok := rs.m[k]; ok {
 		rs.mu.Unlock()
@@ -247,7 +245,7 @@ func (rs *reads) put(t graph.Target, l listing, err error) {
 	r := &readResult{done: make(chan struct{}), l: l, err: err}
 	close(r.done)
 	rs.mu.Lock()
-	rs.m[recent.Key(t.String())] = r
+	rs.m[targetKey(t)] = r
 	rs.mu.Unlock()
 }
 

@@ -43,8 +43,7 @@ func (s *Server) listAfresh(c *call) (listing, error) {
 		if err != nil {
 			return listing{}, err
 		}
-		l, hidden := onlyShared(l)
-		return listing{Listing: l, NotShared: hidden}, nil
+		return onlyShared(l), nil
 	}
 	gl, err := s.Graph.List(c.ctx, c.token, c.target)
 	if err != nil {

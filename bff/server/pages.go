@@ -90,11 +90,13 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 	}
 	e.L = lang(r, c.lang)
 	e.New = newCard()
-	e.AddKey = newKey()
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
 	e.ReadOnly = c.colleague
+	if !e.ReadOnly {
+		e.AddKey = newKey() // the form to add a language is rendered
+	}
 	l, err := s.list(c)
 	if err != nil && len(failed) == 0 {
 		return e, err

@@ -118,14 +118,3 @@ func (a Audience) SharedWithOrganization() bool {
 	flags, ok := a.Flags()
 	return ok && flags&organizationWide != 0
 }
-
-// SameAudience reports whether a and b mean the same audience ("8" and
-// "organization"); values that cannot be read are compared as text.
-func SameAudience(a, b Audience) bool {
-	fa, oka := a.Flags()
-	fb, okb := b.Flags()
-	if oka && okb {
-		return fa == fb
-	}
-	return a == b
-}

@@ -79,15 +79,3 @@ func TestAudienceFlags(t *testing.T) {
 		}
 	}
 }
-
-// Two spellings of one audience mean the same.
-func TestSameAudience(t *testing.T) {
-	for _, c := range []struct {
-		a, b langprof.Audience
-		same bool
-	}{{"8", "organization", true}, {"organization,everyone", "40", true}, {"8", "everyone", false}, {"partners", "partners", true}, {"partners", "organization", false}} {
-		if got := langprof.SameAudience(c.a, c.b); got != c.same {
-			t.Errorf("SameAudience(%q, %q) = %v", c.a, c.b, got)
-		}
-	}
-}
