@@ -63,6 +63,7 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 			a.owned = true
 		}
 		a.Demo = env
+		env.IdP.RegisterBFF(cfg.PublicURL.String())
 		var err error
 		if cfg, err = cfg.WithDemoPeers(env.IdP.Issuer(), env.IdP.ClientID(), env.IdP.ClientSecret(), env.GraphURL); err != nil {
 			return nil, err

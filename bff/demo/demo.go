@@ -5,11 +5,11 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
+	"langcard/bff/auth/entrafake"
 	"langcard/bff/graph/graphfake"
 )
 
@@ -23,8 +23,8 @@ type Env struct {
 }
 
 // Start starts the demo identity provider and a seeded Graph emulator on
-// loopback listeners with free ports. bffURL is the BFF's public URL, the
-// only place the IdP sends a browser after sign-out.
+// loopback listeners with free ports. bffURL is the BFF's public URL, whose
+// callback and sign-out return the IdP registers (RegisterBFF adds more).
 func Start(ctx context.Context, bffURL string) (*Env, error) {
 	return StartWith(ctx, bffURL, People)
 }
@@ -41,9 +41,7 @@ func StartWith(ctx context.Context, bffURL string, people []Person) (*Env, error
 		idpLn.Close()
 		return nil, err
 	}
-	if u, err := url.Parse(bffURL); err == nil {
-		idp.PostLogoutOrigin = u.Scheme + "://" + u.Host
-	}
+	idp.RegisterBFF(bffURL)
 	graphLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		idp.Close()
@@ -54,7 +52,7 @@ func StartWith(ctx context.Context, bffURL string, people []Person) (*Env, error
 	for i, p := range people {
 		dir[i] = p.Person
 	}
-	g := graphfake.New(graphfake.Signed(keys, idp.Issuer(), GraphAudience), dir...)
+	g := graphfake.New(graphfake.Signed(keys, idp.AccessTokenIssuer(), entrafake.GraphAppID), dir...)
 	Seed(g)
 	env := &Env{IdP: idp, Graph: g, GraphURL: "http://" + graphLn.Addr().String() + "/beta"}
 	env.graphSrv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}

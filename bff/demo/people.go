@@ -1,5 +1,5 @@
-// Package demo is langcard's demo mode: an identity provider (mockoidc,
-// dressed to issue Entra-like tokens) and the Graph emulator, each on its
+// Package demo is langcard's demo mode: an identity provider shaped like
+// Entra ID (entrafake, for one demo tenant) and the Graph emulator, each on its
 // own loopback listener, seeded with demo people. make run uses it, and so
 // do the end-to-end tests, so that both exercise the same real peers.
 package demo

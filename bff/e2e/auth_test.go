@@ -129,7 +129,8 @@ func TestLogout(t *testing.T) {
 	r = b.post("/logout", url.Values{"returnTo": {"https://evil.example/"}})
 	wantStatus(t, r, http.StatusSeeOther)
 	loc, _ := url.Parse(r.Header.Get("Location"))
-	if !strings.HasSuffix(loc.Path, "/oidc/logout") || loc.Query().Get("post_logout_redirect_uri") != h.url+"/" {
+	endSession := strings.TrimSuffix(h.idp.Issuer(), "/v2.0") + "/oauth2/v2.0/logout"
+	if loc.Scheme+"://"+loc.Host+loc.Path != endSession || loc.Query().Get("post_logout_redirect_uri") != h.url+"/" {
 		t.Errorf("logout sent the browser to %s, want the end-session endpoint coming back to %s/", loc, h.url)
 	}
 	if r := b.get(loc.String()); r.StatusCode != http.StatusFound || r.Header.Get("Location") != h.url+"/" {
@@ -332,12 +333,12 @@ func TestRefreshErrors(t *testing.T) {
 	b := h.signIn(demo.Innocenty.UPN)
 
 	// A transient failure keeps the session and the still-valid token.
-	h.idp.QueueError("temporarily_unavailable")
+	h.idp.Refuse("temporarily_unavailable")
 	wantStatus(t, b.api("GET", "/api/me/languages", ""), 200)
 	wantStatus(t, b.api("GET", "/api/session", ""), 200)
 
 	// invalid_grant ends the session: 401, then 401.
-	h.idp.QueueError("invalid_grant")
+	h.idp.Refuse("invalid_grant")
 	r := b.api("GET", "/api/me/languages", "")
 	wantStatus(t, r, 401)
 	if r.Header.Get("Location") != "" || r.Header.Get("Content-Type") != "application/json" {

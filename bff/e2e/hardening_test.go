@@ -170,24 +170,32 @@ func TestLoginCookiesExpireOnlyTheOldest(t *testing.T) {
 	}
 }
 
-// The demo identity provider validates before it acts: a malformed
-// authorize request does not shift who signs in next; sign-out returns
-// only to the BFF's exact origin; its sessions are bounded.
+// The demo identity provider validates before it acts: a request without
+// PKCE gets an error and no code, and does not change who signs in next;
+// sign-out returns only to an address registered for the BFF; the codes
+// and refresh tokens it holds are bounded.
 func TestDemoIdentityProviderPeers(t *testing.T) {
 	h := newHarness(t)
-	authorize := h.idp.Issuer() + "/authorize"
-	// No state: mockoidc refuses it, and must not keep Adele queued.
-	r := h.browser().get(authorize + "?" + url.Values{"login_hint": {demo.Adele.UPN}, "client_id": {h.idp.ClientID()}, "response_type": {"code"}, "scope": {"openid"}, "redirect_uri": {h.url + "/auth/callback"}}.Encode())
-	if r.StatusCode/100 == 3 {
-		t.Fatalf("a malformed authorize request was answered %d", r.StatusCode)
+	authorize := strings.TrimSuffix(h.idp.Issuer(), "/v2.0") + "/oauth2/v2.0/authorize"
+	query := func(upn, challenge string) string {
+		q := url.Values{"login_hint": {upn}, "client_id": {h.idp.ClientID()}, "response_type": {"code"}, "scope": {"openid"}, "state": {"s"}, "redirect_uri": {h.url + "/auth/callback"}}
+		if challenge != "" {
+			q.Set("code_challenge", challenge)
+			q.Set("code_challenge_method", "S256")
+		}
+		return authorize + "?" + q.Encode()
+	}
+	r := h.browser().get(query(demo.Adele.UPN, ""))
+	if back, _ := url.Parse(r.Header.Get("Location")); back == nil || back.Query().Get("code") != "" || back.Query().Get("error") != "invalid_request" {
+		t.Fatalf("an authorize request without PKCE was answered %d %q, want an invalid_request error and no code", r.StatusCode, r.Header.Get("Location"))
 	}
 	b := h.signIn(demo.Megan.UPN)
 	if s := b.api("GET", "/api/session", "").body; !strings.Contains(s, demo.Megan.UPN) {
 		t.Errorf("signed in as %s, want Megan", s)
 	}
 
-	logout := h.idp.Issuer() + "/logout?post_logout_redirect_uri="
-	for _, to := range []string{h.url + ".evil.example/", "http://evil.example/" + h.url, strings.Replace(h.url, "http://", "http://user@", 1) + "/"} {
+	logout := strings.TrimSuffix(h.idp.Issuer(), "/v2.0") + "/oauth2/v2.0/logout?post_logout_redirect_uri="
+	for _, to := range []string{h.url + ".evil.example/", "http://evil.example/" + h.url, strings.Replace(h.url, "http://", "http://user@", 1) + "/", h.url + "/elsewhere"} {
 		if r := h.browser().get(logout + url.QueryEscape(to)); r.StatusCode/100 == 3 {
 			t.Errorf("sign-out sent the browser to %s", r.Header.Get("Location"))
 		}
@@ -197,10 +205,10 @@ func TestDemoIdentityProviderPeers(t *testing.T) {
 	}
 
 	for range 1010 {
-		h.browser().get(authorize + "?" + url.Values{"login_hint": {demo.Megan.UPN}, "client_id": {h.idp.ClientID()}, "response_type": {"code"}, "scope": {"openid"}, "state": {"s"}, "redirect_uri": {h.url + "/auth/callback"}}.Encode())
+		h.browser().get(query(demo.Megan.UPN, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"))
 	}
-	if n := h.idp.Sessions(); n != 1000 {
-		t.Errorf("the demo identity provider keeps %d sessions after 1010 sign-ins, want the latest 1000", n)
+	if codes, _ := h.idp.Held(); codes != 1000 {
+		t.Errorf("the demo identity provider holds %d codes after 1010 sign-ins, want the latest 1000", codes)
 	}
 }
 

@@ -9,6 +9,7 @@
 package entrafake
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
+	"golang.org/x/oauth2"
 )
 
 // GraphAppID is Microsoft Graph's application id: the audience of the
@@ -66,7 +68,16 @@ type Options struct {
 	// ids) in the app's ID tokens; "" or "None" do not. Graph's access
 	// tokens follow Graph's own manifest and always carry it.
 	GroupMembershipClaims string
+	// AccountPicker signs in the first user when an authorization request
+	// names no login_hint, as a person choosing their account in Entra's
+	// picker would (demo mode's plain "Sign in").
+	AccountPicker bool
 }
+
+// maxGrants bounds the authorization codes and the refresh tokens the
+// server holds (each): past it the oldest go, as an unused code expires
+// and a refresh token ages out, so a long-running demo stays bounded.
+const maxGrants = 1000
 
 // Server is the fake Entra ID; serve it under its authority's origin.
 type Server struct {
@@ -91,6 +102,17 @@ type Server struct {
 	tokenFailures []tokenFailure
 	logouts       int
 	now           func() time.Time
+	// codeOrder and refreshOrder list codes and refresh tokens oldest
+	// first (some already used), for maxGrants.
+	codeOrder, refreshOrder []string
+	// tokenDelay holds each token request before it is answered;
+	// arrived counts token requests by grant type as they arrive (before
+	// the delay), answered as they are answered; arrival is closed at
+	// each arrival (AwaitGrant's wake-up).
+	tokenDelay time.Duration
+	arrived    map[string]int
+	answered   map[string]int
+	arrival    chan struct{}
 }
 
 type grant struct {
@@ -117,7 +139,8 @@ func New(o Options) (*Server, error) {
 		o.AccessTTL = time.Hour
 	}
 	return &Server{o: o, key: key, kid: base64.RawURLEncoding.EncodeToString(thumb[:]), x5c: base64.StdEncoding.EncodeToString(der),
-		codes: map[string]grant{}, refreshes: map[string]grant{}, revoked: map[string]bool{}, now: time.Now}, nil
+		codes: map[string]grant{}, refreshes: map[string]grant{}, revoked: map[string]bool{}, now: time.Now,
+		arrived: map[string]int{}, answered: map[string]int{}}, nil
 }
 
 // SetAuthority tells the server the origin it is served at (such as
@@ -209,6 +232,83 @@ func (s *Server) FailToken(status int, body string) {
 	s.tokenFailures = append(s.tokenFailures, tokenFailure{status, body})
 }
 
+// Refuse makes the next token request fail with an OAuth error code
+// (such as invalid_grant or temporarily_unavailable) in Entra's body.
+func (s *Server) Refuse(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenFailures = append(s.tokenFailures, tokenFailure{http.StatusBadRequest, string(s.aadBody(code, 50000, "The server was told to refuse this request."))})
+}
+
+// Register adds redirect URIs to the app registration (another replica's
+// callback and sign-out return, say).
+func (s *Server) Register(uris ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range uris {
+		if !slices.Contains(s.o.RedirectURIs, u) {
+			s.o.RedirectURIs = append(s.o.RedirectURIs, u)
+		}
+	}
+}
+
+// ClientID and ClientSecret are the app registration's credentials.
+func (s *Server) ClientID() string     { return s.o.ClientID }
+func (s *Server) ClientSecret() string { return s.o.ClientSecret }
+
+// SetAccessTTL sets the lifetime of the access tokens issued next (a
+// negative one issues expired tokens).
+func (s *Server) SetAccessTTL(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.o.AccessTTL = d
+}
+
+// SetTokenDelay holds every token request for d before answering it.
+func (s *Server) SetTokenDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenDelay = d
+}
+
+// Grants is how many token requests of a grant type (such as
+// "refresh_token") the server has answered.
+func (s *Server) Grants(grantType string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answered[grantType]
+}
+
+// AwaitGrant waits until n token requests of grantType have arrived (a
+// held one counts as it arrives), or ctx ends.
+func (s *Server) AwaitGrant(ctx context.Context, grantType string, n int) error {
+	for {
+		s.mu.Lock()
+		if s.arrived[grantType] >= n {
+			s.mu.Unlock()
+			return nil
+		}
+		if s.arrival == nil {
+			s.arrival = make(chan struct{})
+		}
+		ch := s.arrival
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Held is how many authorization codes and refresh tokens the server
+// holds (bounded by maxGrants each).
+func (s *Server) Held() (codes, refreshTokens int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.codes), len(s.refreshes)
+}
+
 // ServeHTTP serves the tenant's endpoints below /{tenant GUID or domain}/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tenant, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
@@ -268,11 +368,14 @@ func (s *Server) keys(w http.ResponseWriter) {
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	redirect := q.Get("redirect_uri")
+	s.mu.Lock()
+	registered := slices.Contains(s.o.RedirectURIs, redirect)
+	s.mu.Unlock()
 	switch {
 	case q.Get("client_id") != s.o.ClientID:
 		s.errorPage(w, 700016, "Application with identifier '"+q.Get("client_id")+"' was not found in the directory.")
 		return
-	case !slices.Contains(s.o.RedirectURIs, redirect):
+	case !registered:
 		s.errorPage(w, 50011, "The redirect URI '"+redirect+"' specified in the request does not match the redirect URIs configured for the application.")
 		return
 	}
@@ -284,7 +387,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		back(url.Values{"error": {"invalid_request"}, "error_description": {"AADSTS900144: The request must use the code flow with PKCE (S256)."}})
 		return
 	}
-	user, ok := s.user(q.Get("login_hint"))
+	hint := q.Get("login_hint")
+	if hint == "" && s.o.AccountPicker && len(s.o.Users) > 0 {
+		hint = s.o.Users[0].UPN
+	}
+	user, ok := s.user(hint)
 	if !ok {
 		s.errorPage(w, 50034, "The user account does not exist in the directory.")
 		return
@@ -299,6 +406,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	code := randomToken()
 	s.mu.Lock()
 	s.codes[code] = grant{user: user, scopes: scopes, nonce: q.Get("nonce"), challenge: q.Get("code_challenge"), redirectURI: redirect}
+	s.codeOrder = bound(s.codes, append(s.codeOrder, code))
 	s.mu.Unlock()
 	back(url.Values{"code": {code}, "session_state": {uuid.NewString()}})
 }
@@ -327,8 +435,12 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.aadError(w, http.StatusUnauthorized, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.")
 		return
 	}
+	if !s.hold(r) {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.answered[f.Get("grant_type")]++
 	if len(s.tokenFailures) > 0 {
 		tf := s.tokenFailures[0]
 		s.tokenFailures = s.tokenFailures[1:]
@@ -385,6 +497,45 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.issue(w, g)
 }
 
+// hold counts a token request's arrival and holds it for the token
+// delay; false if the client went away meanwhile.
+func (s *Server) hold(r *http.Request) bool {
+	s.mu.Lock()
+	s.arrived[r.PostForm.Get("grant_type")]++
+	if s.arrival != nil {
+		close(s.arrival)
+		s.arrival = nil
+	}
+	delay := s.tokenDelay
+	s.mu.Unlock()
+	if delay <= 0 {
+		return true
+	}
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// bound drops the oldest of order (and its entry in m) while m holds more
+// than maxGrants, and forgets entries of order already gone from m.
+func bound(m map[string]grant, order []string) []string {
+	for len(m) > maxGrants || (len(order) > 0 && !has(m, order[0])) {
+		delete(m, order[0])
+		order = order[1:]
+	}
+	if len(order) > 4*maxGrants { // used entries pile up in the middle
+		order = slices.DeleteFunc(order, func(k string) bool { return !has(m, k) })
+	}
+	return order
+}
+
+func has(m map[string]grant, k string) bool { _, ok := m[k]; return ok }
+
 // issue answers tokens for g as Entra does. s.mu is held.
 func (s *Server) issue(w http.ResponseWriter, g grant) {
 	now := s.now()
@@ -411,6 +562,7 @@ func (s *Server) issue(w http.ResponseWriter, g grant) {
 	if slices.Contains(g.scopes, "offline_access") {
 		rt := randomToken()
 		s.refreshes[rt] = g
+		s.refreshOrder = bound(s.refreshes, append(s.refreshOrder, rt))
 		body["refresh_token"] = rt
 	}
 	if slices.Contains(g.scopes, "openid") {
@@ -476,7 +628,10 @@ func (s *Server) sign(claims jwt.MapClaims) (string, error) {
 // logout returns the browser to a registered post_logout_redirect_uri.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	back := r.URL.Query().Get("post_logout_redirect_uri")
-	if !slices.Contains(s.o.RedirectURIs, back) {
+	s.mu.Lock()
+	registered := slices.Contains(s.o.RedirectURIs, back)
+	s.mu.Unlock()
+	if !registered {
 		s.errorPage(w, 50011, "The post logout redirect URI '"+back+"' is not registered for the application.")
 		return
 	}
@@ -488,7 +643,13 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 // aadError answers the token endpoint's error body: Entra's fields.
 func (s *Server) aadError(w http.ResponseWriter, status int, code string, aadsts int, text string) {
-	writeJSON(w, status, map[string]any{
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(s.aadBody(code, aadsts, text))
+}
+
+func (s *Server) aadBody(code string, aadsts int, text string) []byte {
+	b, _ := json.Marshal(map[string]any{
 		"error":             code,
 		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s", aadsts, text, uuid.NewString(), uuid.NewString(), s.now().UTC().Format("2006-01-02 15:04:05Z")),
 		"error_codes":       []int{aadsts},
@@ -496,6 +657,7 @@ func (s *Server) aadError(w http.ResponseWriter, status int, code string, aadsts
 		"trace_id":          uuid.NewString(),
 		"correlation_id":    uuid.NewString(),
 	})
+	return b
 }
 
 // errorPage is what Entra shows in the browser when it cannot send the
@@ -521,4 +683,45 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// Login runs the authorization code flow with PKCE over HTTP, as a
+// browser and a confidential client would, for the user with the given
+// UPN, and returns their tokens. It stops at the redirect back (to the
+// first registered redirect URI, which it never calls), so that tests can
+// call Graph with a real token and no relying party in between.
+func (s *Server) Login(ctx context.Context, upn string, scopes ...string) (*oauth2.Token, error) {
+	s.mu.Lock()
+	base := s.authority + "/" + s.o.TenantID + "/oauth2/v2.0/"
+	var redirect string
+	if len(s.o.RedirectURIs) > 0 {
+		redirect = s.o.RedirectURIs[0]
+	}
+	s.mu.Unlock()
+	conf := &oauth2.Config{
+		ClientID: s.o.ClientID, ClientSecret: s.o.ClientSecret,
+		Endpoint:    oauth2.Endpoint{AuthURL: base + "authorize", TokenURL: base + "token", AuthStyle: oauth2.AuthStyleInParams},
+		RedirectURL: redirect,
+		Scopes:      append([]string{"openid", "profile", "offline_access"}, scopes...),
+	}
+	verifier := oauth2.GenerateVerifier()
+	authURL := conf.AuthCodeURL("state", oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("login_hint", upn))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil {
+		return nil, fmt.Errorf("entrafake: authorize answered %s without a redirect", resp.Status)
+	}
+	if e := loc.Query().Get("error"); e != "" {
+		return nil, fmt.Errorf("entrafake: authorize: %s: %s", e, loc.Query().Get("error_description"))
+	}
+	return conf.Exchange(ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier))
 }
