@@ -48,7 +48,7 @@ func EditorPage(e Editor) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = whose(e).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = whose(e.Profile).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -56,7 +56,7 @@ func EditorPage(e Editor) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = pageMessages(e, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = pageMessages(e.Profile, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -96,7 +96,7 @@ func EditorPage(e Editor) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Cards(e).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Cards(e.Profile).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -112,7 +112,7 @@ func EditorPage(e Editor) templ.Component {
 
 // pageMessages are the page's notice, its error (with details for the
 // helpdesk) and the summary of its problems (focused on arrival).
-func pageMessages(e Editor, focus bool) templ.Component {
+func pageMessages(e Profile, focus bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -557,7 +557,7 @@ func heading(level int, attrs templ.Attributes) templ.Component {
 // Cards is the editor itself: the saved languages, the form to add one,
 // the live region, and the <template> the widget makes new cards from.
 // The editor page and the embedded fragment both render it.
-func Cards(e Editor) templ.Component {
+func Cards(e Profile) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -591,7 +591,7 @@ func Cards(e Editor) templ.Component {
 
 // ReadOnlyCards is a colleague's languages: what is shared with the
 // viewer, as summaries, and how many are not.
-func ReadOnlyCards(e Editor) templ.Component {
+func ReadOnlyCards(e Profile) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -678,7 +678,7 @@ func ReadOnlyCards(e Editor) templ.Component {
 }
 
 // EditableCards is the editor itself.
-func EditableCards(e Editor) templ.Component {
+func EditableCards(e Profile) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1100,7 +1100,7 @@ func later(deferred bool) templ.Component {
 // when a language field is first used (the page's 420 options are then
 // not built, styled and laid out before the cards show).
 // An embedded fragment names ChoicesURL instead.
-func choices(e Editor) templ.Component {
+func choices(e Profile) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1239,7 +1239,7 @@ func choiceLabel(c i18n.Choice) string {
 }
 
 // whose is the editor's title: your languages, or someone else's.
-func whose(e Editor) templ.Component {
+func whose(e Profile) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1283,7 +1283,7 @@ func whose(e Editor) templ.Component {
 
 // CardView is a language: its summary, and when it may be edited, its
 // form to save and its delete form (one of the two shows at a time).
-func CardView(e Editor, c Card, editable bool) templ.Component {
+func CardView(e Profile, c Card, editable bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1772,7 +1772,7 @@ func CardView(e Editor, c Card, editable bool) templ.Component {
 
 // level is one level of a card's summary: in words, and on a quiet
 // six-step scale.
-func level(e Editor, c Card, prop string) templ.Component {
+func level(e Profile, c Card, prop string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1850,7 +1850,7 @@ func level(e Editor, c Card, prop string) templ.Component {
 }
 
 // CardForm is the form of a card; for a new language it adds one.
-func CardForm(e Editor, c Card) templ.Component {
+func CardForm(e Profile, c Card) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -35,7 +35,7 @@ func TestLaterWrapsTheFormsAndNothingElse(t *testing.T) {
 		CardOf(L, langprof.LanguageProficiency{ID: "c3", Tag: "de", DisplayName: "Deutsch"}),
 	}
 	cards[2].Editing = true
-	e := Editor{Subject: "Megan", Cards: cards}
+	e := Editor{Profile: Profile{Subject: "Megan", Cards: cards}}
 	e.L = L
 	now := render(t, e)
 	e.Later = true
@@ -82,9 +82,9 @@ func TestLaterWrapsTheFormsAndNothingElse(t *testing.T) {
 // link to itself; the cards' forms still come later.
 func TestAddingSendsTheFormToAdd(t *testing.T) {
 	L := i18n.English()
-	e := Editor{Subject: "Megan", Later: true, Adding: true, Cards: []Card{
+	e := Editor{Profile: Profile{Subject: "Megan", Later: true, Adding: true, Cards: []Card{
 		CardOf(L, langprof.LanguageProficiency{ID: "a1", Tag: "nb-NO", DisplayName: "Norsk"}),
-	}}
+	}}}
 	e.L = L
 	page := render(t, e)
 	for _, w := range laterRE.FindAllStringSubmatch(page, -1) {

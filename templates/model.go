@@ -119,8 +119,10 @@ func (c Card) Prefix() string {
 	return "lang-" + c.ID
 }
 
-// Editor is the editor page.
-type Editor struct {
+// Profile is one person's languages as every view shows them: the
+// editor page, an embedded card's fragment and the frame each hold one,
+// built in one step by the BFF.
+type Profile struct {
 	Chrome
 	// Subject names whose profile this is; Others is true when it is not
 	// the viewer's own.
@@ -136,36 +138,19 @@ type Editor struct {
 	// Unreadable names the entries Graph sent that cannot be shown (by
 	// name, or "" when Graph gave none).
 	Unreadable []string
-	// CanEditOthers offers the form to open someone else's profile.
-	CanEditOthers bool
 	// AddKey is the idempotency key of the form to add a language: a
 	// resubmitted form never adds it twice.
 	AddKey string
 	Cards  []Card
 	New    Card
-	// Origin prefixes form actions with the BFF's origin, and API and
-	// Login are the widget's API collection and sign-in URL: all three set
-	// only in the embedded fragment, which runs on another origin.
-	Origin, API, Login string
-	// Compact asks for the compact layout (embedded cards).
-	Compact bool
 	// Choices is the list of languages to choose from as ChoiceList renders
 	// it for L, which the server renders once per catalogue: rendering it
 	// for each page (420 names, each folded to compare it with its own
 	// name) was 40% of the editor page's CPU. Empty: rendered here.
 	Choices string
-	// ChoicesURL, in the embedded fragment, is where embed.js fetches the
-	// list of languages to choose from, once per page and language and
-	// after the cards show, instead of the fragment carrying it: there
-	// JavaScript is running by definition, and the lists would be the
-	// larger part of the answer, holding the first card back.
-	ChoicesURL string
-	// ReturnTo, in the embedded fragment, is the intranet page a form post
-	// returns to.
-	ReturnTo string
-	// Landmark tells apart the landmarks of several cards of one person on
-	// a page (" (2)"); "" for the first.
-	Landmark string
+	// Place is where the view runs: langcard's own page (its zero value)
+	// or an intranet page.
+	Place
 	// ReadOnly shows a colleague's languages: summaries, no forms.
 	// NotShared counts their entries not shared with the viewer.
 	ReadOnly  bool
@@ -190,14 +175,52 @@ type Editor struct {
 	Adding bool
 }
 
+// Place is where a profile's view runs: langcard's own page, with the
+// zero value, or an intranet page (an embedded card or the frame).
+type Place struct {
+	// Origin prefixes form actions with the BFF's origin, and API and
+	// Login are the widget's API collection and sign-in URL: all three set
+	// only in the embedded fragment, which runs on another origin.
+	Origin, API, Login string
+	// Compact asks for the compact layout (embedded cards).
+	Compact bool
+	// ChoicesURL, in the embedded fragment, is where embed.js fetches the
+	// list of languages to choose from, once per page and language and
+	// after the cards show, instead of the fragment carrying it: there
+	// JavaScript is running by definition, and the lists would be the
+	// larger part of the answer, holding the first card back.
+	ChoicesURL string
+	// ReturnTo, in the embedded fragment, is the intranet page a form post
+	// returns to.
+	ReturnTo string
+	// Landmark tells apart the landmarks of several cards of one person on
+	// a page (" (2)"); "" for the first.
+	Landmark string
+}
+
+// Editor is langcard's editor page: a profile, and for administrators
+// the form to open someone else's.
+type Editor struct {
+	Profile
+	// CanEditOthers offers the form to open someone else's profile.
+	CanEditOthers bool
+}
+
+// Embed is what one <language-card> shows, or the frame: a profile's
+// cards, or instead a sign-in link or a message.
+type Embed struct {
+	Profile
+	SignIn, Message string
+}
+
 // level is the title's heading level, 1 to 5.
-func (e Editor) level() int { return min(max(e.Level, 1), 5) }
+func (e Profile) level() int { return min(max(e.Level, 1), 5) }
 
 // cardLevel is the cards' heading level.
-func (e Editor) cardLevel() int { return e.level() + 1 }
+func (e Profile) cardLevel() int { return e.level() + 1 }
 
 // Title is the page's <title>: "Error: …" when the page has errors.
-func (e Editor) Title() string {
+func (e Profile) Title() string {
 	t := e.L.T("title.mine")
 	if e.Others {
 		t = e.L.T("title.others", "person", e.Subject)
@@ -209,15 +232,15 @@ func (e Editor) Title() string {
 }
 
 // editURL opens one card for editing without JavaScript.
-func (e Editor) editURL(c Card) string {
+func (e Profile) editURL(c Card) string {
 	return e.pageURL() + "?edit=" + c.ID + "#" + c.Prefix()
 }
 
 // addURL is the editor page with the form to add a language as elements.
-func (e Editor) addURL() string { return e.pageURL() + "?add#new-heading" }
+func (e Profile) addURL() string { return e.pageURL() + "?add#new-heading" }
 
 // pageURL is langcard's editor page of this profile.
-func (e Editor) pageURL() string {
+func (e Profile) pageURL() string {
 	if e.Base == "" {
 		return e.Origin + "/"
 	}
@@ -225,7 +248,7 @@ func (e Editor) pageURL() string {
 }
 
 // listID is the id of the page's list of languages to choose from.
-func (e Editor) listID() string { return choicesID }
+func (e Profile) listID() string { return choicesID }
 
 const choicesID = "language-choices"
 
@@ -297,13 +320,13 @@ type Forms struct {
 	ReturnTo string
 }
 
-func (e Editor) forms() Forms { return Forms{Base: e.Origin + e.Base, ReturnTo: e.ReturnTo} }
+func (e Profile) forms() Forms { return Forms{Base: e.Origin + e.Base, ReturnTo: e.ReturnTo} }
 
 // fields are the names of a card's fields, in the order of its form.
 var fields = append([]string{"language"}, langprof.Props[:]...)
 
 // Problems returns every problem on the page, for the summary at its top.
-func (e Editor) Problems() []PageProblem {
+func (e Profile) Problems() []PageProblem {
 	var out []PageProblem
 	for _, c := range append(append([]Card{}, e.Cards...), e.New) {
 		for _, f := range fields {

@@ -53,14 +53,13 @@ func parseEmbedded(v string) embedded {
 // embedPart is what one <language-card> shows: the cards, a sign-in link,
 // or a message.
 type embedPart struct {
-	e               templates.Editor
-	signIn, message string
-	status          int
+	e      templates.Embed
+	status int
 }
 
 // embedView builds the embedded cards for one <language-card> or the
 // frame, from the query's user and layout.
-func (s *Server) embedView(r *http.Request) embedPart {
+func (s *Server) embedView(r *http.Request, fragment bool) embedPart {
 	q := r.URL.Query()
 	el := embedded{compact: q.Get("layout") == "compact", lang: q.Get("lang")}
 	el.level, _ = strconv.Atoi(q.Get("heading-level"))
@@ -68,7 +67,7 @@ func (s *Server) embedView(r *http.Request) embedPart {
 		u := q.Get("user")
 		el.user = &u
 	}
-	part, done := s.embedViews(r, []embedded{el})
+	part, done := s.embedViews(r, []embedded{el}, fragment)
 	defer done()
 	return part(0)
 }
@@ -83,7 +82,9 @@ func (s *Server) embedView(r *http.Request) embedPart {
 // for its colleagues' (one Graph round trip sooner), and each colleague's
 // card waits for the batch. One who cannot be read gets a message and the
 // others show.
-func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) embedPart, done func()) {
+// fragment says the cards go into a page's <language-card>s (else the
+// frame, a page of its own).
+func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (part func(i int) embedPart, done func()) {
 	returnTo := auth.SafeReturnTo(r.URL.Query().Get("returnTo"), s.EmbedOrigins)
 	if returnTo == "/" {
 		returnTo = s.self + "/"
@@ -91,7 +92,9 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 	if _, ok := s.Auth.Current(r.Context()); !ok {
 		signIn := s.self + "/login?returnTo=" + url.QueryEscape(returnTo)
 		return func(i int) embedPart {
-			return embedPart{e: s.bare(r, els[i]), signIn: signIn, status: http.StatusOK}
+			e := s.bare(r, els[i])
+			e.SignIn = signIn
+			return embedPart{e: e, status: http.StatusOK}
 		}, func() {}
 	}
 	calls := make([]*call, len(els))
@@ -134,25 +137,22 @@ func (s *Server) embedViews(r *http.Request, els []embedded) (part func(i int) e
 				return s.embedFailure(r, els[i], err)
 			}
 		}
-		e, err := s.editorView(r, c, nil)
+		v := view{
+			place: templates.Place{
+				Origin: s.self, Login: s.self + "/login",
+				Compact: els[i].compact, Landmark: landmark[i],
+			},
+			level: headingLevel(els[i].level), readOnly: els[i].readonly,
+			choicesByURL: fragment, notice: notice,
+		}
+		if returnTo != s.self+"/" {
+			v.place.ReturnTo = returnTo // forms come back to the intranet page
+		}
+		p, err := s.profile(r, c, v, nil)
 		if err != nil {
 			return s.embedFailure(r, els[i], err)
 		}
-		e.Level = headingLevel(els[i].level)
-		e.ReadOnly = e.ReadOnly || els[i].readonly
-		e.Chrome = s.absolute(e.Chrome)
-		e.Origin, e.Login = s.self, s.self+"/login"
-		if returnTo != s.self+"/" {
-			e.ReturnTo = returnTo // forms come back to the intranet page
-		}
-		e.Notice = notice
-		e.API = s.self + "/api/me/languages"
-		if !c.target.IsMe() {
-			e.API = s.self + "/api" + e.Base + "/languages"
-		}
-		e.Compact = els[i].compact
-		e.Landmark = landmark[i]
-		return embedPart{e: e, status: http.StatusOK}
+		return embedPart{e: templates.Embed{Profile: p}, status: http.StatusOK}
 	}
 	done = func() {
 		colleagues() // the batch ends before the calls' deadlines are let go
@@ -254,16 +254,16 @@ func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart
 	ce := classify(err)
 	s.logError(r, ce)
 	e := s.bare(r, el)
-	msg := say(e.L, ce)
+	e.Message = say(e.L, ce)
 	if ce.Code == "userNotFound" {
-		msg = e.L.T("err.embedNoSuchUser")
+		e.Message = e.L.T("err.embedNoSuchUser")
 	}
-	return embedPart{e: e, message: msg, status: ce.Status}
+	return embedPart{e: e, status: ce.Status}
 }
 
 // bare is an element's frame without cards: a sign-in link or a message.
-func (s *Server) bare(r *http.Request, el embedded) templates.Editor {
-	e := templates.Editor{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level)}
+func (s *Server) bare(r *http.Request, el embedded) templates.Embed {
+	e := templates.Embed{Profile: templates.Profile{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level)}}
 	e.L = lang(r, el.lang)
 	return e
 }
@@ -304,9 +304,8 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	if !q.Has("el") {
-		p := s.embedView(r)
-		p.e.ChoicesURL = s.choicesURL(p.e.L)
-		s.render(w, r, p.status, templates.EmbedFragment(p.e, p.signIn, p.message))
+		p := s.embedView(r, true)
+		s.render(w, r, p.status, templates.EmbedFragment(p.e))
 		return
 	}
 	var els []embedded
@@ -324,7 +323,7 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(widgetHeader, wd.Script+" "+wd.WASM)
 		w.Header().Set("Access-Control-Expose-Headers", widgetHeader)
 	}
-	part, done := s.embedViews(r, els)
+	part, done := s.embedViews(r, els, true)
 	defer done()
 	s.streamParts(w, r, len(els), part)
 }
@@ -348,9 +347,8 @@ func (s *Server) streamParts(w http.ResponseWriter, r *http.Request, n int, part
 	open(0)
 	for i := range n {
 		p := part(i)
-		p.e.ChoicesURL = s.choicesURL(p.e.L)
 		start := buf.Len()
-		if err := templates.EmbedFragment(p.e, p.signIn, p.message).Render(r.Context(), buf); err != nil {
+		if err := templates.EmbedFragment(p.e).Render(r.Context(), buf); err != nil {
 			s.Logger.Error("render", "path", logPath(r), "part", i, "error", err)
 			buf.Truncate(start)
 		}
@@ -376,9 +374,9 @@ const maxEmbedded = 100
 // embedFrame is GET /embed/frame: the same cards as a page, for hosts that
 // prefer an iframe; its frame-ancestors are the embedding origins.
 func (s *Server) embedFrame(w http.ResponseWriter, r *http.Request) {
-	p := s.embedView(r)
+	p := s.embedView(r, false)
 	w.Header().Set("Content-Security-Policy", s.frameCSP)
-	s.render(w, r, p.status, templates.FramePage(p.e, p.signIn, p.message))
+	s.render(w, r, p.status, templates.FramePage(p.e))
 }
 
 // allowEmbedder answers CORS for a configured embedding origin (exact

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -55,50 +56,72 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer c.cancel()
-	edit := r.URL.Query().Get("edit")
-	e, err := s.editorView(r, c, func(e *templates.Editor) {
-		for i := range e.Cards {
-			e.Cards[i].Editing = e.Cards[i].ID == edit
-		}
-		// Opened in a browser, the forms come after the cards (a page that
-		// answers a post shows the person's input and problems at once),
-		// but for the one the person asked for. Programs that fetch the
-		// page (no Sec-Fetch-Dest) read them as elements, as ever.
-		e.Later = r.Header.Get("Sec-Fetch-Dest") == "document"
-		_, e.Adding = r.URL.Query()["add"]
-	})
+	// Opened in a browser, the forms come after the cards (a page that
+	// answers a post shows the person's input and problems at once), but
+	// for the one the person asked for. Programs that fetch the page (no
+	// Sec-Fetch-Dest) read them as elements, as ever.
+	v := view{editing: r.URL.Query().Get("edit"), later: r.Header.Get("Sec-Fetch-Dest") == "document"}
+	_, v.adding = r.URL.Query()["add"]
+	if v.notice = s.Sessions.PopString(r.Context(), noticeKey); v.notice == "" && r.URL.Query().Get("saved") == "1" {
+		// The change was stored, but its notice could not be kept in the
+		// session (session.LoadAndSave).
+		v.notice = lang(r, c.lang).T("notice.savedWithoutSession")
+	}
+	p, err := s.profile(r, c, v, nil)
 	if err != nil {
 		return err
 	}
-	e.Notice = s.Sessions.PopString(r.Context(), noticeKey)
-	if e.Notice == "" && r.URL.Query().Get("saved") == "1" {
-		// The change was stored, but its notice could not be kept in the
-		// session (session.LoadAndSave).
-		e.Notice = e.L.T("notice.savedWithoutSession")
-	}
 	w.Header().Add("Vary", "Sec-Fetch-Dest")
-	s.render(w, r, http.StatusOK, templates.EditorPage(e))
+	s.render(w, r, http.StatusOK, templates.EditorPage(templates.Editor{Profile: p, CanEditOthers: c.sess.EditsOthers}))
 	return nil
 }
 
-// editorView builds the editor from Graph's list; edit, when not nil,
-// changes it (to put back a person's input and problems). A failed list
-// is an error unless failed is set (the page then says so itself).
-func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Editor), failed ...bool) (templates.Editor, error) {
-	e := templates.Editor{
-		Chrome: s.chrome(r), Subject: c.sess.User.DisplayName, CanEditOthers: c.sess.EditsOthers,
+// view is what a profile's builder needs to know of the view it is for:
+// langcard's editor page (a zero place) or an embedded card or the frame.
+type view struct {
+	place templates.Place
+	// level is the title's heading level (0: the page's, 1).
+	level int
+	// readOnly shows the cards read-only even to an administrator.
+	readOnly bool
+	// choicesByURL has the widget fetch the list of languages to choose
+	// from (an embedded fragment) instead of the view carrying it.
+	choicesByURL bool
+	notice       string
+	// editing is the card opened for editing; later and adding are the
+	// editor page's (templates.Profile).
+	editing       string
+	later, adding bool
+	// failed shows a failed list as the view's own error, instead of
+	// returning it.
+	failed bool
+}
+
+// profile builds one view of a person's languages from Graph's list, in
+// one step; keep, when not nil, puts back a person's input and problems
+// after a refused form post.
+func (s *Server) profile(r *http.Request, c *call, v view, keep func(*templates.Profile)) (templates.Profile, error) {
+	e := templates.Profile{
+		Chrome: s.chrome(r), Subject: c.sess.User.DisplayName, Place: v.place, Level: max(v.level, 1),
+		Notice: v.notice, Later: v.later, Adding: v.adding,
+	}
+	if e.Origin != "" { // on an intranet page: every URL is the BFF's
+		e.Chrome = s.absolute(e.Chrome)
 	}
 	e.L = lang(r, c.lang)
 	e.New = newCard()
 	if !c.target.IsMe() {
 		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
 	}
-	e.ReadOnly = c.colleague
+	if e.Origin != "" {
+		e.API = e.Origin + "/api" + cmp.Or(e.Base, "/me") + "/languages"
+	}
+	e.ReadOnly = c.colleague || v.readOnly
 	if !e.ReadOnly {
 		e.AddKey = newKey() // the form to add a language is rendered
 	}
 	l, err := s.list(c)
-	if err != nil && len(failed) == 0 {
+	if err != nil && !v.failed {
 		return e, err
 	}
 	if err != nil {
@@ -106,7 +129,9 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 		e.Error, e.ErrorCode, e.Reference = say(e.L, ce), ce.Code, ce.RequestID
 	}
 	for _, lp := range l.Value {
-		e.Cards = append(e.Cards, templates.CardOf(e.L, lp))
+		card := templates.CardOf(e.L, lp)
+		card.Editing = v.editing != "" && card.ID == v.editing
+		e.Cards = append(e.Cards, card)
 	}
 	e.NotShared = l.NotShared
 	if e.Others {
@@ -124,10 +149,14 @@ func (s *Server) editorView(r *http.Request, c *call, edit func(*templates.Edito
 		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
 		e.Unreadable = append(e.Unreadable, u.Name)
 	}
-	if edit != nil {
-		edit(&e)
+	if keep != nil {
+		keep(&e)
 	}
-	e.Choices = s.choices(e.L).body
+	if v.choicesByURL {
+		e.ChoicesURL = s.choicesURL(e.L)
+	} else {
+		e.Choices = s.choices(e.L).body
+	}
 	return e, nil
 }
 
@@ -260,7 +289,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request) error {
 			return s.done(w, r, c, L.T("notice.saved", "language", templates.CardOf(L, lp).Heading))
 		}
 	}
-	return s.refuse(w, r, c, in, ps, err, func(e *templates.Editor, problems map[string]string, msg string) {
+	return s.refuse(w, r, c, in, ps, err, func(e *templates.Profile, problems map[string]string, msg string) {
 		if missing(err) {
 			e.Error = L.T("err.missingOnSave") + " " + msg
 			return
@@ -300,7 +329,7 @@ func (s *Server) createForm(w http.ResponseWriter, r *http.Request) error {
 			return s.done(w, r, c, L.T("notice.added", "language", templates.CardOf(L, lp).Heading))
 		}
 	}
-	return s.refuse(w, r, c, in, ps, err, func(e *templates.Editor, problems map[string]string, _ string) {
+	return s.refuse(w, r, c, in, ps, err, func(e *templates.Profile, problems map[string]string, _ string) {
 		e.New.Values, e.New.Problems, e.New.Language = in.next, problems, in.language
 	})
 }
@@ -313,7 +342,7 @@ func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer c.cancel()
 	if err := s.remove(c); err != nil {
-		return s.refuse(w, r, c, posted{}, nil, err, func(*templates.Editor, map[string]string, string) {})
+		return s.refuse(w, r, c, posted{}, nil, err, func(*templates.Profile, map[string]string, string) {})
 	}
 	return s.done(w, r, c, lang(r, "").T("notice.deletedOne"))
 }
@@ -337,7 +366,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, c *call, notice st
 // person's input: 422 with each problem beside its field, or Graph's
 // status with its message. keep puts the input back.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *call, in posted, ps langprof.Problems, err error,
-	keep func(e *templates.Editor, problems map[string]string, msg string)) error {
+	keep func(e *templates.Profile, problems map[string]string, msg string)) error {
 	status, msg, code, ref := http.StatusUnprocessableEntity, "", "", ""
 	L := lang(r, "")
 	if err != nil {
@@ -355,11 +384,13 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c *call, in post
 		}
 	}
 	problems := in.problems(L, ps)
-	e, _ := s.editorView(r, c, func(e *templates.Editor) { keep(e, problems, msg) }, true)
-	if e.Error == "" && msg != "" && len(problems) == 0 {
-		e.Error, e.ErrorCode, e.Reference = msg, code, ref
-	}
-	s.render(w, r, status, templates.EditorPage(e))
+	e, _ := s.profile(r, c, view{failed: true}, func(e *templates.Profile) {
+		keep(e, problems, msg)
+		if e.Error == "" && msg != "" && len(problems) == 0 {
+			e.Error, e.ErrorCode, e.Reference = msg, code, ref
+		}
+	})
+	s.render(w, r, status, templates.EditorPage(templates.Editor{Profile: e, CanEditOthers: c.sess.EditsOthers}))
 	return nil
 }
 

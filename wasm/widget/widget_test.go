@@ -28,11 +28,11 @@ func page(t *testing.T, base string) string {
 	t.Helper()
 	var b strings.Builder
 	L := i18n.English()
-	e := templates.Editor{
+	e := templates.Editor{Profile: templates.Profile{
 		Chrome: templates.Chrome{L: L, Viewer: "Innocenty Popov", ViewerID: "db789417"}, Subject: "Innocenty Popov", Base: base,
 		Cards: []templates.Card{templates.CardOf(L, nbLP)},
 		New:   templates.Card{Values: langprof.ValuesOf(langprof.LanguageProficiency{AllowedAudiences: langprof.Organization})},
-	}
+	}}
 	if err := templates.EditorPage(e).Render(context.Background(), &b); err != nil {
 		t.Fatal(err)
 	}
@@ -552,12 +552,13 @@ func TestTagCheck(t *testing.T) {
 // and sends an expired session through the BFF's sign-in back to the page.
 func TestEmbeddedUsesTheBFFsURLs(t *testing.T) {
 	var b strings.Builder
-	e := templates.Editor{
-		Chrome: templates.Chrome{ViewerID: "db789417"}, Origin: "https://langcard.example",
-		API: "https://langcard.example/api/me/languages", Login: "https://langcard.example/login",
+	e := templates.Embed{Profile: templates.Profile{
+		Chrome: templates.Chrome{ViewerID: "db789417"},
+		Place: templates.Place{Origin: "https://langcard.example",
+			API: "https://langcard.example/api/me/languages", Login: "https://langcard.example/login"},
 		Cards: []templates.Card{{ID: nbID, Values: nb, Orig: nb, Heading: nbName}},
-	}
-	if err := templates.EmbedFragment(e, "", "").Render(context.Background(), &b); err != nil {
+	}}
+	if err := templates.EmbedFragment(e).Render(context.Background(), &b); err != nil {
 		t.Fatal(err)
 	}
 	f := hydrateIn(t, newFakeBrowser("<html><body>"+b.String()+"</body></html>"))
