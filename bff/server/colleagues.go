@@ -272,3 +272,42 @@ func (s *Server) ownerName(c *call) string {
 	}
 	return name
 }
+
+// prefetchColleagues reads the other people among calls (colleagues, or
+// the profiles an administrator opens) in Graph JSON batches, each once,
+// into the request's reads; it returns who could not be read.
+func (s *Server) prefetchColleagues(calls []*call) map[string]error {
+	var lead, admin *call
+	var targets, others []graph.Target
+	seen := map[string]bool{}
+	for _, c := range calls {
+		if c == nil || c.target.IsMe() || seen[targetKey(c.target)] {
+			continue
+		}
+		seen[targetKey(c.target)] = true
+		if c.colleague {
+			lead, targets = c, append(targets, c.target)
+		} else {
+			admin, others = c, append(others, c.target)
+		}
+	}
+	failed := map[string]error{}
+	if lead != nil {
+		for i, r := range s.colleagueLists(lead, targets) {
+			if r.Err != nil {
+				failed[targets[i].String()] = r.Err
+			}
+			lead.read.put(targets[i], onlyShared(r.Listing), r.Err)
+		}
+	}
+	if admin != nil {
+		for i, r := range s.Graph.ListMany(admin.ctx, admin.token, others) {
+			if r.Err != nil {
+				r.Err = s.othersRead(admin, r.Err)
+				failed[others[i].String()] = r.Err
+			}
+			admin.read.put(others[i], listing{Listing: r.Listing}, r.Err)
+		}
+	}
+	return failed
+}

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,7 +10,6 @@ import (
 	"sync"
 
 	"langcard/bff/auth"
-	"langcard/bff/graph"
 	"langcard/static"
 	"langcard/templates"
 	"langcard/templates/i18n"
@@ -165,89 +162,12 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 	return part, done
 }
 
-// prefetchColleagues reads the other people among calls (colleagues, or
-// the profiles an administrator opens) in Graph JSON batches, each once,
-// into the request's reads; it returns who could not be read.
-func (s *Server) prefetchColleagues(calls []*call) map[string]error {
-	var lead, admin *call
-	var targets, others []graph.Target
-	seen := map[string]bool{}
-	for _, c := range calls {
-		if c == nil || c.target.IsMe() || seen[targetKey(c.target)] {
-			continue
-		}
-		seen[targetKey(c.target)] = true
-		if c.colleague {
-			lead, targets = c, append(targets, c.target)
-		} else {
-			admin, others = c, append(others, c.target)
-		}
-	}
-	failed := map[string]error{}
-	if lead != nil {
-		for i, r := range s.colleagueLists(lead, targets) {
-			if r.Err != nil {
-				failed[targets[i].String()] = r.Err
-			}
-			lead.read.put(targets[i], onlyShared(r.Listing), r.Err)
-		}
-	}
-	if admin != nil {
-		for i, r := range s.Graph.ListMany(admin.ctx, admin.token, others) {
-			if r.Err != nil {
-				r.Err = s.othersRead(admin, r.Err)
-				failed[others[i].String()] = r.Err
-			}
-			admin.read.put(others[i], listing{Listing: r.Listing}, r.Err)
-		}
-	}
-	return failed
-}
-
 // maxPeople bounds the distinct people one request reads: a card past it
 // says so instead (the same person's cards, any number up to maxEmbedded,
 // are one read).
 const maxPeople = 50
 
 var errTooManyPeople = &Error{Status: http.StatusRequestEntityTooLarge, Code: "tooManyPeople", Key: "err.tooManyPeople"}
-
-// reads are one request's reads of people, each done once.
-type reads struct {
-	mu sync.Mutex
-	m  map[string]*readResult
-}
-
-type readResult struct {
-	done chan struct{}
-	l    listing
-	err  error
-}
-
-// once returns t's listing: read by read the first time, then the same.
-func (rs *reads) once(t graph.Target, read func() (listing, error)) (listing, error) {
-	k := targetKey(t)
-	rs.mu.Lock()
-	if r, ok := rs.m[k]; ok {
-		rs.mu.Unlock()
-		<-r.done
-		return r.l, r.err
-	}
-	r := &readResult{done: make(chan struct{})}
-	rs.m[k] = r
-	rs.mu.Unlock()
-	r.l, r.err = read()
-	close(r.done)
-	return r.l, r.err
-}
-
-// put records t's listing read elsewhere (a batch).
-func (rs *reads) put(t graph.Target, l listing, err error) {
-	r := &readResult{done: make(chan struct{}), l: l, err: err}
-	close(r.done)
-	rs.mu.Lock()
-	rs.m[targetKey(t)] = r
-	rs.mu.Unlock()
-}
 
 // embedFailure is the message a card shows when it cannot show languages.
 func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart {
@@ -266,17 +186,6 @@ func (s *Server) bare(r *http.Request, el embedded) templates.Embed {
 	e := templates.Embed{Profile: templates.Profile{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level)}}
 	e.L = lang(r, el.lang)
 	return e
-}
-
-// absolute makes the asset URLs absolute: embedded, they load from the
-// intranet page's origin.
-func (s *Server) absolute(c templates.Chrome) templates.Chrome {
-	for _, u := range []*string{&c.CSS, &c.Widget.Script, &c.Widget.WASM} {
-		if *u != "" {
-			*u = s.self + *u
-		}
-	}
-	return c
 }
 
 // embedCards is GET /embed/cards: the HTML fragment embed.js puts in each
@@ -390,41 +299,6 @@ func (s *Server) allowEmbedder(w http.ResponseWriter, r *http.Request, credentia
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
 		}
 	}
-}
-
-// headingLevel is an element's heading-level, 1 to 5; 2 when unset.
-func headingLevel(n int) int {
-	if n < 1 || n > 5 {
-		return 2
-	}
-	return n
-}
-
-// choiceList is the list of languages to choose from in one catalogue's
-// words, rendered once, and the version its URL names.
-type choiceList struct {
-	body    string
-	version string
-}
-
-// choices is the list in L's words.
-func (s *Server) choices(L *i18n.Catalog) *choiceList {
-	if L == nil {
-		L = i18n.English()
-	}
-	if c, ok := s.choiceLists.Load(L.Lang()); ok {
-		return c.(*choiceList)
-	}
-	var buf bytes.Buffer
-	_ = templates.ChoiceList(L).Render(context.Background(), &buf) // writing to a buffer does not fail
-	c, _ := s.choiceLists.LoadOrStore(L.Lang(), &choiceList{body: buf.String(), version: static.Version(buf.Bytes())})
-	return c.(*choiceList)
-}
-
-// choicesURL is where an embedded fragment's list of languages to choose
-// from is fetched: one URL per catalogue and version, cached for good.
-func (s *Server) choicesURL(L *i18n.Catalog) string {
-	return s.self + "/embed/choices?" + url.Values{"lang": {L.Lang()}, "v": {s.choices(L).version}}.Encode()
 }
 
 // embedChoices is GET /embed/choices: the <datalist> of the languages to

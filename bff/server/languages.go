@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"langcard/bff/graph"
@@ -179,4 +180,42 @@ func (s *Server) organizationOwned(c *call, err error) error {
 	e := *errOrganizationOwned
 	e.Err, e.RequestID = err, ge.RequestID
 	return &e
+}
+
+// reads are one request's reads of people, each done once.
+type reads struct {
+	mu sync.Mutex
+	m  map[string]*readResult
+}
+
+type readResult struct {
+	done chan struct{}
+	l    listing
+	err  error
+}
+
+// once returns t's listing: read by read the first time, then the same.
+func (rs *reads) once(t graph.Target, read func() (listing, error)) (listing, error) {
+	k := targetKey(t)
+	rs.mu.Lock()
+	if r, ok := rs.m[k]; ok {
+		rs.mu.Unlock()
+		<-r.done
+		return r.l, r.err
+	}
+	r := &readResult{done: make(chan struct{})}
+	rs.m[k] = r
+	rs.mu.Unlock()
+	r.l, r.err = read()
+	close(r.done)
+	return r.l, r.err
+}
+
+// put records t's listing read elsewhere (a batch).
+func (rs *reads) put(t graph.Target, l listing, err error) {
+	r := &readResult{done: make(chan struct{}), l: l, err: err}
+	close(r.done)
+	rs.mu.Lock()
+	rs.m[targetKey(t)] = r
+	rs.mu.Unlock()
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 	"langcard/bff/auth"
 	"langcard/bff/bcp47"
 	"langcard/bff/graph"
-	"langcard/static"
 	"langcard/templates"
 	"langcard/templates/i18n"
 	"langcard/web/langprof"
@@ -23,20 +21,6 @@ const (
 	// sign-in page says "You have signed out".
 	signedOutKey = "signedOut"
 )
-
-func (s *Server) chrome(r *http.Request) templates.Chrome {
-	c := templates.Chrome{CSS: s.Assets.URL(static.CSS), L: lang(r, "")}
-	if !hasSession(r) {
-		return c // the session store failed: an error page names no one
-	}
-	if sess, ok := s.Auth.Current(r.Context()); ok {
-		c.Viewer, c.ViewerUPN, c.ViewerID = sess.User.DisplayName, sess.User.UserPrincipalName, sess.User.ID
-	}
-	if wasm := s.Assets.URL(static.Widget); wasm != "" {
-		c.Widget = templates.Widget{Script: s.Assets.URL(static.Script), WASM: wasm}
-	}
-	return c
-}
 
 // editor is GET / and GET /users/{user}: the cards, or the sign-in page.
 // ?edit={id} opens one card's form, for browsers without JavaScript, and
@@ -76,90 +60,6 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// view is what a profile's builder needs to know of the view it is for:
-// langcard's editor page (a zero place) or an embedded card or the frame.
-type view struct {
-	place templates.Place
-	// level is the title's heading level (0: the page's, 1).
-	level int
-	// readOnly shows the cards read-only even to an administrator.
-	readOnly bool
-	// choicesByURL has the widget fetch the list of languages to choose
-	// from (an embedded fragment) instead of the view carrying it.
-	choicesByURL bool
-	notice       string
-	// editing is the card opened for editing; later and adding are the
-	// editor page's (templates.Profile).
-	editing       string
-	later, adding bool
-	// failed shows a failed list as the view's own error, instead of
-	// returning it.
-	failed bool
-}
-
-// profile builds one view of a person's languages from Graph's list, in
-// one step; keep, when not nil, puts back a person's input and problems
-// after a refused form post.
-func (s *Server) profile(r *http.Request, c *call, v view, keep func(*templates.Profile)) (templates.Profile, error) {
-	e := templates.Profile{
-		Chrome: s.chrome(r), Subject: c.sess.User.DisplayName, Place: v.place, Level: max(v.level, 1),
-		Notice: v.notice, Later: v.later, Adding: v.adding,
-	}
-	if e.Origin != "" { // on an intranet page: every URL is the BFF's
-		e.Chrome = s.absolute(e.Chrome)
-	}
-	e.L = lang(r, c.lang)
-	e.New = newCard()
-	if !c.target.IsMe() {
-		e.Subject, e.Others, e.Base = c.target.String(), true, userPath(c.target.String())
-	}
-	if e.Origin != "" {
-		e.API = e.Origin + "/api" + cmp.Or(e.Base, "/me") + "/languages"
-	}
-	e.ReadOnly = c.colleague || v.readOnly
-	if !e.ReadOnly {
-		e.AddKey = newKey() // the form to add a language is rendered
-	}
-	l, err := s.list(c)
-	if err != nil && !v.failed {
-		return e, err
-	}
-	if err != nil {
-		ce := classify(err)
-		e.Error, e.ErrorCode, e.Reference = say(e.L, ce), ce.Code, ce.RequestID
-	}
-	for _, lp := range l.Value {
-		card := templates.CardOf(e.L, lp)
-		card.Editing = v.editing != "" && card.ID == v.editing
-		e.Cards = append(e.Cards, card)
-	}
-	e.NotShared = l.NotShared
-	if e.Others {
-		// A name, not the address or id in the URL: it came with a batch
-		// of colleagues, or is asked for now (pages only; the API has no
-		// use for it).
-		if l.Owner == "" {
-			l.Owner = s.ownerName(c)
-		}
-		if l.Owner != "" {
-			e.Subject = l.Owner
-		}
-	}
-	for _, u := range l.Unreadable {
-		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)
-		e.Unreadable = append(e.Unreadable, u.Name)
-	}
-	if keep != nil {
-		keep(&e)
-	}
-	if v.choicesByURL {
-		e.ChoicesURL = s.choicesURL(e.L)
-	} else {
-		e.Choices = s.choices(e.L).body
-	}
-	return e, nil
-}
-
 // userPath is the editor page of another user.
 func userPath(user string) string { return "/users/" + url.PathEscape(user) }
 
@@ -171,14 +71,6 @@ func (s *Server) openUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, userPath(user), http.StatusSeeOther)
 	return nil
-}
-
-// newCard is the card that adds a language: shared with the organization
-// unless the person chooses otherwise.
-func newCard() templates.Card {
-	var c templates.Card
-	c.Values.Set(langprof.PropAllowedAudiences, string(langprof.Organization))
-	return c
 }
 
 // formValues reads a card's form (prefix "orig." for the values it was
