@@ -288,19 +288,6 @@ func (s *Server) embedFrame(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, p.status, templates.FramePage(p.e))
 }
 
-// allowEmbedder answers CORS for a configured embedding origin (exact
-// match); any other origin gets no CORS header and so reads nothing.
-func (s *Server) allowEmbedder(w http.ResponseWriter, r *http.Request, credentials bool) {
-	origin := r.Header.Get("Origin")
-	w.Header().Add("Vary", "Origin")
-	if s.embed[origin] {
-		w.Header().Set("Access-Control-Allow-Origin", origin)
-		if credentials {
-			w.Header().Set("Access-Control-Allow-Credentials", "true")
-		}
-	}
-}
-
 // embedChoices is GET /embed/choices: the <datalist> of the languages to
 // choose from, in the catalogue lang names, for embed.js to put beside
 // the embedded cards once they show. It is the same for everyone (no

@@ -5,19 +5,18 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 
 	"langcard/bff/auth"
 	"langcard/bff/graph"
 	"langcard/bff/ident"
-	"langcard/templates/i18n"
 	"langcard/web/langprof"
 )
 
 // What a request is about, worked out once: who is asking (the session),
 // whose languages (the target), what the viewer may see and do of them
-// (a colleague's view, or an administrator's), the person's language,
-// and a token. Pages, the JSON API and embedded cards all start here.
+// (a colleague's view, or an administrator's) and a token; the person's
+// language is negotiated once beside it (lang.go). Pages, the JSON API
+// and embedded cards all start here.
 
 // call is what every Graph operation needs: a validated target, an id
 // (when the route has one), and a fresh access token. Everything is
@@ -98,42 +97,4 @@ func (s *Server) prepareFor(ctx context.Context, user, id *string) (*call, error
 	c.token = token
 	c.ctx, c.cancel = context.WithTimeout(ctx, cmp.Or(s.GraphTimeout, defaultGraphTimeout))
 	return c, nil
-}
-
-// requestScope is what one request works out once, whatever asks for it.
-type requestScope struct {
-	mu sync.Mutex
-	// langs are the catalogues negotiated, by override ("" for none).
-	langs map[string]*i18n.Catalog
-}
-
-type scopeKey struct{}
-
-// withScope gives every request its scope.
-func withScope(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), scopeKey{}, &requestScope{})))
-	})
-}
-
-// lang is the catalogue of r's person: override (an embed element's lang)
-// when it names one, else their browser's languages, else English;
-// negotiated once a request for each override.
-func lang(r *http.Request, override string) *i18n.Catalog {
-	sc, _ := r.Context().Value(scopeKey{}).(*requestScope)
-	if sc == nil {
-		L, _ := i18n.Match(r.Header.Get("Accept-Language"), override)
-		return L
-	}
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if L, ok := sc.langs[override]; ok {
-		return L
-	}
-	L, _ := i18n.Match(r.Header.Get("Accept-Language"), override)
-	if sc.langs == nil {
-		sc.langs = map[string]*i18n.Catalog{}
-	}
-	sc.langs[override] = L
-	return L
 }

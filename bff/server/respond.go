@@ -68,15 +68,6 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, e.Status, templates.ErrorPage(c, title, say(c.L, e), ref))
 }
 
-// page serves a page or a form post; its error becomes the error page.
-func (s *Server) page(h func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.respond(w, r, err)
-		}
-	})
-}
-
 // say is what a person is told about e, in L's words.
 func say(L *i18n.Catalog, e *Error) string {
 	if e.Key == "" {
