@@ -138,8 +138,12 @@
     requestAnimationFrame(function () { performance.mark("langcard-visible"); });
     if (root.querySelector(".signin")) { // signed out: no one's edits stay behind
       forgetDrafts();
+      var link = root.querySelector("[data-handoff]");
+      if (link) link.addEventListener("click", function (e) { e.preventDefault(); handoff(link, showAgain); });
       return emit(shadow.host, "langcard-signin-required", {});
     }
+    var out = root.querySelector("[data-signout]");
+    if (out) out.addEventListener("click", function () { signOut(showAgain); });
     if (!root.querySelector("section.cards")) return emit(shadow.host, "langcard-ready", {}); // a message, or read-only cards
     if (reg.ui) reg.ui.bind(root);
     choices(root);
@@ -301,4 +305,105 @@
     }
   }
   if (!customElements.get("language-card")) customElements.define("language-card", LanguageCard);
+
+  // showAgain fetches every card of the page again (signed in or out).
+  function showAgain() {
+    document.querySelectorAll("language-card").forEach(function (el) {
+      if (el.shadowRoot && el.isConnected) request(el, el.shadowRoot);
+    });
+  }
+
+  // On a host of another site, a card signs in through langcard's own
+  // window and is handed the session (bff/auth/handoff.go): it makes a
+  // secret, opens the window with the secret's hash, gives the secret to
+  // that window alone when it asks (postMessage, checked both ways), and
+  // redeems it once the window has signed in. The session comes in a
+  // cookie partitioned by this page's site; a browser that refuses even
+  // that gets a message and a link to langcard's own page.
+  function handoff(link, done) {
+    var origin = link.dataset.handoff;
+    var problem = function (text) {
+      var box = link.closest(".signin").querySelector(".handoff-problem");
+      box.replaceChildren(document.createTextNode(text + " "));
+      var a = document.createElement("a");
+      a.href = origin + "/";
+      a.target = "_blank";
+      a.textContent = link.dataset.open;
+      box.appendChild(a);
+      box.hidden = false;
+    };
+    var bytes = new Uint8Array(32);
+    crypto.getRandomValues(bytes);
+    var secret = b64url(bytes);
+    var win = window.open("", "langcard-signin", "popup,width=520,height=640");
+    if (!win) return problem(link.dataset.popupBlocked);
+    crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)).then(function (d) {
+      var hash = b64url(new Uint8Array(d));
+      var give = function (e) {
+        if (e.source !== win || e.origin !== origin || !e.data || e.data.langcard !== "handoff" || e.data.hash !== hash) return;
+        window.removeEventListener("message", give);
+        win.postMessage({ langcard: "handoff-secret", hash: hash, secret: secret }, origin);
+      };
+      window.addEventListener("message", give);
+      win.location.href = origin + "/auth/handoff?hash=" + hash;
+      var until = Date.now() + 5 * 60 * 1000;
+      var poll = function () {
+        fetch(origin + "/auth/handoff/redeem", {
+          method: "POST", credentials: "include",
+          headers: { "Content-Type": "application/json", "X-CSRF": "1" },
+          body: JSON.stringify({ secret: secret }),
+        }).then(function (r) {
+          if (r.status === 204) return signedIn();
+          if (r.status === 202 && Date.now() < until) return setTimeout(poll, 1000);
+          window.removeEventListener("message", give);
+          problem(link.dataset.failed);
+        }, function () { if (Date.now() < until) setTimeout(poll, 2000); });
+      };
+      // The cookie was set: does this browser send it back from here?
+      var signedIn = function () {
+        fetch(origin + "/api/session", { credentials: "include" }).then(function (r) {
+          if (r.ok) return done();
+          problem(link.dataset.blocked);
+        }, function () { problem(link.dataset.blocked); });
+      };
+      poll();
+    });
+  }
+
+  function signOut(done) {
+    fetch(bff + "/api/session", { method: "DELETE", credentials: "include", headers: { "X-CSRF": "1" } }).then(done, done);
+  }
+
+  function b64url(bytes) {
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // langcard's own pages load this script too: the frame (a card on
+  // another site's page, signing in or out as above), and the sign-in
+  // window, which asks its opener for the secret and posts it.
+  function onOwnPage() {
+    var link = document.querySelector("[data-handoff]");
+    if (link) link.addEventListener("click", function (e) { e.preventDefault(); handoff(link, function () { location.reload(); }); });
+    var out = document.querySelector("[data-signout]");
+    if (out) out.addEventListener("click", function () { signOut(function () { location.reload(); }); });
+    var form = document.getElementById("langcard-handoff");
+    if (form) {
+      var hash = form.elements.hash.value;
+      if (!window.opener) return (form.querySelector(".handoff-status").textContent = form.dataset.noOpener);
+      window.addEventListener("message", function (e) {
+        if (e.source !== window.opener || !e.data || e.data.langcard !== "handoff-secret" || e.data.hash !== hash) return;
+        form.elements.secret.value = e.data.secret;
+        form.elements.origin.value = e.origin;
+        form.submit();
+      });
+      window.opener.postMessage({ langcard: "handoff", hash: hash }, "*");
+    }
+    if (document.getElementById("langcard-handoff-done")) window.close();
+  }
+  if (location.origin === bff) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onOwnPage, { once: true });
+    else onOwnPage();
+  }
 })();

@@ -211,6 +211,13 @@ type Editor struct {
 type Embed struct {
 	Profile
 	SignIn, Message string
+	// Handoff signs in through langcard's own window, handed to the card
+	// (a host of another site, where the card cannot use langcard's own
+	// cookie); the link, without JavaScript, opens langcard's page.
+	Handoff bool
+	// SignOut offers to sign out of the card's own session (one handed
+	// to it, which langcard's page cannot end).
+	SignOut bool
 }
 
 // level is the title's heading level, 1 to 5.

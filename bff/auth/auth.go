@@ -106,6 +106,8 @@ type Auth struct {
 	// persons serialises sign-ins' counting of sessions (register) in
 	// one process without a Locker.
 	persons sync.Mutex
+	// handoffs serialises redemptions of sign-in handoffs likewise.
+	handoffs sync.Mutex
 }
 
 // Options configures New.

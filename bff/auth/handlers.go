@@ -51,39 +51,62 @@ func (e *LoginError) Error() string {
 // Login starts a sign-in: it records the transaction in a login cookie
 // keyed by a fresh state and sends the browser to the identity provider.
 func (a *Auth) Login(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	to, err := a.startLogin(w, r, loginOptions{
+		returnTo: SafeReturnTo(q.Get("returnTo"), a.origins), hint: q.Get("login_hint"),
+		// Without the optional scopes: the identity provider refused them
+		// once (no consent), and the person still signs in, for their own
+		// languages.
+		minimal: q.Get("scopes") == "minimal",
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, to, http.StatusFound)
+	return nil
+}
+
+// loginOptions are what a login transaction remembers besides its
+// secrets.
+type loginOptions struct {
+	returnTo, hint string
+	minimal        bool
+	// handoff is the hash of a sign-in handoff's secret: the sign-in is
+	// for an embedded card on another site (handoff.go).
+	handoff string
+}
+
+// startLogin records a login transaction in a login cookie keyed by a
+// fresh state, and returns the identity provider's URL to send the
+// browser to.
+func (a *Auth) startLogin(w http.ResponseWriter, r *http.Request, o loginOptions) (string, error) {
 	state, nonce := randomString(), randomString()
 	verifier := oauth2.GenerateVerifier()
-	returnTo := SafeReturnTo(r.URL.Query().Get("returnTo"), a.origins)
-
+	if !ident.IsUPN(o.hint) {
+		o.hint = ""
+	}
 	a.makeRoomForLogin(w, r)
 	sess, _ := a.login.New(r, a.loginPrefix+state)
 	sess.Values["started"] = a.stamp()
 	sess.Values["state"] = state
 	sess.Values["verifier"] = verifier
 	sess.Values["nonce"] = nonce
-	sess.Values["returnTo"] = returnTo
-	// Without the optional scopes: the identity provider refused them once
-	// (no consent), and the person still signs in, for their own languages.
-	minimal := r.URL.Query().Get("scopes") == "minimal"
-	sess.Values["minimal"] = minimal
-	hint := r.URL.Query().Get("login_hint")
-	if !ident.IsUPN(hint) {
-		hint = ""
-	}
-	sess.Values["hint"] = hint
+	sess.Values["returnTo"] = o.returnTo
+	sess.Values["handoff"] = o.handoff
+	sess.Values["minimal"] = o.minimal
+	sess.Values["hint"] = o.hint
 	if err := sess.Save(r, w); err != nil {
-		return fmt.Errorf("auth: saving the login cookie: %w", err)
+		return "", fmt.Errorf("auth: saving the login cookie: %w", err)
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
-	if minimal {
+	if o.minimal {
 		opts = append(opts, oauth2.SetAuthURLParam("scope", strings.Join(a.requiredScopes(), " ")))
 	}
-	if hint != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("login_hint", hint))
+	if o.hint != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", o.hint))
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, a.oauth.AuthCodeURL(state, opts...), http.StatusFound)
-	return nil
+	return a.oauth.AuthCodeURL(state, opts...), nil
 }
 
 // maxLoginCookiesRead bounds how many login cookies one request reads, so
@@ -140,6 +163,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	returnTo, _ := sess.Values["returnTo"].(string)
 	minimal, _ := sess.Values["minimal"].(bool)
 	hint, _ := sess.Values["hint"].(string)
+	handoff, _ := sess.Values["handoff"].(string)
 	if err != nil || sess.IsNew || verifier == "" || nonce == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(state)) != 1 {
 		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.expired"}
 	}
@@ -151,6 +175,11 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 			again := url.Values{"scopes": {"minimal"}, "returnTo": {returnTo}}
 			if hint != "" {
 				again.Set("login_hint", hint)
+			}
+			if handoff != "" {
+				// A handoff goes on in a transaction of its own: /login
+				// never takes one from a URL.
+				return a.startLogin(w, r, loginOptions{returnTo: returnTo, hint: hint, minimal: true, handoff: handoff})
 			}
 			return "/login?" + again.Encode(), nil
 		}
@@ -176,6 +205,11 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 		}
 		return "", le
 	}
+	if handoff != "" {
+		// Signed in for an embedded card on another site: the session is
+		// handed over there (RedeemHandoff), not made here.
+		return a.parkHandoff(r.Context(), handoff, user, tok)
+	}
 	// Signing in again replaces this browser's session, its tokens with
 	// it: sign-ins in one browser never pile up against the person's
 	// limit (docs/security.md, rule 26).
@@ -187,24 +221,34 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	if err := a.sessions.RenewToken(r.Context()); err != nil {
 		return "", err
 	}
-	granted, _ := tok.Extra("scope").(string)
-	ref := newRef()
-	rec := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, Session: a.sessions.Token(r.Context()), Since: a.now()}
-	if err := a.saveTokens(r.Context(), ref, rec); err != nil {
+	sess2, err := a.keepTokens(r.Context(), user, tok, a.sessions.Token(r.Context()), a.sessions.Lifetime)
+	if err != nil {
 		return "", err
 	}
-	a.register(r.Context(), user.ID, ref)
-	admin := a.isAdmin(user.Roles)
-	a.sessions.Put(r.Context(), sessionKey, Session{
-		User: user.User, EditsOthers: admin && hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
-		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, ScopeEditOthers),
-	})
+	a.sessions.Put(r.Context(), sessionKey, sess2)
 	a.metrics.Session("created")
-	a.log.Info("signed in", "user", user.ID, "admin", admin, "scopes", granted)
+	a.log.Info("signed in", "user", user.ID, "admin", sess2.EditsOthers, "scopes", sess2.Scopes)
 	if returnTo == "" {
 		returnTo = "/"
 	}
 	return returnTo, nil
+}
+
+// keepTokens saves a sign-in's tokens for the session named sessionToken
+// (for ttl), counts the session against the person's limit, and returns
+// the session's value: who, what they may do, and the tokens' reference.
+func (a *Auth) keepTokens(ctx context.Context, user verified, tok *oauth2.Token, sessionToken string, ttl time.Duration) (Session, error) {
+	granted, _ := tok.Extra("scope").(string)
+	ref := newRef()
+	rec := tokenRecord{Tokens: Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, Session: sessionToken, Since: a.now()}
+	if err := a.saveTokensFor(ctx, ref, rec, ttl); err != nil {
+		return Session{}, err
+	}
+	a.register(ctx, user.ID, ref)
+	return Session{
+		User: user.User, EditsOthers: a.isAdmin(user.Roles) && hasScope(granted, ScopeEditOthers), Scopes: granted, TokenRef: ref,
+		CanReadOthers: hasScope(granted, ScopeReadOthers) || hasScope(granted, ScopeEditOthers),
+	}, nil
 }
 
 // verified is who the verified ID token says signed in, with the
@@ -266,17 +310,24 @@ func (a *Auth) isAdmin(roles []string) bool {
 	return false
 }
 
+// End ends ctx's session and its tokens, and no more: an embedded card's
+// own session (handed to it) ends this way, as its context cannot go to
+// the identity provider's end-session page.
+func (a *Auth) End(ctx context.Context) error {
+	if s, ok := a.Current(ctx); ok {
+		a.end(ctx, s.TokenRef)
+		a.metrics.Session("ended")
+	}
+	return a.sessions.Destroy(ctx)
+}
+
 // Logout destroys the session (Entra ID has no revocation endpoint): the
 // store forgets it and the cookie is expired, so any later session gets a
 // new id. It returns where to send the browser: the identity provider's end-session
 // endpoint, which comes back to returnTo, or returnTo itself.
 func (a *Auth) Logout(w http.ResponseWriter, r *http.Request) (string, error) {
 	returnTo := SafeReturnTo(r.FormValue("returnTo"), a.origins)
-	if s, ok := a.Current(r.Context()); ok {
-		a.end(r.Context(), s.TokenRef)
-		a.metrics.Session("ended")
-	}
-	if err := a.sessions.Destroy(r.Context()); err != nil {
+	if err := a.End(r.Context()); err != nil {
 		return "", err
 	}
 	if a.endSession == "" {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -86,12 +87,18 @@ var ErrStoreUnavailable = errors.New("auth: the session store cannot be reached"
 // gone: a sign-out or a refresh is not half done.
 
 func (a *Auth) saveTokens(ctx context.Context, ref string, rec tokenRecord) error {
+	return a.saveTokensFor(ctx, ref, rec, a.sessions.Lifetime)
+}
+
+// saveTokensFor is saveTokens for a shorter time (a handoff not yet
+// redeemed).
+func (a *Auth) saveTokensFor(ctx context.Context, ref string, rec tokenRecord, ttl time.Duration) error {
 	ctx = context.WithoutCancel(ctx)
 	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	return a.store.CommitCtx(ctx, tokenKey(ref), data, a.now().Add(a.sessions.Lifetime))
+	return a.store.CommitCtx(ctx, tokenKey(ref), data, a.now().Add(ttl))
 }
 
 // register records a new session of a person and ends their oldest
@@ -146,21 +153,26 @@ const personLockTTL = 5 * time.Second
 // lockPerson takes oid's lock: the Locker's across replicas (waiting
 // while another holds it, at most personLockTTL), or this process's.
 func (a *Auth) lockPerson(ctx context.Context, oid string) (unlock func()) {
+	return a.lockKey(ctx, "person:"+oid, &a.persons)
+}
+
+// lockKey takes key's lock across replicas (a Locker), or mu.
+func (a *Auth) lockKey(ctx context.Context, key string, mu *sync.Mutex) (unlock func()) {
 	if a.locker == nil {
-		a.persons.Lock()
-		return a.persons.Unlock
+		mu.Lock()
+		return mu.Unlock
 	}
 	deadline := a.now().Add(personLockTTL)
 	for wait := 5 * time.Millisecond; ; wait = min(wait*2, 100*time.Millisecond) {
-		unlock, ok, err := a.locker.Lock(ctx, "person:"+oid, personLockTTL)
+		unlock, ok, err := a.locker.Lock(ctx, key, personLockTTL)
 		switch {
 		case err != nil:
-			a.log.Warn("the person's lock cannot be taken; their sessions are counted without it", "user", oid, "error", err)
+			a.log.Warn("a lock cannot be taken; going on without it", "lock", key, "error", err)
 			return func() {}
 		case ok:
 			return unlock
 		case a.now().After(deadline):
-			a.log.Warn("the person's lock is still held; their sessions are counted without it", "user", oid)
+			a.log.Warn("a lock is still held; going on without it", "lock", key)
 			return func() {}
 		}
 		time.Sleep(wait)

@@ -90,7 +90,10 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 		signIn := s.self + "/login?returnTo=" + url.QueryEscape(returnTo)
 		return func(i int) embedPart {
 			e := s.bare(r, els[i])
-			e.SignIn = signIn
+			// On a host of another site, langcard's own cookie never
+			// comes with the card: it signs in through langcard's window
+			// instead, handed to it (bff/auth/handoff.go).
+			e.SignIn, e.Handoff = signIn, r.Header.Get("Sec-Fetch-Site") == "cross-site"
 			return embedPart{e: e, status: http.StatusOK}
 		}, func() {}
 	}
@@ -124,6 +127,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 	go func() { read <- s.prefetchColleagues(calls) }()
 	colleagues := sync.OnceValue(func() map[string]error { return <-read })
 	notice := s.Sessions.PopString(r.Context(), noticeKey)
+	partitioned := s.partitioned(r)
 	part = func(i int) embedPart {
 		c := calls[i]
 		if c == nil {
@@ -149,7 +153,7 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 		if err != nil {
 			return s.embedFailure(r, els[i], err)
 		}
-		return embedPart{e: templates.Embed{Profile: p}, status: http.StatusOK}
+		return embedPart{e: templates.Embed{Profile: p, SignOut: partitioned}, status: http.StatusOK}
 	}
 	done = func() {
 		colleagues() // the batch ends before the calls' deadlines are let go
@@ -183,7 +187,7 @@ func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart
 
 // bare is an element's frame without cards: a sign-in link or a message.
 func (s *Server) bare(r *http.Request, el embedded) templates.Embed {
-	e := templates.Embed{Profile: templates.Profile{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level)}}
+	e := templates.Embed{Profile: templates.Profile{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level), Place: templates.Place{Origin: s.self}}}
 	e.L = lang(r, el.lang)
 	return e
 }

@@ -55,6 +55,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /login", s.page(s.Auth.Login))
 	mux.Handle("GET /auth/callback", s.page(s.callback))
 	mux.Handle("POST /logout", s.form(s.logout))
+	// A card on another site signs in through langcard's own window.
+	mux.Handle("GET /auth/handoff", s.page(s.handoffPage))
+	mux.Handle("POST /auth/handoff", s.form(s.startHandoff))
+	mux.Handle("GET /auth/handoff/done", s.page(s.handoffDone))
+	mux.Handle("/auth/handoff/redeem", s.api(methods{"POST": s.redeemHandoff}))
 
 	// Embedding on intranet pages.
 	mux.HandleFunc("GET /embed/cards", s.embedCards)
@@ -63,7 +68,7 @@ func (s *Server) routes() http.Handler {
 
 	// The JSON API for the widget; s.api answers preflights, 405s and
 	// CSRF checks for every route in one place.
-	mux.Handle("/api/session", s.api(methods{"GET": s.apiSession}))
+	mux.Handle("/api/session", s.api(methods{"GET": s.apiSession, "DELETE": s.apiEndSession}))
 	for _, base := range []string{"/api/me", "/api/users/{user}"} {
 		mux.Handle(base+"/languages", s.api(methods{"GET": s.apiList, "POST": s.apiCreate}))
 		mux.Handle(base+"/languages/{id}", s.api(methods{"GET": s.apiGet, "PATCH": s.apiUpdate, "DELETE": s.apiDelete}))

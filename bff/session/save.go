@@ -39,7 +39,7 @@ func LoadAndSave(sm *scs.SessionManager, failed func(http.ResponseWriter, *http.
 			}
 			kept := new(atomic.Bool)
 			r = r.WithContext(context.WithValue(ctx, keptKey{}, kept))
-			sw := &saveWriter{ResponseWriter: w, r: r, sm: sm, kept: kept, failed: failed, stored: stored}
+			sw := &saveWriter{ResponseWriter: w, r: r, sm: sm, kept: kept, failed: failed, stored: stored, partitioned: sm.GetBool(ctx, PartitionedKey)}
 			next.ServeHTTP(sw, r)
 			sw.save(0)
 		})
@@ -67,6 +67,9 @@ type saveWriter struct {
 	saved  bool // the session was saved (or tried) once
 	// dropped: failed answered the request; the handler's writes go nowhere.
 	dropped bool
+	// partitioned: the session loaded was a partitioned one (its cookie
+	// is deleted as it was set).
+	partitioned bool
 }
 
 // save saves the session once, before the answer starts (status is the
@@ -76,7 +79,7 @@ func (w *saveWriter) save(status int) {
 		return
 	}
 	w.saved = true
-	err := commit(w.sm, w.ResponseWriter, w.r)
+	err := commit(w.sm, w.ResponseWriter, w.r, w.partitioned)
 	switch {
 	case err == nil:
 	case w.kept.Load():
@@ -119,8 +122,9 @@ func (w *saveWriter) Flush() {
 }
 
 // commit is scs's: a changed session is saved and its cookie set; a
-// destroyed one's cookie is deleted.
-func commit(sm *scs.SessionManager, w http.ResponseWriter, r *http.Request) error {
+// destroyed one's cookie is deleted. wasPartitioned says the session
+// loaded was a partitioned one.
+func commit(sm *scs.SessionManager, w http.ResponseWriter, r *http.Request, wasPartitioned bool) error {
 	ctx := r.Context()
 	switch sm.Status(ctx) {
 	case scs.Modified:
@@ -128,11 +132,37 @@ func commit(sm *scs.SessionManager, w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
-		sm.WriteSessionCookie(ctx, w, token, expiry)
+		writeCookie(sm, w, token, expiry, sm.GetBool(ctx, PartitionedKey))
 	case scs.Destroyed:
-		sm.WriteSessionCookie(ctx, w, "", time.Time{})
+		writeCookie(sm, w, "", time.Time{}, wasPartitioned)
 	}
 	return nil
+}
+
+// PartitionedKey marks a session that lives in an embedded card on a host
+// of another site (auth's sign-in handoff): its cookie is SameSite=None,
+// Secure and Partitioned (CHIPS), so the browser keeps it in the jar of
+// that host's site only, and sends it only from there. Every other
+// session's cookie stays SameSite=Lax.
+const PartitionedKey = "partitioned"
+
+// writeCookie is scs's WriteSessionCookie, partitioned when asked.
+func writeCookie(sm *scs.SessionManager, w http.ResponseWriter, token string, expiry time.Time, partitioned bool) {
+	c := &http.Cookie{
+		Name: sm.Cookie.Name, Value: token, Domain: sm.Cookie.Domain, Path: sm.Cookie.Path,
+		HttpOnly: sm.Cookie.HttpOnly, Secure: sm.Cookie.Secure, SameSite: sm.Cookie.SameSite, Partitioned: sm.Cookie.Partitioned,
+	}
+	if partitioned {
+		c.SameSite, c.Secure, c.Partitioned = http.SameSiteNoneMode, true, true
+	}
+	if expiry.IsZero() {
+		c.Expires, c.MaxAge = time.Unix(1, 0), -1
+	} else if sm.Cookie.Persist {
+		c.Expires = time.Unix(expiry.Unix()+1, 0)
+		c.MaxAge = int(time.Until(expiry).Seconds() + 1)
+	}
+	w.Header().Add("Set-Cookie", c.String())
+	w.Header().Add("Cache-Control", `no-cache="Set-Cookie"`)
 }
 
 // Unwrap lets http.ResponseController reach the connection's writer.
