@@ -19,11 +19,11 @@ import (
 // chromium starts Debian's chromium headless, with the flags it needs as
 // root on a closed network, in a fresh profile. Without a browser the test
 // is skipped, except under CI=true, where that is a failure.
-func startChromium(t *testing.T) context.Context {
+func startChromium(t *testing.T, flags ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	needs(t, chromiumTool)
 	path := chromium.Path()
-	opts := chromium.Options(path, t.TempDir())
+	opts := append(chromium.Options(path, t.TempDir()), flags...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

@@ -143,6 +143,18 @@ func TestHandoffToACardOnAnotherSite(t *testing.T) {
 	if !strings.Contains(signin, "data-handoff") {
 		t.Errorf("signed out on another site, the card does not sign in through langcard's window: %.300s", signin)
 	}
+	// The frame on another site's page signs in the same way, with
+	// langcard's own origin as the opener's (the frame's).
+	if frame := h.browser().do("GET", "/embed/frame", nil, map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "iframe"}).body; !strings.Contains(frame, "data-handoff") || !strings.Contains(frame, `/static/embed.js"`) {
+		t.Errorf("the frame on another site does not sign in through langcard's window: %.400s", frame)
+	}
+	secret3, hash3 := handoffSecret()
+	if r := popupSignIn(t, h, h.browser(), secret3, hash3, h.url); r.StatusCode != http.StatusOK {
+		t.Errorf("the frame's handoff (origin %s) ended with %d", h.url, r.StatusCode)
+	}
+	frameCard := h.browser()
+	wantStatus(t, frameCard.do("POST", "/auth/handoff/redeem", strings.NewReader(`{"secret":"`+secret3+`"}`), map[string]string{"Origin": h.url, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/json", "X-CSRF": "1"}), http.StatusNoContent)
+	wantStatus(t, frameCard.api("GET", "/api/session", ""), http.StatusOK)
 	// A same-site page keeps today's sign-in link.
 	if same := h.browser().do("GET", "/embed/cards", nil, map[string]string{"Origin": embedOrigin, "Sec-Fetch-Site": "same-site"}).body; strings.Contains(same, "data-handoff") || !strings.Contains(same, "/login?returnTo=") {
 		t.Errorf("a same-site page's card signs in another way: %.300s", same)
