@@ -2,16 +2,21 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"langcard/bff/demo"
+	"langcard/bff/dev/chromium"
 )
 
 // clickAsPerson clicks what expr finds, with the user activation a
@@ -24,11 +29,10 @@ func clickAsPerson(t *testing.T, ctx context.Context, what, expr string) {
 
 // On a host of another site (the host on localhost, langcard on
 // 127.0.0.1: two sites), in a Chromium that blocks third-party cookies as
-// a strict browser does, the two lines of embedding
-// works: sign in from the card, see one's languages, save an edit Graph
-// receives, see a colleague's card, sign out. (The frame's own handoff is
-// checked over HTTP in TestHandoffToACardOnAnotherSite; driving a click
-// inside a cross-site iframe's own target is still to do.)
+// a strict browser does, the two lines of embedding and the frame work:
+// sign in from the card, see one's languages, save an edit Graph
+// receives, see a colleague's card, sign out; then the same in
+// /embed/frame, an iframe on that host.
 func TestBrowserCrossSite(t *testing.T) {
 	requireWidget(t)
 	var bff string
@@ -66,7 +70,13 @@ func TestBrowserCrossSite(t *testing.T) {
 	}))
 	t.Cleanup(probe.Close)
 
-	ctx := startChromium(t, chromedp.Flag("test-third-party-cookie-phaseout", true), chromedp.Flag("ignore-certificate-errors", true))
+	ctx := startChromium(t, chromedp.Flag("test-third-party-cookie-phaseout", true), chromedp.Flag("ignore-certificate-errors", true),
+		// The cross-site frame in the page's own process, where the test
+		// can reach it (an out-of-process frame's own target stops
+		// answering chromedp after its first command). Cookies and their
+		// partitions are the network's, not the process's.
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("disable-features", chromium.DisabledFeatures+",IsolateOrigins,site-per-process"))
 	step(t, ctx, "set the probe's cookie first-party", chromedp.Navigate(probe.URL+"/set"))
 	if got := js(t, ctx, `document.cookie`); got != "probe=1" {
 		t.Fatalf("the probe's cookie was not set first-party: %q", got)
@@ -103,4 +113,84 @@ func TestBrowserCrossSite(t *testing.T) {
 		t.Errorf("after sign-out the card's session answers %d", got)
 	}
 	quietConsole(t, ctx)
+
+	// The frame on the same host (SharePoint's Embed web part): the same.
+	step(t, ctx, "open the framed page", chromedp.Navigate(host+"/frame"))
+	inFrame := func(what, cond string) { waitInFrame(t, ctx, bff, what, cond) }
+	inFrame("the frame's sign-in link", `!!document.querySelector("a[data-handoff]")`)
+	clickInFrame(t, ctx, bff, "sign in from the frame", `document.querySelector("a[data-handoff]")`)
+	inFrame("signed in, the frame hydrated", `!!document.querySelector("[data-hydrated] `+card+`")`)
+	inFrame("edit in the frame", `(() => {
+		document.querySelector("`+card+` a.edit").click();
+		const s = document.querySelector("`+card+`-written"); s.value = "professionalWorking";
+		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
+		document.querySelector("`+card+` .card-form button[type=submit]").click();
+		return true;
+	})()`)
+	inFrame("saved in the frame", `document.querySelector("`+card+` .card-status").textContent === "Saved Norwegian Bokmål"`)
+	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "professionalWorking" {
+		t.Errorf("written on Graph from the frame %q", got)
+	}
+	clickInFrame(t, ctx, bff, "sign out of the frame", `document.querySelector("[data-signout]")`)
+	inFrame("the frame signed out", `!!document.querySelector("a[data-handoff]")`)
+}
+
+// frameEval evaluates expr in the page's frame whose URL starts with
+// prefix (in a world of its own: the frame's DOM, not its globals), with
+// the user activation of a person's click when gesture is set.
+func frameEval[T any](ctx context.Context, prefix, expr string, gesture bool) (T, error) {
+	var zero T
+	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+	if err != nil {
+		return zero, err
+	}
+	var id cdp.FrameID
+	for _, f := range tree.FrameTree.ChildFrames {
+		if strings.HasPrefix(f.Frame.URL, prefix) {
+			id = f.Frame.ID
+		}
+	}
+	if id == "" {
+		return zero, fmt.Errorf("no frame at %s", prefix)
+	}
+	world, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: id, WorldName: "test"})
+	if err != nil {
+		return zero, err
+	}
+	yes := true
+	p := runtime.EvaluateParams{Expression: expr, ContextID: world.ExecutionContextID, ReturnByValue: &yes}
+	if gesture {
+		p.UserGesture = &yes
+	}
+	r, err := chromedp.Call(ctx, runtime.Evaluate, p)
+	switch {
+	case err != nil:
+		return zero, err
+	case r.ExceptionDetails != nil:
+		return zero, fmt.Errorf("%s", r.ExceptionDetails.Text)
+	}
+	var v T
+	err = json.Unmarshal(r.Result.Value, &v)
+	return v, err
+}
+
+// waitInFrame waits until cond holds in the frame at prefix.
+func waitInFrame(t *testing.T, ctx context.Context, prefix, what, cond string) {
+	t.Helper()
+	var err error
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var ok bool
+		if ok, err = frameEval[bool](ctx, prefix, cond, false); ok {
+			return
+		}
+	}
+	t.Fatalf("waiting in the frame for %s: %v", what, err)
+}
+
+// clickInFrame clicks what expr finds in the frame at prefix, as a person.
+func clickInFrame(t *testing.T, ctx context.Context, prefix, what, expr string) {
+	t.Helper()
+	if _, err := frameEval[bool](ctx, prefix, "("+expr+".click(), true)", true); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
 }

@@ -92,8 +92,11 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 			e := s.bare(r, els[i])
 			// On a host of another site, langcard's own cookie never
 			// comes with the card: it signs in through langcard's window
-			// instead, handed to it (bff/auth/handoff.go).
-			e.SignIn, e.Handoff = signIn, r.Header.Get("Sec-Fetch-Site") == "cross-site"
+			// instead, handed to it (bff/auth/handoff.go). The frame
+			// always does: its own reload is same-origin, wherever it is
+			// framed, and a same-site frame that is signed out needs a
+			// sign-in that stays in the frame too.
+			e.SignIn, e.Handoff = signIn, !fragment || r.Header.Get("Sec-Fetch-Site") == "cross-site"
 			return embedPart{e: e, status: http.StatusOK}
 		}, func() {}
 	}

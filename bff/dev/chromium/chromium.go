@@ -23,6 +23,10 @@ func Path() string {
 	return ""
 }
 
+// DisabledFeatures is the browser's --disable-features list (a caller
+// that adds one appends to it: the flag takes one list).
+const DisabledFeatures = "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup"
+
 // Options are the allocator options for a headless Chromium at path with
 // a fresh profile in dir. Its temporary files go in dir too: a Chromium
 // that is stopped, as chromedp stops it, leaves its own temporary folders
@@ -39,7 +43,7 @@ func Options(path, dir string) []chromedp.ExecAllocatorOption {
 		// some hundred chrome:// scripts while the page under test loads),
 		// though a headless browser shows no omnibox: every page measured
 		// was ~40% slower for it. Puppeteer turns the same two off by default.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
+		chromedp.Flag("disable-features", DisabledFeatures),
 		chromedp.WindowSize(1100, 900),
 	)
 }
