@@ -1,9 +1,11 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -27,6 +31,43 @@ func clickAsPerson(t *testing.T, ctx context.Context, what, expr string) {
 	step(t, ctx, what, chromedp.Evaluate[chromedp.Void](expr+".click()", func(p *runtime.EvaluateParams) { p.UserGesture = &gesture }))
 }
 
+// otherSiteHost serves an intranet page on localhost, another site than
+// langcard's 127.0.0.1: "/" has the two lines of embedding (the viewer's
+// card and a colleague's), "/frame" the frame. bff is read per request.
+func otherSiteHost(t *testing.T, bff *string) string {
+	t.Helper()
+	hostSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intranet</title>
+<script src="%s/static/embed.js" async></script></head><body><h1>Intranet</h1>
+<language-card></language-card>
+<language-card user="%s" layout="compact"></language-card></body></html>`, *bff, demo.Megan.UPN)
+		case "/frame":
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intranet</title></head><body>
+<iframe src="%s/embed/frame" title="Your languages" style="width:760px;height:820px"></iframe></body></html>`, *bff)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(hostSrv.Close)
+	return strings.Replace(hostSrv.URL, "127.0.0.1", "localhost", 1)
+}
+
+// strictChromium is Chromium blocking third-party cookies as a strict
+// browser does, trusting the test's certificates.
+func strictChromium(t *testing.T) context.Context {
+	t.Helper()
+	return startChromium(t, chromedp.Flag("test-third-party-cookie-phaseout", true), chromedp.Flag("ignore-certificate-errors", true),
+		// The cross-site frame in the page's own process, where the test
+		// can reach it (an out-of-process frame's own target stops
+		// answering chromedp after its first command). Cookies and their
+		// partitions are the network's, not the process's.
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("disable-features", chromium.DisabledFeatures+",IsolateOrigins,site-per-process"))
+}
+
 // On a host of another site (the host on localhost, langcard on
 // 127.0.0.1: two sites), in a Chromium that blocks third-party cookies as
 // a strict browser does, the two lines of embedding and the frame work:
@@ -36,23 +77,7 @@ func clickAsPerson(t *testing.T, ctx context.Context, what, expr string) {
 func TestBrowserCrossSite(t *testing.T) {
 	requireWidget(t)
 	var bff string
-	hostSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		switch r.URL.Path {
-		case "/":
-			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intranet</title>
-<script src="%s/static/embed.js" async></script></head><body><h1>Intranet</h1>
-<language-card></language-card>
-<language-card user="%s" layout="compact"></language-card></body></html>`, bff, demo.Megan.UPN)
-		case "/frame":
-			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intranet</title></head><body>
-<iframe src="%s/embed/frame" title="Your languages" style="width:760px;height:820px"></iframe></body></html>`, bff)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(hostSrv.Close)
-	host := strings.Replace(hostSrv.URL, "127.0.0.1", "localhost", 1)
+	host := otherSiteHost(t, &bff)
 	h := newHarness(t, withTLS, withEmbedOrigin(host))
 	bff = h.url
 
@@ -70,13 +95,7 @@ func TestBrowserCrossSite(t *testing.T) {
 	}))
 	t.Cleanup(probe.Close)
 
-	ctx := startChromium(t, chromedp.Flag("test-third-party-cookie-phaseout", true), chromedp.Flag("ignore-certificate-errors", true),
-		// The cross-site frame in the page's own process, where the test
-		// can reach it (an out-of-process frame's own target stops
-		// answering chromedp after its first command). Cookies and their
-		// partitions are the network's, not the process's.
-		chromedp.Flag("disable-site-isolation-trials", true),
-		chromedp.Flag("disable-features", chromium.DisabledFeatures+",IsolateOrigins,site-per-process"))
+	ctx := strictChromium(t)
 	step(t, ctx, "set the probe's cookie first-party", chromedp.Navigate(probe.URL+"/set"))
 	if got := js(t, ctx, `document.cookie`); got != "probe=1" {
 		t.Fatalf("the probe's cookie was not set first-party: %q", got)
@@ -192,5 +211,64 @@ func clickInFrame(t *testing.T, ctx context.Context, prefix, what, expr string) 
 	t.Helper()
 	if _, err := frameEval[bool](ctx, prefix, "("+expr+".click(), true)", true); err != nil {
 		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// A browser that refuses even the partitioned cookie (here: the answer
+// that sets it reaches the page without its Set-Cookie) gets a card that
+// says so and links to langcard's own page, not a Sign in that loops.
+func TestBrowserCrossSiteCookieRefused(t *testing.T) {
+	requireWidget(t)
+	var bff string
+	host := otherSiteHost(t, &bff)
+	h := newHarness(t, withTLS, withEmbedOrigin(host))
+	bff = h.url
+	ctx := strictChromium(t)
+	// The redemption goes to langcard from here, with the browser's
+	// headers and body; the browser gets its answer without the cookie.
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/auth/handoff/redeem"}}}); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: h.transport}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			var body []byte
+			for _, p := range e.Request.PostDataEntries {
+				body = append(body, p.Bytes...)
+			}
+			req, _ := http.NewRequest(e.Request.Method, e.Request.URL, bytes.NewReader(body))
+			for k, v := range e.Request.Headers {
+				req.Header.Set(k, fmt.Sprint(v))
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: e.RequestID, ErrorReason: network.ErrorReasonFailed})
+				return
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var headers []*fetch.HeaderEntry
+			for k, vs := range resp.Header {
+				for _, v := range vs {
+					if !strings.EqualFold(k, "Set-Cookie") {
+						headers = append(headers, &fetch.HeaderEntry{Name: k, Value: v})
+					}
+				}
+			}
+			chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: e.RequestID, ResponseCode: int64(resp.StatusCode), ResponseHeaders: headers, Body: got})
+		}()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "open the host page", chromedp.Navigate(host+"/"))
+	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a[data-handoff]"))`))
+	clickAsPerson(t, ctx, "sign in from the card", inCard(0, `c.querySelector("a[data-handoff]")`))
+	waitFor(t, ctx, "the card says the browser refused", inCard(0, `(() => { const p = c.querySelector(".handoff-problem"); return !p.hidden && p.textContent.includes("does not let langcard keep you signed in") && p.querySelector("a").href === "`+bff+`/"; })()`))
+	if got := js(t, ctx, inCard(0, `String(!!c.querySelector("a[data-handoff]") && !c.querySelector("section.cards"))`)); got != "true" {
+		t.Errorf("after a refused cookie the card shows %s, want its sign-in and no cards", got)
 	}
 }
