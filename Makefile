@@ -6,7 +6,10 @@ GO    ?= go
 
 .PHONY: run test check build widget generate check-generated deps axe screenshots vet lint bench fuzz mutate
 
-run: widget
+run:
+	@echo "Building the widget (WebAssembly) and langcard. The first time, Go fetches and compiles"
+	@echo "the modules first: 1-2 minutes. The sign-in links follow when it listens."
+	@$(MAKE) --no-print-directory widget
 	$(GO) run ./bff
 
 build: widget

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,14 +66,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		return listenError("LANGCARD_ADDR", cfg.Addr, err)
 	}
 	defer ln.Close()
 	var intranet net.Listener
 	var intranetAddr net.Addr
 	if cfg.Demo && cfg.DemoIntranetAddr != "" {
 		if intranet, err = net.Listen("tcp", cfg.DemoIntranetAddr); err != nil {
-			return fmt.Errorf("the demo intranet page: %w", err)
+			return listenError("LANGCARD_DEMO_INTRANET_ADDR", cfg.DemoIntranetAddr, err)
 		}
 		defer intranet.Close()
 		intranetAddr = intranet.Addr()
@@ -85,6 +86,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer a.Close()
 
 	fmt.Fprintf(stdout, "langcard listening on %s\n", cfg.PublicURL)
+	if len(cfg.EmbedOrigins) > 0 {
+		fmt.Fprintf(stdout, "intranet pages that may embed the cards (LANGCARD_EMBED_ORIGINS): %s\n", strings.Join(cfg.EmbedOrigins, " "))
+	} else {
+		fmt.Fprintf(stdout, "no intranet page may embed the cards yet: list their origins in LANGCARD_EMBED_ORIGINS\n")
+	}
 	if cfg.Demo {
 		log.Warn("demo mode: plain http on loopback, so cookies are not Secure and drop the __Host- prefix; never expose this address")
 		fmt.Fprintf(stdout, "demo mode: no tenant configured; sign in as one of:\n")
@@ -114,6 +120,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
 	}
 	return serve(ctx, a, srv, ln, cfg, log)
+}
+
+// listenError says which variable moves a listener whose address is taken.
+func listenError(variable, addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is in use by another program: stop it, or set %s to another address (such as 127.0.0.1:0 for any free port)", addr, variable)
+	}
+	return fmt.Errorf("listening on %s (%s): %w", addr, variable, err)
 }
 
 // serve serves until ctx ends (SIGTERM), then shuts down gracefully: it

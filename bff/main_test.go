@@ -38,12 +38,19 @@ func TestRunDemo(t *testing.T) {
 			break
 		}
 	}
-	var intranet string
+	var intranet, origins string
 	for lines.Scan() {
+		if o, ok := strings.CutPrefix(lines.Text(), "intranet pages that may embed the cards (LANGCARD_EMBED_ORIGINS): "); ok {
+			origins = o
+		}
 		if u, ok := strings.CutPrefix(lines.Text(), "demo intranet page embedding the widget: "); ok {
 			intranet = u
 			break
 		}
+	}
+	// Start-up says which pages may embed the cards: the demo intranet's.
+	if strings.TrimSuffix(intranet, "/") == "" || origins != strings.TrimSuffix(intranet, "/") {
+		t.Errorf("start-up names the embedding origins %q, want the demo intranet's %q", origins, intranet)
 	}
 	go io.Copy(io.Discard, pr)
 	if base == "" || intranet == "" {
@@ -94,6 +101,23 @@ func TestRunDemo(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not stop")
+	}
+}
+
+// A port in use names the variable that moves it.
+func TestRunNamesTheVariableOfAPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, v := range []string{"LANGCARD_ADDR", "LANGCARD_DEMO_INTRANET_ADDR"} {
+		env := map[string]string{"LANGCARD_ADDR": "127.0.0.1:0", "LANGCARD_DEMO_INTRANET_ADDR": "127.0.0.1:0"}
+		env[v] = busy.Addr().String()
+		err := run(context.Background(), []string{"bff"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "in use") || !strings.Contains(err.Error(), v) {
+			t.Errorf("with %s on a port in use, run said %v", v, err)
+		}
 	}
 }
 

@@ -81,14 +81,34 @@
     } catch (e) { /* storage unavailable: nothing kept either */ }
   }
 
+  // embed.js's own words, in each catalogue's language (the build puts
+  // them in; served unbuilt, it speaks English).
+  var words = "__LANGCARD_WORDS__";
+  function say(el, key, english) {
+    var lang = (el.closest("[lang]") || document.documentElement).getAttribute("lang") || navigator.language || "en";
+    var base = lang.toLowerCase().split("-")[0];
+    if (base === "no" || base === "nn") base = "nb";
+    var w = typeof words === "object" && (words[base] || words.en);
+    return (w && w[key]) || english;
+  }
+
+  // unreachable is a card the BFF did not fill (it could not be reached,
+  // or would not answer this page): it says so in the card's language,
+  // and the console tells the page's author what to check.
   function unreachable(shadow) {
+    var el = shadow.host;
     var p = document.createElement("p");
     var a = document.createElement("a");
     a.href = bff + "/";
     a.target = "_top";
-    a.textContent = "Open langcard";
-    p.append("Your languages could not be loaded here. ", a);
+    a.textContent = say(el, "embed.openLangcard", "Open langcard");
+    p.append(say(el, "embed.unreachable", "Your languages could not be loaded here.") + " ", a);
     shadow.replaceChildren(p);
+    if (!unreachable.said) {
+      unreachable.said = true;
+      console.warn("langcard: the cards could not be loaded from " + bff + ". If this page's origin, " + location.origin +
+        ", is not listed in langcard's LANGCARD_EMBED_ORIGINS, an administrator must add it (the BFF logs the origins it refuses).");
+    }
   }
 
   function emit(el, name, detail) {

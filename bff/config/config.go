@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,15 +134,23 @@ func (c Config) WithIssuer(issuer string) Config {
 // Listening finishes the configuration with the addresses actually bound
 // (":0" picks a free port): in demo mode, an unset public URL follows the
 // BFF's address, and the demo intranet page is the embedding origin
-// unless LANGCARD_EMBED_ORIGINS names others. intranet may be nil.
+// beside those LANGCARD_EMBED_ORIGINS names. intranet may be nil.
 func (c Config) Listening(bff, intranet net.Addr) Config {
 	if c.Demo && !c.publicURLSet {
 		u := *c.PublicURL
 		u.Host = bff.String()
 		c.PublicURL = &u
 	}
-	if c.Demo && intranet != nil && !c.embedOriginsSet {
-		c.EmbedOrigins = []string{"http://" + intranet.String()}
+	if c.Demo && intranet != nil {
+		// The demo intranet page keeps working beside the origins an
+		// operator names (LANGCARD_EMBED_ORIGINS in demo mode adds).
+		own := "http://" + intranet.String()
+		switch {
+		case !c.embedOriginsSet:
+			c.EmbedOrigins = []string{own}
+		case !slices.Contains(c.EmbedOrigins, own):
+			c.EmbedOrigins = append(slices.Clone(c.EmbedOrigins), own)
+		}
 	}
 	return c
 }

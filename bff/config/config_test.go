@@ -115,6 +115,10 @@ func TestListeningFinishesDemoDefaults(t *testing.T) {
 	if set = set.Listening(bff, intranet); set.PublicURL.String() != "http://localhost:9000" || set.EmbedOrigins[0] != "http://localhost:9001" {
 		t.Errorf("configured values were replaced: %s %v", set.PublicURL, set.EmbedOrigins)
 	}
+	// The demo intranet page keeps working beside the configured origins.
+	if len(set.EmbedOrigins) != 2 || set.EmbedOrigins[1] != "http://127.0.0.1:4322" {
+		t.Errorf("with LANGCARD_EMBED_ORIGINS set in demo mode, the origins are %v, want the demo intranet's too", set.EmbedOrigins)
+	}
 }
 
 // LANGCARD_ADMIN_ROLES names role template ids (or none); the default is

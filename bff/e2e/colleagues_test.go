@@ -207,8 +207,8 @@ func TestTeamPageOneRoundTrip(t *testing.T) {
 	if n := strings.Count(r.body, "German of Colleague"); n != 24 {
 		t.Errorf("%d of 24 colleagues shown", n)
 	}
-	if !strings.Contains(r.body, "could not be found") {
-		t.Error("no message for the person who does not exist")
+	if !strings.Contains(r.body, "could be found as “nobody@contoso.example”") {
+		t.Error("no message naming the person who does not exist")
 	}
 	batches := 0
 	for _, q := range h.graph.Requests() {

@@ -124,6 +124,17 @@ func TestBrowserEmbedded(t *testing.T) {
 	h.graph.ResetRequests()
 	step(t, ctx, "open the other origin", chromedp.Navigate(other.URL+"/"))
 	waitFor(t, ctx, "the refusal", inCard(0, `!!(c && c.textContent.includes("could not be loaded"))`))
+	// Its author learns why: the console names the page's origin and the
+	// setting, and so does the BFF's log.
+	if got := js(t, ctx, `(window.__logged || []).join("\n")`); !strings.Contains(got, other.URL) || !strings.Contains(got, "LANGCARD_EMBED_ORIGINS") {
+		t.Errorf("the console does not say why the cards were refused: %q", got)
+	}
+	if !strings.Contains(h.logs.String(), "origin="+other.URL) {
+		t.Error("the BFF did not log the refused origin")
+	}
+	// The card says it in its own language.
+	step(t, ctx, "the card in Norwegian", chromedp.Evaluate[chromedp.Void](`document.querySelector("language-card").setAttribute("lang", "nb")`))
+	waitFor(t, ctx, "the refusal in Norwegian", inCard(0, `c.textContent.includes("Språkene dine kunne ikke lastes inn her.") && c.querySelector("a").textContent === "Åpne langcard"`))
 	got := read(t, ctx, chromedp.Evaluate[string](`(async () => {
 		const api = "`+h.url+`/api/me/languages/`+demo.ExampleID+`";
 		const out = [];

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"langcard/bff/auth"
+	"langcard/bff/logsafe"
 	"langcard/static"
 	"langcard/templates"
 	"langcard/templates/i18n"
@@ -182,8 +183,8 @@ func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart
 	s.logError(r, ce)
 	e := s.bare(r, el)
 	e.Message = say(e.L, ce)
-	if ce.Code == "userNotFound" {
-		e.Message = e.L.T("err.embedNoSuchUser")
+	if ce.Code == "userNotFound" && el.user != nil {
+		e.Message = e.L.T("err.embedNoSuchUser", "person", *el.user)
 	}
 	return embedPart{e: e, status: ce.Status}
 }
@@ -207,6 +208,8 @@ func (s *Server) embedCards(w http.ResponseWriter, r *http.Request) {
 	s.allowEmbedder(w, r, true)
 	if origin := r.Header.Get("Origin"); origin != "" && origin != s.self && !s.embed[origin] {
 		// The browser would hide the answer anyway: read nothing for it.
+		// The page's author learns why from the log (and the console).
+		s.Logger.Warn("cards asked for by a page whose origin is not in LANGCARD_EMBED_ORIGINS", "origin", logsafe.Text(origin))
 		s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "corsRejected", Key: "err.embedRefused"})
 		return
 	}

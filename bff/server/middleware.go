@@ -57,8 +57,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		// The record is made here rather than by Logger.Info: the line
 		// needs no caller (the handlers' options add no source), and
 		// finding it cost more than writing the line (make bench's profile).
-		if h := s.Logger.Handler(); h.Enabled(r.Context(), slog.LevelInfo) {
-			rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+		// Health checks and static files are logged at debug: they come
+		// by the dozen and would scroll away what matters (demo mode's
+		// sign-in links among it).
+		level := slog.LevelInfo
+		if p := r.URL.Path; sw.status < 400 && (strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" || p == "/favicon.ico") {
+			level = slog.LevelDebug
+		}
+		if h := s.Logger.Handler(); h.Enabled(r.Context(), level) {
+			rec := slog.NewRecord(time.Now(), level, "request", 0)
 			rec.AddAttrs(slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", logPath(r)),
 				slog.Int("status", sw.status), slog.Duration("duration", d.Round(time.Microsecond)))
 			h.Handle(r.Context(), rec)

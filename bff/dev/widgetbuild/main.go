@@ -11,6 +11,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/andybalholm/brotli"
+
+	"langcard/templates/i18n"
 )
 
 func main() {
@@ -75,6 +78,22 @@ func run(out string) error {
 		return err
 	}
 	embed = bytes.Replace(embed, []byte(placeholder), []byte(hashedURL("widget.js", script)+" "+hashedURL("widget.wasm", wasmBytes)+" "+hashedURL("app.css", css)), 1)
+	// And embed.js's own words (a card it could not fill), from the
+	// catalogues, in each language: {"en": {...}, "nb": {...}}.
+	const wordsPlaceholder = `"__LANGCARD_WORDS__"`
+	if bytes.Count(embed, []byte(wordsPlaceholder)) != 1 {
+		return fmt.Errorf("static/embed.js must hold %s once", wordsPlaceholder)
+	}
+	words := map[string]map[string]string{}
+	for _, tag := range []string{"en", "nb"} {
+		L, _ := i18n.Match("", tag)
+		words[tag] = L.Subset("embed.unreachable", "embed.openLangcard")
+	}
+	wordsJSON, err := json.Marshal(words)
+	if err != nil {
+		return err
+	}
+	embed = bytes.Replace(embed, []byte(wordsPlaceholder), wordsJSON, 1)
 	if err := os.WriteFile(filepath.Join(out, "embed.js"), embed, 0o644); err != nil {
 		return err
 	}
