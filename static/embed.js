@@ -3,7 +3,8 @@
 //   <script src="https://langcard.contoso.com/static/embed.js" async></script>
 //   <language-card></language-card>            your languages
 //   <language-card user="adele@contoso.com"></language-card>   a colleague's, read-only
-//                                              (editable for administrators)
+//                                              (for administrators too: they
+//                                              change it on langcard's own page)
 //   <language-card layout="compact"></language-card>
 //   <language-card lang="nb" heading-level="3"></language-card>   in Norwegian, under an <h2>
 //   <language-card readonly></language-card>   your languages, to read

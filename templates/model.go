@@ -218,6 +218,12 @@ type Embed struct {
 	// SignOut offers to sign out of the card's own session (one handed
 	// to it, which langcard's page cannot end).
 	SignOut bool
+	// SignInAbove, on a page's later signed-out cards, says where the
+	// page's one sign-in is instead of offering another.
+	SignInAbove bool
+	// EditURL, on a colleague's card an administrator sees, is their
+	// profile on langcard's own page, where they may change it.
+	EditURL string
 }
 
 // level is the title's heading level, 1 to 5.

@@ -217,6 +217,11 @@ func signedInWithTeam(t *testing.T, ctx context.Context, host *httptest.Server) 
 	t.Helper()
 	step(t, ctx, "open the intranet page", chromedp.Navigate(host.URL+"/"))
 	waitFor(t, ctx, "the sign-in link", inCard(0, `!!(c && c.querySelector("a.button"))`))
+	// One sign-in for the page's five cards; the others say where it is.
+	waitFor(t, ctx, "every card signed out", `[...document.querySelectorAll("language-card")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".signin"))`)
+	if got := js(t, ctx, `[...document.querySelectorAll("language-card")].map(e => e.shadowRoot.querySelectorAll("a.button").length + (e.shadowRoot.querySelector(".signin-above") ? "above" : "")).join(" ")`); got != "1 0above 0above 0above 0above" {
+		t.Errorf("sign-in offers per card: %s, want one on the first card", got)
+	}
 	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
 	team := `[...document.querySelectorAll("language-card[user]")]`
 	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 3 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)
@@ -459,5 +464,26 @@ func TestBrowserEmbeddedStreamed(t *testing.T) {
 			t.Errorf("the first card after the cut: %q", got)
 		}
 		waitFor(t, ctx, "the first card in use", inCard(0, `!!c.querySelector(".langcard[data-hydrated]")`))
+	}
+}
+
+// Embedded on an intranet page, colleagues' cards are read-only for an
+// administrator too; each links to the colleague's profile on langcard's
+// own page, where the administrator may change it.
+func TestBrowserTeamSectionForAnAdministrator(t *testing.T) {
+	requireWidget(t)
+	host, h, ctx := onIntranet(t)
+	step(t, ctx, "sign in as Adele, back to the intranet page", chromedp.Navigate(h.url+"/login?login_hint="+url.QueryEscape(demo.Adele.UPN)+"&returnTo="+url.QueryEscape(host.URL+"/")))
+	// Her own card in the team section is hers to edit; her colleagues'
+	// are not.
+	team := `[...document.querySelectorAll("language-card[user]")].filter(e => e.getAttribute("user") !== "` + demo.Adele.UPN + `")`
+	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 2 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)
+	if n := js(t, ctx, `String(`+team+`.reduce((n, e) => n + e.shadowRoot.querySelectorAll("form, input, select, button, a.edit").length, 0))`); n != "0" {
+		t.Errorf("%s controls in the colleagues' cards an administrator sees", n)
+	}
+	got := js(t, ctx, team+`.map(e => { const a = e.shadowRoot.querySelector(".admin-edit a"); return a ? a.getAttribute("href") + " " + a.textContent : "none"; }).join(" | ")`)
+	want := h.url + "/users/" + url.PathEscape(demo.Megan.UPN) + " Change Megan Bowen’s languages on langcard (as an administrator)"
+	if !strings.HasPrefix(got, want+" | ") || !strings.Contains(got, "/users/"+url.PathEscape(demo.Lee.UPN)) {
+		t.Errorf("the administrator's links: %q, want first %q", got, want)
 	}
 }

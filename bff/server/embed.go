@@ -91,6 +91,9 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 		signIn := s.self + "/login?returnTo=" + url.QueryEscape(returnTo)
 		return func(i int) embedPart {
 			e := s.bare(r, els[i])
+			// One sign-in per page: the first card offers it, the others
+			// say where it is.
+			e.SignInAbove = i > 0
 			// On a host of another site, langcard's own cookie never
 			// comes with the card: it signs in through langcard's window
 			// instead, handed to it (bff/auth/handoff.go). The frame
@@ -147,7 +150,10 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 				Origin: s.self, Login: s.self + "/login",
 				Compact: els[i].compact, Landmark: landmark[i],
 			},
-			level: headingLevel(els[i].level), readOnly: els[i].readonly,
+			// A colleague's card on an intranet page is read-only for
+			// everyone, administrators included: they change other
+			// people's languages on langcard's own page, linked below.
+			level: headingLevel(els[i].level), readOnly: els[i].readonly || !c.target.IsMe(),
 			choicesByURL: fragment, notice: notice,
 		}
 		if returnTo != s.self+"/" {
@@ -157,7 +163,11 @@ func (s *Server) embedViews(r *http.Request, els []embedded, fragment bool) (par
 		if err != nil {
 			return s.embedFailure(r, els[i], err)
 		}
-		return embedPart{e: templates.Embed{Profile: p, SignOut: partitioned}, status: http.StatusOK}
+		e := templates.Embed{Profile: p, SignOut: partitioned}
+		if !c.target.IsMe() && c.sess.EditsOthers {
+			e.EditURL = s.self + userPath(c.target.String())
+		}
+		return embedPart{e: e, status: http.StatusOK}
 	}
 	done = func() {
 		colleagues() // the batch ends before the calls' deadlines are let go
