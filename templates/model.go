@@ -356,7 +356,9 @@ type PageProblem struct{ Field, Message string }
 
 // DemoPerson is a person one can sign in as in demo mode.
 type DemoPerson struct {
-	DisplayName, UPN, Note string
+	DisplayName, UPN string
+	// Note is the catalogue key of what is special about them ("": nothing).
+	Note string
 }
 
 type option struct{ Value, Label string }

@@ -72,9 +72,9 @@ func NewReplica(ctx context.Context, cfg config.Config, log *slog.Logger, env *d
 			note := ""
 			switch {
 			case p.Administrator():
-				note = " · administrator (User Administrator): sees and edits everyone's languages"
+				note = "signin.demoAdministrator"
 			case len(p.Roles) > 1:
-				note = " · People Administrator, a role that does not change other people's languages: sees what colleagues share"
+				note = "signin.demoPeopleAdministrator"
 			}
 			people = append(people, templates.DemoPerson{DisplayName: p.DisplayName, UPN: p.UPN, Note: note})
 		}
