@@ -403,6 +403,8 @@ func widgetText(L *i18n.Catalog) string {
 		return s.(string)
 	}
 	data, _ := json.Marshal(L.Subset("@plural", "widget.", "problem.", "level.", "audience.", "value.", "card."))
-	widgetTexts.Store(L, string(data))
+	if L.Shared() { // not one About someone: made per request
+		widgetTexts.Store(L, string(data))
+	}
 	return string(data)
 }

@@ -101,6 +101,9 @@ func (s *Server) profile(r *http.Request, c *call, v view, keep func(*templates.
 		if l.Owner != "" {
 			e.Subject = l.Owner
 		}
+		// The cards speak of their profile: "Megan Bowen’s organization
+		// can see this", "Name on Megan Bowen’s profile".
+		e.L = e.L.About(e.Subject)
 	}
 	for _, u := range l.Unreadable {
 		s.Logger.Warn("unreadable entry", "path", logPath(r), "id", u.ID, "reason", u.Reason)

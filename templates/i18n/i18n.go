@@ -36,6 +36,42 @@ type Catalog struct {
 	once    sync.Once
 	choices []Choice
 	byKey   map[string]string // folded name, own name, English name or tag → tag
+
+	// base, on a catalogue About someone, is the catalogue it was made
+	// from (its choices and caches are the base's).
+	base *Catalog
+}
+
+// About returns the catalogue speaking of person's profile rather than
+// the reader's own: each message whose key has a twin "<key>@others"
+// ("{person}’s organization can see this") reads as that twin, with
+// {person} filled in. The words of one's own profile stay the default.
+func (c *Catalog) About(person string) *Catalog {
+	c = c.or().root()
+	d := &Catalog{tag: c.tag, plural: c.plural, months: c.months, names: c.names, base: c, msgs: make(map[string]string, len(c.msgs))}
+	for k, v := range c.msgs {
+		d.msgs[k] = v
+	}
+	for k, v := range c.msgs {
+		if b, ok := strings.CutSuffix(k, othersSuffix); ok {
+			d.msgs[b] = fill(v, []string{"person", person})
+		}
+	}
+	return d
+}
+
+// othersSuffix marks a message's twin about someone else's profile.
+const othersSuffix = "@others"
+
+// Shared reports whether c is one of the catalogues (not one About
+// someone): a cache may keep what it builds from it.
+func (c *Catalog) Shared() bool { return c.or().base == nil }
+
+func (c *Catalog) root() *Catalog {
+	if c.base != nil {
+		return c.base
+	}
+	return c
 }
 
 // The keys of a catalogue file that are not messages.
@@ -219,6 +255,9 @@ func (c *Catalog) Subset(prefixes ...string) map[string]string {
 	out := map[string]string{}
 	for _, cat := range []*Catalog{catalogs[0], c} {
 		for k, v := range cat.msgs {
+			if strings.HasSuffix(k, othersSuffix) {
+				continue // read through About
+			}
 			for _, p := range prefixes {
 				if strings.HasPrefix(k, p) {
 					out[k] = v

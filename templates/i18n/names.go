@@ -27,7 +27,7 @@ type Choice struct {
 // every regional or script variant CLDR has a locale for (French
 // (Canada), Chinese (Traditional), …). Others can be typed as a code.
 func (c *Catalog) Choices() []Choice {
-	c = c.or()
+	c = c.or().root()
 	c.once.Do(func() {
 		seen := map[string]bool{}
 		add := func(t language.Tag) {
@@ -133,7 +133,7 @@ func (c *Catalog) SelfName(tag string) string {
 // own), or a tag. ok is false when it names no language langcard offers
 // and is not a tag.
 func (c *Catalog) Resolve(typed string) (tag string, ok bool) {
-	c = c.or()
+	c = c.or().root()
 	f := Fold(strings.TrimSpace(typed))
 	if f == "" {
 		return "", false
