@@ -59,12 +59,7 @@
     saved: function (card, msg) {
       emit(card, "langcard-saved", detailOf(card));
       ui.close(card);
-      var st = q(card, ".card-status");
-      if (!st) return;
-      clearTimeout(st._fade);
-      st.textContent = msg;
-      st.setAttribute("data-shown", "");
-      st._fade = setTimeout(function () { st.removeAttribute("data-shown"); st.textContent = ""; }, 6000);
+      flash(card, msg);
     },
     // summary shows saved values (JSON of Graph's property names) in a
     // card's heading and summary, in the words of the page's catalogue.
@@ -76,7 +71,8 @@
       var own = opt ? selfOf(opt) : "";
       var self = own && fold(own) !== fold(v.displayName || "") ? own : "";
       card.querySelectorAll(".name").forEach(function (n) { n.textContent = v.displayName || ""; });
-      set(".card-head .tag", v.tag);
+      // The code only where it says more than the name (Card.ShowTag).
+      set(".card-head .tag", /-/.test(v.tag || "") && (v.displayName || "").indexOf("(") < 0 ? v.tag : "");
       set(".self-name", self);
       hide(q(card, ".card-head .self"), !self);
       if (q(card, ".self-name")) q(card, ".self-name").lang = v.tag || "";
@@ -150,7 +146,11 @@
     // root): a card added or deleted, a save or delete that failed (arg:
     // its code and message on two lines), a sign-in needed, the widget
     // ready on a root.
-    added: function (card) { emit(card, "langcard-added", detailOf(card)); },
+    added: function (card) {
+      emit(card, "langcard-added", detailOf(card));
+      // "Added Swedish" shows, as "Saved French" does.
+      flash(card, say(card, "widget.added", (q(card, ".card-title .name") || {}).textContent || ""));
+    },
     // key is a new idempotency key for an add: the widget sends it with
     // every try of one add, so that a retry never adds the language twice.
     key: function () {
@@ -189,14 +189,25 @@
       // A language field becomes the combobox when it is first focused
       // (made at once, its list and live region would have the browser lay
       // the whole card out again before anyone uses it).
+      // A field found at fault opens the disclosure it sits in.
+      new MutationObserver(function (ms) {
+        ms.forEach(function (m) {
+          var d = m.target.getAttribute("aria-invalid") === "true" && m.target.closest("details");
+          if (d) d.open = true;
+        });
+      }).observe(root, { subtree: true, attributes: true, attributeFilter: ["aria-invalid"] });
       root.addEventListener("focusin", function (e) {
         if (e.target.matches && e.target.matches("input[list]")) combobox(e.target);
       });
+      // Escape closes a card; its unsaved edits are kept (the card says
+      // so, and Edit goes on with them): only Cancel drops them.
       root.addEventListener("keydown", function (e) {
         var card = e.key === "Escape" && e.target.closest && e.target.closest("article.card.editing");
         if (!card) return;
         e.preventDefault();
-        ui.cancel(card);
+        if (!dirty(card)) return ui.cancel(card);
+        ui.close(card);
+        flash(card, say(card, "widget.kept.draft", (q(card, ".card-title .name") || {}).textContent || ""), true);
       });
     }
   };
@@ -315,7 +326,8 @@
     if (button.classList.contains("undo")) {
       clearTimeout(form._pending);
       card.removeAttribute("data-deleting");
-      return step(card, "start", say(card, "widget.kept", name));
+      step(card, "start", say(card, "widget.kept", name));
+      return q(card, ".card-title").focus(); // back on the card, not on Delete
     }
     card.setAttribute("data-deleting", "");
     step(card, "undo", say(card, "widget.deleting." + (UndoWindow === 1000 ? "one" : "other"), name).replace("{n}", UndoWindow / 1000));
@@ -324,14 +336,37 @@
       form.dispatchEvent(new Event("langcard-delete"));
     }, UndoWindow);
   }
-  // step shows the delete buttons named (the first takes focus) and says msg.
+  // step shows the delete buttons named (the first takes focus) and says
+  // msg. While a delete is asked about or counted down, Save is not
+  // offered (the card's data-delete-step; app.css).
   function step(card, names, msg) {
     var shown = names.split(" ");
     card.querySelectorAll("form.delete button").forEach(function (b) { b.hidden = shown.indexOf(b.classList[b.classList.length - 1]) < 0; });
+    if (names === "start") card.removeAttribute("data-delete-step"); else card.setAttribute("data-delete-step", names);
     var first = shown[0] && q(card, "form.delete button." + shown[0]);
     if (first) first.focus();
     var st = q(card, ".card-form .status");
     if (st) st.textContent = msg;
+  }
+  // flash shows msg in a card's status for a while (keep: until the card
+  // is opened again).
+  function flash(card, msg, keep) {
+    var st = q(card, ".card-status");
+    if (!st || !msg) return;
+    clearTimeout(st._fade);
+    st.textContent = msg;
+    st.setAttribute("data-shown", "");
+    if (!keep) st._fade = setTimeout(function () { st.removeAttribute("data-shown"); st.textContent = ""; }, 6000);
+  }
+  // dirty reports whether a card's form differs from what it was opened
+  // with (its orig.* fields).
+  function dirty(card) {
+    var f = q(card, ".card-form");
+    if (!f) return false;
+    return [].some.call(f.elements, function (el) {
+      var o = el.name && f.elements["orig." + el.name];
+      return o && o.value !== el.value;
+    });
   }
   function say(card, key, name) {
     var text = textOf(card);

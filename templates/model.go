@@ -61,6 +61,15 @@ func CardOf(L *i18n.Catalog, lp langprof.LanguageProficiency) Card {
 	return c
 }
 
+// ShowTag reports whether the card shows its language code: only where
+// the code says more than the name, a region or a script the name does
+// not give ("nb-NO" beside "Norwegian Bokmål"; not "en-US" beside
+// "English (United States)", nor "fr" beside "French").
+func (c Card) ShowTag() bool {
+	tag, name := c.Orig.Get(langprof.PropTag), c.Orig.Get(langprof.PropDisplayName)
+	return strings.Contains(tag, "-") && !strings.Contains(name, "(")
+}
+
 // named sets the card's heading from its saved values: the name on the
 // profile, and the language's own name when it says something more.
 func (c *Card) named(L *i18n.Catalog) {

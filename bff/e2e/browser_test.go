@@ -124,6 +124,10 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	if visible(t, ctx, card+" .card-form") {
 		t.Error("the card opens as a form")
 	}
+	// Adding is behind one button (a disclosure: it needs no script).
+	if js(t, ctx, `String(document.querySelector("section.add details").open)`) != "false" || !visible(t, ctx, "summary#new-heading") {
+		t.Error("the form to add a language is open before anyone asked for it")
+	}
 	// The forms the page sends after its cards (in a <noscript>, for
 	// browsers running scripts) are elements here, the one to add shown.
 	if got := read(t, ctx, chromedp.Evaluate[string](`document.querySelectorAll("noscript.later form.card-form").length + " " + document.querySelectorAll("form.card-form").length`)); got == "" || strings.HasPrefix(got, "0 ") || strings.Fields(got)[0] != strings.Fields(got)[1] {
@@ -179,6 +183,11 @@ func TestBrowserNoJavaScript(t *testing.T) {
 	noSidewaysScroll(t, ctx, "the refused form")
 
 	// Add by name, in the language's own words; the name is suggested.
+	// Adding is behind one button, which opens the form without
+	// JavaScript too (a disclosure).
+	if js(t, ctx, `String(document.querySelector("section.add details").open)`) != "true" {
+		step(t, ctx, "Add a language", chromedp.Click(chromedp.CSS("#new-heading")))
+	}
 	step(t, ctx, "fill the new card",
 		chromedp.SetValue(chromedp.CSS("#new-language"), "svenska"),
 		chromedp.SetValue(chromedp.CSS("#new-spoken"), "conversational"), chromedp.SetValue(chromedp.CSS("#new-written"), "elementary"))

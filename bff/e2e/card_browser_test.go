@@ -153,7 +153,7 @@ func TestBrowserAccessibleInEveryState(t *testing.T) {
 		if width == 320 {
 			screenshot(t, ctx, "phone.png")
 		}
-		step(t, ctx, "discard", chromedp.Click(chromedp.CSS(card+" button.discard")))
+		step(t, ctx, "cancel", chromedp.Click(chromedp.CSS(card+" a.cancel")))
 		step(t, ctx, "intranet page", chromedp.Navigate(host.URL+"/"))
 		waitFor(t, ctx, "the cards", `[...document.querySelectorAll("language-card")].every(e => e.shadowRoot && e.shadowRoot.querySelector(".langcard"))`)
 		checkAxe(t, ctx, at("the intranet page"))

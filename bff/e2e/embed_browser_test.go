@@ -90,7 +90,7 @@ func TestBrowserEmbedded(t *testing.T) {
 	waitFor(t, ctx, "the other card agrees", inCard(1, `c.querySelector("`+card+` [data-for=written] .value").textContent === "Limited working"`))
 	// A language chosen by name on the intranet page: the list of languages
 	// came after the cards, once for the page's two editable cards.
-	step(t, ctx, "focus the new language", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("#new-language").focus()`)))
+	step(t, ctx, "Add a language, focus the language", chromedp.Evaluate[chromedp.Void](inCard(0, `(c.querySelector("#new-heading").click(), c.querySelector("#new-language").focus())`)))
 	step(t, ctx, "type norw", chromedp.KeyEvent("norw"))
 	waitFor(t, ctx, "suggestions in the card", inCard(0, `c.querySelector("#new-language").getAttribute("aria-expanded") === "true"`))
 	step(t, ctx, "arrow down, enter", chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))

@@ -122,6 +122,7 @@ func TestBrowserEditorWithoutItsLoader(t *testing.T) {
 	if !visible(t, ctx, card+" .card-form") {
 		t.Fatal("Edit does not open the card's form")
 	}
+	step(t, ctx, "Add a language", chromedp.Click(chromedp.CSS("#new-heading")))
 	waitFor(t, ctx, "the link to the form to add", shown)
 	submit(t, ctx, ".add-fallback a")
 	if !visible(t, ctx, "section.add form.card-form") || visible(t, ctx, ".add-fallback") {

@@ -65,8 +65,22 @@ func pick(t *testing.T, ctx context.Context, css, value string) {
 // typeText replaces a text field's content by typing.
 func typeText(t *testing.T, ctx context.Context, css, text string) {
 	t.Helper()
+	reveal(t, ctx, css)
 	step(t, ctx, "type "+text, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(css)+`).select()`),
 		chromedp.SendKeys(chromedp.CSS(css), kb.Delete+text))
+}
+
+// reveal opens the disclosures around css, as a person does before they
+// type in what is behind one ("Add a language", "Language code and name
+// on the profile"): each closed <details> around it, outermost first, by
+// a click on its summary.
+func reveal(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	step(t, ctx, "open what "+css+" is behind", chromedp.Evaluate[chromedp.Void](`(() => {
+		const closed = [];
+		for (let d = document.querySelector(`+strconv.Quote(css)+`).closest("details"); d; d = d.parentElement.closest("details")) if (!d.open) closed.unshift(d);
+		closed.forEach(d => d.querySelector(":scope > summary").click());
+	})()`))
 }
 
 func status(card string) string {
@@ -147,8 +161,9 @@ func TestBrowserWidget(t *testing.T) {
 	if n := len(h.graph.Requests()); n != 0 {
 		t.Errorf("%d requests reached Graph for an invalid tag", n)
 	}
-	step(t, ctx, "discard", chromedp.Click(chromedp.CSS(card+" button.discard")))
-	waitFor(t, ctx, "discarded", `document.querySelector("`+card+`-tag").value === "nb-NO"`)
+	step(t, ctx, "cancel", chromedp.Click(chromedp.CSS(card+" a.cancel")))
+	waitFor(t, ctx, "dropped", `document.querySelector("`+card+`-tag").value === "nb-NO"`)
+	openCard(t, ctx, card)
 
 	// The server refuses: the edit stays, the message sits beside its field.
 	h.graph.Inject(graphfake.Fault{Status: 400, Code: "BadRequest", Target: "displayName", Message: "displayName is taken by another entry"})
@@ -196,6 +211,13 @@ func TestBrowserWidget(t *testing.T) {
 	typeText(t, ctx, "#new-language", "svenska")
 	step(t, ctx, "leave the field", chromedp.Evaluate[chromedp.Void](`document.querySelector("#new-language").dispatchEvent(new Event("change", {bubbles: true}))`))
 	waitFor(t, ctx, "the code", `document.querySelector("#new-tag").value === "sv"`)
+	// The code and the name on the profile are filled in from the choice,
+	// behind their disclosure; the chips of the saved cards show a code
+	// only where it says more than the name (nb-NO beside Norwegian
+	// Bokmål; not en-US beside English (United States)).
+	if got := js(t, ctx, `document.querySelector("#new-tag").closest("details.more").open + " " + [...document.querySelectorAll("section.cards .card-head .tag")].map(t => t.hidden ? "-" : t.textContent).join(",")`); got != "false nb-NO,-" {
+		t.Errorf("the add form's details and the saved cards' codes: %q, want closed and nb-NO,-", got)
+	}
 	if got := js(t, ctx, `document.querySelector("#new-displayName").value`); got != "Swedish" {
 		t.Errorf("suggested name %q", got)
 	}
@@ -209,16 +231,34 @@ func TestBrowserWidget(t *testing.T) {
 	if got := js(t, ctx, `document.querySelector("`+added+` .card-title .name").textContent + "|" + document.querySelector("`+added+`-tag").value + "|" + document.querySelector("#new-tag").value + "|" + document.activeElement.id + "|" + document.querySelector("#announcer").textContent`); got != "Swedish|sv||"+strings.TrimPrefix(added, "#")+"-heading|Added Swedish" {
 		t.Errorf("new card %q, want it rendered from the server's answer, focused and announced, and the add form reset", got)
 	}
+	// "Added Swedish" shows on the new card, as "Saved French" does; its
+	// code, which says no more than its name, is no chip.
+	if got := js(t, ctx, `document.querySelector("`+added+` .card-status").textContent + "|" + document.querySelector("`+added+` .card-head .tag").hidden`); got != "Added Swedish|true" {
+		t.Errorf("the new card shows %q, want Added Swedish and no code", got)
+	}
 
 	// Delete asks first, can be undone, then goes; focus moves on. The
 	// undone delete's countdown would have ended before the one started
 	// after it: once that one has gone, the undone one is known not sent
 	// (no sleep standing in for the countdown).
 	openCard(t, ctx, added)
+	saveShown := func() string {
+		return js(t, ctx, `String(document.querySelector("`+added+` .card-form button[type=submit]").getClientRects().length > 0)`)
+	}
 	step(t, ctx, "delete", chromedp.Click(chromedp.CSS(added+" button.start")))
+	if saveShown() != "false" {
+		t.Error("Save is offered while the delete is asked about")
+	}
 	step(t, ctx, "confirm", chromedp.Click(chromedp.CSS(added+" button.confirm")))
+	if saveShown() != "false" {
+		t.Error("Save is offered while the delete is counted down")
+	}
 	step(t, ctx, "undo", chromedp.Click(chromedp.CSS(added+" button.undo")))
 	waitFor(t, ctx, "kept", status(added)+`.startsWith("Kept")`)
+	// After Undo, focus is back on the card, and Save with it.
+	if got := js(t, ctx, `document.activeElement.id + " " + (document.querySelector("`+added+` .card-form button[type=submit]").getClientRects().length > 0)`); got != strings.TrimPrefix(added, "#")+"-heading true" {
+		t.Errorf("after Undo: focus and Save %q, want the card's heading and Save shown", got)
+	}
 	english := "#lang-5d1c0a7e-9b7c-4d0b-9a55-0c2f4d6b8e11"
 	openCard(t, ctx, english)
 	step(t, ctx, "delete English", chromedp.Click(chromedp.CSS(english+" button.start")))
@@ -237,14 +277,23 @@ func TestBrowserWidget(t *testing.T) {
 		t.Error("not deleted on Graph")
 	}
 
-	// Escape closes an open card without saving.
+	// Escape closes an open card without saving, and without losing the
+	// edit: the card says it has it, Edit goes on with it, and Cancel (the
+	// one way to drop edits) drops it. Twice Escape (the suggestions, then
+	// the card) loses nothing either.
 	openCard(t, ctx, card)
 	pick(t, ctx, card+"-written", "conversational")
 	step(t, ctx, "escape", chromedp.KeyEvent(kb.Escape))
 	waitFor(t, ctx, "closed", `document.querySelector("`+card+` .edit-area").hidden && document.activeElement.matches("`+card+` a.edit")`)
-	if got := js(t, ctx, `document.querySelector("`+card+`-written").value`); got == "conversational" {
-		t.Error("Escape kept the edit")
+	if got := js(t, ctx, `document.querySelector("`+card+` .card-status").textContent === "Your unsaved changes to " + document.querySelector("`+card+` .card-title .name").textContent + " are kept. Press Edit to go on with them, or Cancel there to drop them." ? "said" : document.querySelector("`+card+` .card-status").textContent`); got != "said" {
+		t.Errorf("after Escape with an edit, the card says %q", got)
 	}
+	openCard(t, ctx, card)
+	if got := js(t, ctx, `document.querySelector("`+card+`-written").value`); got != "conversational" {
+		t.Errorf("Escape lost the edit: written %q", got)
+	}
+	step(t, ctx, "cancel", chromedp.Click(chromedp.CSS(card+" a.cancel")))
+	waitFor(t, ctx, "dropped", `document.querySelector("`+card+` .edit-area").hidden && document.querySelector("`+card+`-written").value === "nativeOrBilingual"`)
 
 	// A phone: nothing scrolls sideways, reading or editing.
 	phone(t, ctx)

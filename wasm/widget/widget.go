@@ -186,7 +186,7 @@ func (w *Widget) bind(el dom.Node, id string) *view {
 		e.PreventDefault()
 		v.submit()
 	})
-	// Cancel and Escape (the loader's) drop the card's unsaved edits.
+	// Cancel (the loader's langcard-cancel) drops the unsaved edits.
 	v.form.On("langcard-cancel", func(dom.Event) {
 		if v.card.Dirty() {
 			v.discardEdits()

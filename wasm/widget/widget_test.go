@@ -160,8 +160,8 @@ func TestHydrateTakesOverTheServersMarkup(t *testing.T) {
 	}
 }
 
-// Cancel and Escape (the loader's, which tells the widget with
-// "langcard-cancel") drop the card's unsaved edits and their draft.
+// Cancel (the loader's, which tells the widget with "langcard-cancel")
+// drops the card's unsaved edits and their draft.
 func TestCancelDropsEdits(t *testing.T) {
 	f := hydrate(t, "")
 	f.edit(card)
@@ -182,8 +182,8 @@ func TestSaveSendsOnlyChanges(t *testing.T) {
 	f := hydrate(t, "")
 	f.edit(card)
 	f.set(card+"-spoken", "conversational")
-	if f.hidden(card + " button.discard") {
-		t.Error("no way to discard the change")
+	if f.hidden(card + " a.cancel") {
+		t.Error("no way to drop the change")
 	}
 	f.submit(card + " form.card-form")
 	if len(f.b.fetches) != 1 {
@@ -365,9 +365,9 @@ func TestExpiredSessionKeepsEditsThroughSignIn(t *testing.T) {
 	if g.el(card+"-written").Value() != "elementary" || !strings.Contains(g.text(card+" .status"), "restored") || g.hidden(card+" .edit-area") {
 		t.Errorf("after sign-in: written %q, status %q", g.el(card+"-written").Value(), g.text(card+" .status"))
 	}
-	g.click(card + " button.discard")
+	g.b.doc.fire(g.el(card+" form.card-form"), "langcard-cancel") // Cancel, the one way to drop edits
 	if g.el(card+"-written").Value() != "nativeOrBilingual" || len(g.b.store) != 0 {
-		t.Error("discard did not restore the saved values and forget the draft")
+		t.Error("Cancel did not restore the saved values and forget the draft")
 	}
 }
 
