@@ -189,6 +189,17 @@
       // A language field becomes the combobox when it is first focused
       // (made at once, its list and live region would have the browser lay
       // the whole card out again before anyone uses it).
+      // A field's message waits until the person leaves the field or
+      // presses Save: not while they are still typing (GOV.UK).
+      var typing = function (e, on) {
+        var f = e.target.closest && e.target.closest(".field");
+        if (f) f.toggleAttribute("data-typing", on);
+      };
+      root.addEventListener("input", function (e) { typing(e, true); });
+      root.addEventListener("focusout", function (e) { typing(e, false); });
+      root.addEventListener("submit", function (e) {
+        e.target.querySelectorAll("[data-typing]").forEach(function (f) { f.removeAttribute("data-typing"); });
+      }, true);
       // A field found at fault opens the disclosure it sits in.
       new MutationObserver(function (ms) {
         ms.forEach(function (m) {

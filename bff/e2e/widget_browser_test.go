@@ -142,11 +142,21 @@ func TestBrowserWidget(t *testing.T) {
 		t.Errorf("after reload %q", got)
 	}
 
-	// An unknown code: the message as the person types, nothing sent.
+	// An unknown code: the message once the person leaves the field (not
+	// while they type), between the hint and the field, nothing sent.
 	openCard(t, ctx, card)
 	h.graph.ResetRequests()
 	typeText(t, ctx, card+"-tag", "no-NB")
-	waitFor(t, ctx, "the tag's message", `!document.querySelector("`+card+`-tag-error").hidden`)
+	seen := `(() => { const e = document.querySelector("`+card+`-tag-error"); return !e.hidden && getComputedStyle(e).visibility === "visible"; })()`
+	if js(t, ctx, `String(`+seen+`)`) != "false" {
+		t.Error("the tag's message shows while the person is still typing")
+	}
+	step(t, ctx, "leave the field", chromedp.KeyEvent(kb.Tab))
+	waitFor(t, ctx, "the tag's message", seen)
+	if got := js(t, ctx, `(() => { const f = document.querySelector("`+card+`-tag"), h = document.querySelector("`+card+`-tag-hint").getBoundingClientRect(), e = document.querySelector("`+card+`-tag-error").getBoundingClientRect(), i = f.getBoundingClientRect(); return String(h.bottom <= e.top + 1 && e.bottom <= i.top + 1); })()`); got != "true" {
+		t.Error("the tag's message is not between its hint and its field")
+	}
+	step(t, ctx, "back to the field", chromedp.Evaluate[chromedp.Void](`document.querySelector("`+card+`-tag").focus()`))
 	if got := js(t, ctx, `document.querySelector("`+card+`-tag-error").textContent`); got != "We don’t know the language code no-NB. Choose a language from the list" {
 		t.Errorf("tag message %q", got)
 	}
