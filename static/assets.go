@@ -74,12 +74,13 @@ const (
 // are missing are simply absent: the pages then work through their forms.
 func Load(fsys fs.FS) (*Assets, error) {
 	a := &Assets{byName: map[string]*asset{}, byURL: map[string]*asset{}}
-	for name, file := range map[string]string{CSS: CSS, Embed: "dist/" + Embed, Types: Types, Manifest: Manifest, Script: "dist/" + Script, Widget: "dist/" + Widget} {
+	for name, file := range map[string]string{CSS: "dist/" + CSS, Embed: "dist/" + Embed, Types: Types, Manifest: Manifest, Script: "dist/" + Script, Widget: "dist/" + Widget} {
 		plain, err := fs.ReadFile(fsys, file)
-		if name == Embed && err != nil {
-			// Not built: the source, which names no widget (the cards
-			// then name it when they arrive).
-			plain, err = fs.ReadFile(fsys, Embed)
+		if (name == Embed || name == CSS) && err != nil {
+			// Not built: the source (embed.js then names no widget, and
+			// the cards name it when they arrive; the stylesheet keeps
+			// its comments).
+			plain, err = fs.ReadFile(fsys, name)
 		}
 		if err != nil {
 			continue

@@ -1,5 +1,5 @@
 // Package static serves langcard's static assets from one go:embed: the
-// stylesheet (committed), and the widget's WebAssembly and its script
+// stylesheet (committed; once built, served without its comments), and the widget's WebAssembly and its script
 // (Go's wasm_exec.js and the loader langcard.js), with their brotli and
 // gzip variants (built into dist/ by make widget, not committed). Each is served under a
 // content-hashed name, precompressed, and cached as immutable. Tests serve

@@ -161,6 +161,7 @@
     error: function (card, arg) {
       var parts = arg.split("\n");
       emit(card, "langcard-error", { code: parts[0], message: parts.slice(1).join("\n") });
+      refusal(card, parts[0], parts.slice(1).join("\n"));
     },
     signin: function (card) { emit(card, "langcard-signin-required", {}); },
     ready: function (node) { emit(node, "langcard-ready", {}); },
@@ -191,15 +192,13 @@
       // the whole card out again before anyone uses it).
       // A field's message waits until the person leaves the field or
       // presses Save: not while they are still typing (GOV.UK).
-      var typing = function (e, on) {
-        var f = e.target.closest && e.target.closest(".field");
-        if (f) f.toggleAttribute("data-typing", on);
-      };
-      root.addEventListener("input", function (e) { typing(e, true); });
-      root.addEventListener("focusout", function (e) { typing(e, false); });
-      root.addEventListener("submit", function (e) {
-        e.target.querySelectorAll("[data-typing]").forEach(function (f) { f.removeAttribute("data-typing"); });
-      }, true);
+      ["input", "focusout", "submit"].forEach(function (type) {
+        root.addEventListener(type, function (e) {
+          var f = e.target.closest(".field"), form = type == "submit" && e.target;
+          if (f) f.toggleAttribute("data-typing", type == "input");
+          if (form) form.querySelectorAll("[data-typing]").forEach(function (n) { n.removeAttribute("data-typing"); });
+        }, true);
+      });
       // A field found at fault opens the disclosure it sits in.
       new MutationObserver(function (ms) {
         ms.forEach(function (m) {
@@ -358,6 +357,24 @@
     if (first) first.focus();
     var st = q(card, ".card-form .status");
     if (st) st.textContent = msg;
+  }
+  // refusal shows a failed save as a message people can read: what
+  // happened and what to do first, the reference for a helpdesk and the
+  // code under Details, and Try again only where trying again can help.
+  var RETRYABLE = "unreachable failed badGateway unconfirmed serviceNotAvailable internal".split(" ");
+  function refusal(card, code, msg) {
+    var form = q(card, ".card-form"), st = form && q(form, ".status"), text = textOf(card);
+    var at = msg.indexOf((text["error.reference"] || "{").split("{")[0]), again = RETRYABLE.indexOf(code) >= 0;
+    if (!st) return;
+    if (!again) hide(q(form, "button.retry"), true);
+    if (at < 1 && again) return; // nothing to look up
+    st.textContent = at < 1 ? msg : msg.slice(0, at);
+    var d = document.createElement("details");
+    d.innerHTML = "<summary></summary><p></p><p></p>";
+    d.children[0].textContent = text["error.details"];
+    d.children[1].textContent = at < 1 ? "" : msg.slice(at);
+    d.children[2].textContent = text["error.code"].replace("{code}", code);
+    st.appendChild(d);
   }
   // flash shows msg in a card's status for a while (keep: until the card
   // is opened again).

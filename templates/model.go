@@ -411,7 +411,7 @@ func widgetText(L *i18n.Catalog) string {
 	if s, ok := widgetTexts.Load(L); ok {
 		return s.(string)
 	}
-	data, _ := json.Marshal(L.Subset("@plural", "widget.", "problem.", "level.", "audience.", "value.", "card."))
+	data, _ := json.Marshal(L.Subset("@plural", "widget.", "problem.", "level.", "audience.", "value.", "card.", "error.details", "error.reference", "error.code"))
 	if L.Shared() { // not one About someone: made per request
 		widgetTexts.Store(L, string(data))
 	}

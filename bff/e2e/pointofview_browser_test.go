@@ -27,7 +27,7 @@ func TestBrowserPointOfView(t *testing.T) {
 	if got := js(t, ctx, `[...document.querySelectorAll(".summary .audience")].map(a => a.textContent).join("|")`); !strings.Contains(got, "Megan Bowen’s organization can see this") || strings.Contains(got, "Your organization") {
 		t.Errorf("a colleague reads %q on Megan's cards", got)
 	}
-	if n := js(t, ctx, `String(document.querySelectorAll(".admin-editing, section.others").length)`); n != "0" {
+	if n := js(t, ctx, `String(document.querySelectorAll(".admin-editing, section.others-section").length)`); n != "0" {
 		t.Errorf("a colleague sees %s administrators' elements", n)
 	}
 
@@ -48,7 +48,7 @@ func TestBrowserPointOfView(t *testing.T) {
 		}
 	}
 	// The form to open someone else's profile follows the cards.
-	if got := js(t, actx, `(() => { const o = document.querySelector("section.others"), c = document.querySelector("section.cards"); return o && (c.compareDocumentPosition(o) & Node.DOCUMENT_POSITION_FOLLOWING) ? o.querySelector("h2").textContent : "misplaced"; })()`); got != "Someone else’s languages" {
+	if got := js(t, actx, `(() => { const o = document.querySelector("section.others-section"), c = document.querySelector("section.cards"); return o && (c.compareDocumentPosition(o) & Node.DOCUMENT_POSITION_FOLLOWING) ? o.querySelector("h2").textContent : "misplaced"; })()`); got != "Someone else’s languages" {
 		t.Errorf("the administrators' form: %s", got)
 	}
 	checkAxe(t, actx, "an administrator on someone else's profile")

@@ -147,7 +147,7 @@ func TestBrowserWidget(t *testing.T) {
 	openCard(t, ctx, card)
 	h.graph.ResetRequests()
 	typeText(t, ctx, card+"-tag", "no-NB")
-	seen := `(() => { const e = document.querySelector("`+card+`-tag-error"); return !e.hidden && getComputedStyle(e).visibility === "visible"; })()`
+	seen := `(() => { const e = document.querySelector("` + card + `-tag-error"); return !e.hidden && getComputedStyle(e).visibility === "visible"; })()`
 	if js(t, ctx, `String(`+seen+`)`) != "false" {
 		t.Error("the tag's message shows while the person is still typing")
 	}
@@ -200,6 +200,27 @@ func TestBrowserWidget(t *testing.T) {
 	if got := js(t, ctx, `document.querySelector("`+card+` .card-title .name").textContent`); got != "Norsk bokmål" {
 		t.Errorf("heading %q, want it re-rendered from the server's answer", got)
 	}
+
+	// A refusal a retry cannot change: a styled message that says what
+	// happened first, the helpdesk's reference and the code under
+	// Details, and no Try again.
+	h.graph.Inject(graphfake.Fault{Status: 403, Code: "accessDenied", Message: "Insufficient privileges to complete the operation."})
+	openCard(t, ctx, card)
+	pick(t, ctx, card+"-reading", "limitedWorking")
+	step(t, ctx, "save, refused", chromedp.Click(chromedp.CSS(save)))
+	refused := `document.querySelector("` + card + ` .card-form .status")`
+	waitFor(t, ctx, "the refusal", `!!`+refused+`.querySelector("details")`)
+	got := js(t, ctx, `(() => { const s = `+refused+`, d = s.querySelector("details"); return [s.firstChild.textContent.trim(), d.querySelector("summary").textContent, d.open, [...d.querySelectorAll("p")].map(p => p.textContent).join(" / "), document.querySelector("`+card+` button.retry").hidden, getComputedStyle(s).backgroundColor].join(" | "); })()`)
+	parts := strings.Split(got, " | ")
+	if len(parts) != 6 || strings.Contains(parts[0], "Reference") || parts[0] == "" || parts[1] != "Details" || parts[2] != "false" ||
+		!strings.Contains(parts[3], "Reference for your helpdesk: ") || !strings.Contains(parts[3], "Code: accessDenied") || parts[4] != "true" || parts[5] == "rgba(0, 0, 0, 0)" {
+		t.Errorf("the refusal reads %q, want a first sentence, Details (closed) with the reference and the code, no Try again, a styled box", got)
+	}
+	// A failure a retry can change keeps Try again.
+	h.graph.Inject(graphfake.Fault{Status: 502, Code: "badGateway"})
+	step(t, ctx, "save, Graph unreachable", chromedp.Click(chromedp.CSS(save)))
+	waitFor(t, ctx, "Try again", `!document.querySelector("`+card+` button.retry").hidden`)
+	step(t, ctx, "cancel", chromedp.Click(chromedp.CSS(card+" a.cancel")))
 
 	// Unsaved edits survive a reload: the card opens with them.
 	openCard(t, ctx, card)

@@ -77,6 +77,12 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
+	// The stylesheet as it ships: without its comments, which are for
+	// readers of the source (the widget's transfer budget counts it).
+	css = stripCSS(css)
+	if err := os.WriteFile(filepath.Join(out, "app.css"), css, 0o644); err != nil {
+		return err
+	}
 	embed = bytes.Replace(embed, []byte(placeholder), []byte(hashedURL("widget.js", script)+" "+hashedURL("widget.wasm", wasmBytes)+" "+hashedURL("app.css", css)), 1)
 	// And embed.js's own words (a card it could not fill), from the
 	// catalogues, in each language: {"en": {...}, "nb": {...}}.
@@ -98,7 +104,7 @@ func run(out string) error {
 		return err
 	}
 	total := 0
-	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), "static/app.css", filepath.Join(out, "embed.js")} {
+	for _, src := range []string{filepath.Join(out, "widget.wasm"), filepath.Join(out, "widget.js"), filepath.Join(out, "app.css"), filepath.Join(out, "embed.js")} {
 		n, err := compress(src, filepath.Join(out, filepath.Base(src)))
 		if err != nil {
 			return err
@@ -145,6 +151,32 @@ func compress(src, dst string) (int, error) {
 	}
 	fmt.Printf("  %-14s %8d plain %8d brotli %8d gzip\n", filepath.Base(src), len(data), br.Len(), gz.Len())
 	return br.Len(), nil
+}
+
+// stripCSS takes the /* comments */ out of a stylesheet, and the blank
+// lines they leave (no string in it holds "/*").
+func stripCSS(css []byte) []byte {
+	var out []byte
+	for {
+		i := bytes.Index(css, []byte("/*"))
+		if i < 0 {
+			out = append(out, css...)
+			break
+		}
+		out = append(out, css[:i]...)
+		j := bytes.Index(css[i:], []byte("*/"))
+		if j < 0 {
+			break
+		}
+		css = css[i+j+2:]
+	}
+	var lines [][]byte
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, bytes.TrimRight(l, " \t"))
+		}
+	}
+	return append(bytes.Join(lines, []byte("\n")), '\n')
 }
 
 // strip takes out what only a reader needs from the widget's script:
