@@ -142,6 +142,21 @@ func TestBrowserWidget(t *testing.T) {
 		t.Errorf("after reload %q", got)
 	}
 
+	// The levels say what they mean: a sentence each, behind "What the
+	// levels mean", describing every level field.
+	openCard(t, ctx, card)
+	got := js(t, ctx, `(() => {
+		const help = document.querySelector("`+card+`-levels-help"), d = help.closest("details");
+		const described = ["spoken", "written", "reading"].every(p => document.querySelector("`+card+`-" + p).getAttribute("aria-describedby").split(" ").includes(help.id));
+		d.querySelector("summary").click();
+		return [d.querySelector("summary").textContent, described, help.querySelectorAll("dt").length, help.querySelector("dt").textContent + ": " + help.querySelector("dd").textContent, help.getClientRects().length > 0].join(" | ");
+	})()`)
+	if got != "What the levels mean | true | 6 | Elementary: You can manage greetings, simple questions and everyday phrases. | true" {
+		t.Errorf("the levels' explanation: %q", got)
+	}
+	checkAxe(t, ctx, "a card open with its levels explained")
+	step(t, ctx, "cancel", chromedp.Click(chromedp.CSS(card+" a.cancel")))
+
 	// An unknown code: the message once the person leaves the field (not
 	// while they type), between the hint and the field, nothing sent.
 	openCard(t, ctx, card)
@@ -210,7 +225,7 @@ func TestBrowserWidget(t *testing.T) {
 	step(t, ctx, "save, refused", chromedp.Click(chromedp.CSS(save)))
 	refused := `document.querySelector("` + card + ` .card-form .status")`
 	waitFor(t, ctx, "the refusal", `!!`+refused+`.querySelector("details")`)
-	got := js(t, ctx, `(() => { const s = `+refused+`, d = s.querySelector("details"); return [s.firstChild.textContent.trim(), d.querySelector("summary").textContent, d.open, [...d.querySelectorAll("p")].map(p => p.textContent).join(" / "), document.querySelector("`+card+` button.retry").hidden, getComputedStyle(s).backgroundColor].join(" | "); })()`)
+	got = js(t, ctx, `(() => { const s = `+refused+`, d = s.querySelector("details"); return [s.firstChild.textContent.trim(), d.querySelector("summary").textContent, d.open, [...d.querySelectorAll("p")].map(p => p.textContent).join(" / "), document.querySelector("`+card+` button.retry").hidden, getComputedStyle(s).backgroundColor].join(" | "); })()`)
 	parts := strings.Split(got, " | ")
 	if len(parts) != 6 || strings.Contains(parts[0], "Reference") || parts[0] == "" || parts[1] != "Details" || parts[2] != "false" ||
 		!strings.Contains(parts[3], "Reference for your helpdesk: ") || !strings.Contains(parts[3], "Code: accessDenied") || parts[4] != "true" || parts[5] == "rgba(0, 0, 0, 0)" {
