@@ -407,10 +407,15 @@ func TestBrowserKeyboardAndExpiredSession(t *testing.T) {
 
 	step(t, ctx, "keyboard", chromedp.Focus(chromedp.CSS(card+" a.edit")), chromedp.KeyEvent(kb.Enter))
 	waitFor(t, ctx, "the card open, focus in it", `document.activeElement === document.querySelector("`+card+`-language")`)
-	step(t, ctx, "keyboard", chromedp.Focus(chromedp.CSS(card+"-reading")), chromedp.KeyEvent(kb.ArrowUp),
-		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
+	// From the last level, Tab reaches what the levels mean, then who can
+	// see it, then Save.
+	step(t, ctx, "keyboard", chromedp.Focus(chromedp.CSS(card+"-reading")), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.Tab))
+	if got := js(t, ctx, `document.activeElement.matches("`+card+` .level-help summary") + ""`); got != "true" {
+		t.Errorf("after the last level, Tab does not reach what the levels mean")
+	}
+	step(t, ctx, "two more tabs", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab))
 	if got := js(t, ctx, `document.activeElement.matches("`+card+` .card-form button[type=submit]") + " " + document.activeElement.disabled`); got != "true false" {
-		t.Fatalf("after a level change and two tabs the focus is on Save and it is enabled? %s", got)
+		t.Fatalf("after a level change and three tabs the focus is on Save and it is enabled? %s", got)
 	}
 	step(t, ctx, "enter", chromedp.KeyEvent(kb.Enter))
 	waitFor(t, ctx, "saved", cardStatus(card)+`.startsWith("Saved")`)
