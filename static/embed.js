@@ -371,7 +371,7 @@
       // (202) until it has signed in; unknown after that: expired.
       var until = Date.now() + 5 * 60 * 1000, started = false;
       var poll = function () {
-        fetch(origin + "/auth/handoff/redeem", {
+        fetch(origin + "/api/handoff/redeem", {
           method: "POST", credentials: "include",
           headers: { "Content-Type": "application/json", "X-CSRF": "1" },
           body: JSON.stringify({ secret: secret }),

@@ -144,7 +144,7 @@ var (
 	ErrHandoffElsewhere = errors.New("auth: the sign-in handoff belongs to another page")
 )
 
-// RedeemHandoff redeems a card's secret (POST /auth/handoff/redeem, from
+// RedeemHandoff redeems a card's secret (POST /api/handoff/redeem, from
 // origin): when the popup has signed in, this request's session becomes
 // the handed-over one, in a partitioned cookie, and done is true; before
 // that, done is false. A handoff is redeemed once.

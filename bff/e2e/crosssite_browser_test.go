@@ -226,7 +226,7 @@ func TestBrowserCrossSiteCookieRefused(t *testing.T) {
 	ctx := strictChromium(t)
 	// The redemption goes to langcard from here, with the browser's
 	// headers and body; the browser gets its answer without the cookie.
-	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/auth/handoff/redeem"}}}); err != nil {
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/handoff/redeem"}}}); err != nil {
 		t.Fatal(err)
 	}
 	client := &http.Client{Transport: h.transport}

@@ -40,7 +40,7 @@ func redeem(card *browser, secret, origin string, csrf bool) response {
 	if csrf {
 		hdr["X-CSRF"] = "1"
 	}
-	return card.do("POST", "/auth/handoff/redeem", strings.NewReader(`{"secret":"`+secret+`"}`), hdr)
+	return card.do("POST", "/api/handoff/redeem", strings.NewReader(`{"secret":"`+secret+`"}`), hdr)
 }
 
 // A card on a host of another site is handed a session: once, only to the
@@ -49,7 +49,10 @@ func redeem(card *browser, secret, origin string, csrf bool) response {
 // session lives in a partitioned cookie, ends with the card's sign-out,
 // and never carries a token to the browser.
 func TestHandoffToACardOnAnotherSite(t *testing.T) {
-	h := newHarness(t, withTLS)
+	// Two embedding origins: a handoff one of them started is not the
+	// other's to redeem.
+	const wiki = "https://wiki.contoso.example"
+	h := newHarness(t, withTLS, withEmbedOrigin(embedOrigin+","+wiki))
 	secret, hash := handoffSecret()
 	card, popup := h.browser(), h.browser()
 	crossSite := map[string]string{"Origin": embedOrigin, "Sec-Fetch-Site": "cross-site"}
@@ -91,6 +94,9 @@ func TestHandoffToACardOnAnotherSite(t *testing.T) {
 	// Another origin cannot redeem it, nor can a request without the CSRF
 	// header (a form, or a simple request).
 	wantStatus(t, redeem(card, secret, "http://127.0.0.1:9", true), http.StatusForbidden)
+	if r := redeem(card, secret, wiki, true); r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "handoffElsewhere") {
+		t.Errorf("another embedding origin redeemed the handoff: %d %s", r.StatusCode, r.body)
+	}
 	wantStatus(t, redeem(card, secret, embedOrigin, false), http.StatusForbidden)
 
 	r = redeem(card, secret, embedOrigin, true)
@@ -126,6 +132,20 @@ func TestHandoffToACardOnAnotherSite(t *testing.T) {
 	if r := card.do("GET", "/embed/cards", nil, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}); r.StatusCode != http.StatusForbidden || strings.Contains(r.body, "Norsk") {
 		t.Errorf("an unlisted origin read the card's languages: %d", r.StatusCode)
 	}
+	// Every page of the host's site gets the partitioned cookie (on
+	// SharePoint Online, other tenants' pages too): an API read from one
+	// that is not an embedding origin's CORS call reads nothing from Graph.
+	h.graph.ResetRequests()
+	for _, hdr := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site", "Origin": "https://fabrikam.example"}, // another tenant's CORS call
+		{"Sec-Fetch-Site": "cross-site"},                                       // a no-cors fetch, a navigation
+	} {
+		wantStatus(t, card.do("GET", "/api/me/languages", nil, hdr), http.StatusForbidden)
+	}
+	if n := len(h.graph.Requests()); n != 0 {
+		t.Errorf("%d Graph requests for reads from other pages of the host's site", n)
+	}
+	wantStatus(t, card.do("GET", "/api/me/languages", nil, crossSite), http.StatusOK)
 	frag := card.do("GET", "/embed/cards", nil, crossSite)
 	if !strings.Contains(frag.body, "data-signout") {
 		t.Errorf("the card's own session offers no sign-out: %.300s", frag.body)
@@ -153,7 +173,7 @@ func TestHandoffToACardOnAnotherSite(t *testing.T) {
 		t.Errorf("the frame's handoff (origin %s) ended with %d", h.url, r.StatusCode)
 	}
 	frameCard := h.browser()
-	wantStatus(t, frameCard.do("POST", "/auth/handoff/redeem", strings.NewReader(`{"secret":"`+secret3+`"}`), map[string]string{"Origin": h.url, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/json", "X-CSRF": "1"}), http.StatusNoContent)
+	wantStatus(t, frameCard.do("POST", "/api/handoff/redeem", strings.NewReader(`{"secret":"`+secret3+`"}`), map[string]string{"Origin": h.url, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/json", "X-CSRF": "1"}), http.StatusNoContent)
 	wantStatus(t, frameCard.api("GET", "/api/session", ""), http.StatusOK)
 	// A same-site page keeps today's sign-in link.
 	if same := h.browser().do("GET", "/embed/cards", nil, map[string]string{"Origin": embedOrigin, "Sec-Fetch-Site": "same-site"}).body; strings.Contains(same, "data-handoff") || !strings.Contains(same, "/login?returnTo=") {

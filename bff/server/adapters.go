@@ -48,6 +48,14 @@ func (s *Server) api(ms methods) http.Handler {
 				s.respond(w, r, e)
 				return
 			}
+		} else if r.Header.Get("Sec-Fetch-Site") == "cross-site" && !s.embed[r.Header.Get("Origin")] {
+			// A read from another site that is no embedding origin's CORS
+			// call (a no-cors fetch, a navigation) spends the person's
+			// Graph reads for an answer it cannot read: a card's
+			// partitioned session comes with every request from its host's
+			// site, other tenants' pages on it included (rule 27).
+			s.respond(w, r, &Error{Status: http.StatusForbidden, Code: "crossSiteRefused", Key: "err.embedRefused"})
+			return
 		}
 		if err := h(w, r); err != nil {
 			s.respond(w, r, err)

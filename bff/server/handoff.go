@@ -51,7 +51,7 @@ var (
 	errHandoffElsewhere = &Error{Status: http.StatusForbidden, Code: "handoffElsewhere", Key: "err.handoffElsewhere"}
 )
 
-// redeemHandoff is POST /auth/handoff/redeem {"secret": "…"}, from the
+// redeemHandoff is POST /api/handoff/redeem {"secret": "…"}, from the
 // card that started the handoff: 204 once it is signed in (this answer
 // sets the card's partitioned session cookie), 202 while the sign-in
 // window has not finished, 404 when there is no such handoff (any more).

@@ -59,7 +59,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /auth/handoff", s.page(s.handoffPage))
 	mux.Handle("POST /auth/handoff", s.form(s.startHandoff))
 	mux.Handle("GET /auth/handoff/done", s.page(s.handoffDone))
-	mux.Handle("/auth/handoff/redeem", s.api(methods{"POST": s.redeemHandoff}))
+	mux.Handle("/api/handoff/redeem", s.api(methods{"POST": s.redeemHandoff}))
 
 	// Embedding on intranet pages.
 	mux.HandleFunc("GET /embed/cards", s.embedCards)

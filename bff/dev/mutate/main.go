@@ -50,24 +50,31 @@ var mutations = []mutation{
 	{"7 the IdP's error code logged as sent", "bff/auth/auth.go", `re.Response.Status + " " + oauthCode(re.ErrorCode)`, `re.Response.Status + " " + re.ErrorCode`, "./bff/e2e", "TestSecretsInPeersErrorsStayOutOfTheLog"},
 	{"7 Graph's error message logged as sent", "bff/graph/error.go", "logsafe.Text(eb.Error.Code), logsafe.Text(eb.Error.Message)", "logsafe.Text(eb.Error.Code), eb.Error.Message", "./bff/e2e", "TestSecretsInPeersErrorsStayOutOfTheLog"},
 	// CSRF and CORS (rules 8, 9).
-	{"8 no X-CSRF header needed", "bff/server/middleware.go", `if r.Header.Get("X-CSRF") != "1" {`, "if false {", "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
-	{"8 Origin ignored", "bff/server/middleware.go", `if origin != "" && origin != s.self && !s.embed[origin] {`, "if false {", "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
-	{"8 Sec-Fetch-Site ignored", "bff/server/middleware.go", `switch r.Header.Get("Sec-Fetch-Site") {`, `switch "" {`, "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
-	{"9 CORS for any origin", "bff/server/embed.go", "	if s.embed[origin] {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "	if origin != \"\" {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "./bff/e2e", "TestCORS"},
+	{"8 no X-CSRF header needed", "bff/server/adapters.go", `if r.Header.Get("X-CSRF") != "1" {`, "if false {", "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
+	{"8 Origin ignored", "bff/server/adapters.go", `if origin != "" && origin != s.self && !s.embed[origin] {`, "if false {", "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
+	{"8 Sec-Fetch-Site ignored", "bff/server/adapters.go", `switch r.Header.Get("Sec-Fetch-Site") {`, `switch "" {`, "./bff/e2e", "TestCSRFOnEveryWriteRoute"},
+	{"9 CORS for any origin", "bff/server/adapters.go", "	if s.embed[origin] {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "	if origin != \"\" {\n		w.Header().Set(\"Access-Control-Allow-Origin\", origin)", "./bff/e2e", "TestCORS"},
+	// The partitioned session of a card on another site (rule 3).
+	{"3 every session partitioned", "bff/session/save.go", "writeCookie(sm, w, token, expiry, sm.GetBool(ctx, PartitionedKey))", "writeCookie(sm, w, token, expiry, true)", "./bff/e2e", "TestCookiesOverHTTPS|TestHandoffToACardOnAnotherSite"},
+	{"3 a handoff redeemed twice", "bff/auth/handoff.go", "if err := a.store.DeleteCtx(context.WithoutCancel(ctx), handoffKey(hash)); err != nil {", "if err := error(nil); err != nil {", "./bff/e2e", "TestHandoffToACardOnAnotherSite"},
+	{"3 a handoff from any origin", "bff/auth/handoff.go", "	case rec.Origin != origin:\n", "	case false:\n", "./bff/e2e", "TestHandoffToACardOnAnotherSite"},
+	{"3 a handoff without its secret", "bff/auth/handoff.go", "|| HandoffHash(secret) != hash {", "{", "./bff/e2e", "TestHandoffToACardOnAnotherSite"},
 	// Return paths (rule 10).
 	{"10 an origin's look-alike", "bff/auth/returnto.go", "		if o == origin {", "		if strings.HasPrefix(origin, o) {", "./bff/auth", "TestSafeReturnTo"},
 	// Responses (rule 15).
 	{"15 API answers cacheable", "bff/server/middleware.go", `h.Set("Cache-Control", "no-store")`, `h.Set("Cache-Control", "private")`, "./bff/e2e", "TestSecurityHeaders"},
 	// Who may see what (rules 23, 24).
-	{"23 a scope makes an administrator", "bff/auth/handlers.go", "EditsOthers: admin && hasScope(granted, ScopeEditOthers)", "EditsOthers: hasScope(granted, ScopeEditOthers)", "./bff/e2e", "TestScopeIsNotARole"},
+	{"23 a scope makes an administrator", "bff/auth/handlers.go", "EditsOthers: a.isAdmin(user.Roles) && hasScope(granted, ScopeEditOthers)", "EditsOthers: hasScope(granted, ScopeEditOthers)", "./bff/e2e", "TestScopeIsNotARole"},
 	{"23 any role counts", "bff/auth/handlers.go", "if strings.EqualFold(strings.TrimSpace(r), want) {", "if r != \"\" || want != \"\" {", "./bff/e2e", "TestTenantRolesFromEntra|TestScopeIsNotARole"},
-	{"23 colleagues may write", "bff/server/recent.go", "	if c.colleague {\n		return errReadOnly", "	if false {\n		return errReadOnly", "./bff/e2e", "TestColleaguesCannotWrite|TestScopeIsNotARole"},
+	{"23 colleagues may write", "bff/server/languages.go", "	if c.colleague {\n		return errReadOnly", "	if false {\n		return errReadOnly", "./bff/e2e", "TestColleaguesCannotWrite|TestScopeIsNotARole"},
 	{"24 colleagues see everything", "bff/server/colleagues.go", "	return lp.AllowedAudiences.SharedWithOrganization()", "	return true", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
 	{"24 federated organizations hidden", "web/langprof/audience.go", "const organizationWide = 8 | 16 | 32", "const organizationWide = 8 | 32", "./bff/e2e", "TestColleaguesSeeOnlyWhatIsShared"},
 	{"24 hidden and missing differ", "bff/server/api.go", "|| missing(err)) {", ") {", "./bff/e2e", "TestHiddenAndMissingAlike"},
 	{"24 stale copies served", "bff/server/colleagues.go", "|| e.versions != versions {", "{", "./bff/e2e", "TestHiddenAtOnce"},
 	{"24 owners' writes not counted", "bff/server/colleagues.go", "s.Changes.Bump(context.WithoutCancel(c.ctx), keys...)", "s.Changes.Bump(context.WithoutCancel(c.ctx), keys[:0]...)", "./bff/e2e", "TestHiddenAtOnce"},
 	{"24 counts not shared by replicas", "bff/app/app.go", `changes = recent.NewRedisChanges(rc, "langcard:changes:", recent.TTL)`, "_ = rc", "./bff/e2e", "TestHiddenAtOnce"},
+	// Bounded work (rule 27).
+	{"27 API reads from any page of another site", "bff/server/adapters.go", `} else if r.Header.Get("Sec-Fetch-Site") == "cross-site" && !s.embed[r.Header.Get("Origin")] {`, "} else if false {", "./bff/e2e", "TestHandoffToACardOnAnotherSite"},
 }
 
 func main() {
