@@ -367,9 +367,9 @@
       };
       window.addEventListener("message", give);
       win.location.href = origin + "/auth/handoff?hash=" + hash;
-      // Unknown (404) until the window has started the handoff, pending
-      // (202) until it has signed in; unknown after that: expired.
-      var until = Date.now() + 5 * 60 * 1000, started = false;
+      // Unknown (404) until the window has signed in: the card asks
+      // again each second, for as long as a handoff may take.
+      var until = Date.now() + 5 * 60 * 1000;
       var poll = function () {
         fetch(origin + "/api/handoff/redeem", {
           method: "POST", credentials: "include",
@@ -377,8 +377,7 @@
           body: JSON.stringify({ secret: secret }),
         }).then(function (r) {
           if (r.status === 204) return signedIn();
-          if (r.status === 202) started = true;
-          if ((r.status === 202 || (r.status === 404 && !started)) && Date.now() < until) return setTimeout(poll, 1000);
+          if (r.status === 404 && Date.now() < until) return setTimeout(poll, 1000);
           window.removeEventListener("message", give);
           problem(link.dataset.failed);
         }, function () { if (Date.now() < until) setTimeout(poll, 2000); });

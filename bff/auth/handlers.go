@@ -72,9 +72,10 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) error {
 type loginOptions struct {
 	returnTo, hint string
 	minimal        bool
-	// handoff is the hash of a sign-in handoff's secret: the sign-in is
-	// for an embedded card on another site (handoff.go).
-	handoff string
+	// handoff is the hash of a sign-in handoff's secret, and
+	// handoffOrigin the page that holds the secret: the sign-in is for an
+	// embedded card on another site (handoff.go).
+	handoff, handoffOrigin string
 }
 
 // startLogin records a login transaction in a login cookie keyed by a
@@ -94,6 +95,7 @@ func (a *Auth) startLogin(w http.ResponseWriter, r *http.Request, o loginOptions
 	sess.Values["nonce"] = nonce
 	sess.Values["returnTo"] = o.returnTo
 	sess.Values["handoff"] = o.handoff
+	sess.Values["handoffOrigin"] = o.handoffOrigin
 	sess.Values["minimal"] = o.minimal
 	sess.Values["hint"] = o.hint
 	if err := sess.Save(r, w); err != nil {
@@ -164,6 +166,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	minimal, _ := sess.Values["minimal"].(bool)
 	hint, _ := sess.Values["hint"].(string)
 	handoff, _ := sess.Values["handoff"].(string)
+	handoffOrigin, _ := sess.Values["handoffOrigin"].(string)
 	if err != nil || sess.IsNew || verifier == "" || nonce == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(state)) != 1 {
 		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.expired"}
 	}
@@ -179,7 +182,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 			if handoff != "" {
 				// A handoff goes on in a transaction of its own: /login
 				// never takes one from a URL.
-				return a.startLogin(w, r, loginOptions{returnTo: returnTo, hint: hint, minimal: true, handoff: handoff})
+				return a.startLogin(w, r, loginOptions{returnTo: returnTo, hint: hint, minimal: true, handoff: handoff, handoffOrigin: handoffOrigin})
 			}
 			return "/login?" + again.Encode(), nil
 		}
@@ -208,7 +211,7 @@ func (a *Auth) Callback(w http.ResponseWriter, r *http.Request) (string, error) 
 	if handoff != "" {
 		// Signed in for an embedded card on another site: the session is
 		// handed over there (RedeemHandoff), not made here.
-		return a.parkHandoff(r.Context(), handoff, user, tok)
+		return a.parkHandoff(r.Context(), handoff, handoffOrigin, user, tok)
 	}
 	// Signing in again replaces this browser's session, its tokens with
 	// it: sign-ins in one browser never pile up against the person's

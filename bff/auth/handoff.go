@@ -28,9 +28,11 @@ import (
 //     the origin be an embedding origin (or langcard's own, for the
 //     frame). A link to the popup alone, opened by someone else, goes no
 //     further: it has no opener that holds the secret.
-//  3. The popup signs in (a top-level window, first-party); the callback
-//     keeps the tokens server-side and marks the handoff ready, without
-//     touching the popup's own session (parkHandoff).
+//  3. The popup signs in (a top-level window, first-party; the handoff
+//     rides in its login cookie, so nothing is kept on the server before
+//     a sign-in); the callback keeps the tokens server-side under the
+//     secret's hash, without touching the popup's own session
+//     (parkHandoff).
 //  4. The card redeems its secret (RedeemHandoff, a CORS call with the
 //     CSRF header, from the origin that started it): once, within
 //     handoffTTL. That request's answer sets the session cookie,
@@ -42,12 +44,12 @@ import (
 // handoffTTL bounds a handoff, from the popup's start to the redemption.
 const handoffTTL = 5 * time.Minute
 
-// handoffRecord is a handoff in the store.
+// handoffRecord is a signed-in handoff in the store.
 type handoffRecord struct {
 	// Origin is the page that started it: an embedding origin, or
 	// langcard's own (the frame).
 	Origin string `json:"origin"`
-	// Session, once signed in, is the session to hand over.
+	// Session is the session to hand over.
 	Session *Session `json:"session,omitempty"`
 }
 
@@ -88,11 +90,9 @@ func (a *Auth) StartHandoff(w http.ResponseWriter, r *http.Request) (string, err
 		a.log.Warn("a sign-in handoff from an origin that is not an embedding origin was refused", "origin", origin)
 		return "", &LoginError{Status: http.StatusForbidden, Key: "login.handoffOrigin", Args: []string{"origin", origin}}
 	}
-	data, _ := json.Marshal(handoffRecord{Origin: origin})
-	if err := a.store.CommitCtx(context.WithoutCancel(r.Context()), handoffKey(hash), data, a.now().Add(handoffTTL)); err != nil {
-		return "", err
-	}
-	return a.startLogin(w, r, loginOptions{returnTo: HandoffDonePath, handoff: hash})
+	// Nothing is kept on the server until someone has signed in: the
+	// handoff rides in the login cookie, as every sign-in's state does.
+	return a.startLogin(w, r, loginOptions{returnTo: HandoffDonePath, handoff: hash, handoffOrigin: origin})
 }
 
 // HandoffDonePath is the popup's last page.
@@ -106,18 +106,17 @@ func (a *Auth) embedder(origin string) bool {
 
 // parkHandoff keeps a handoff's sign-in: its tokens (until it is redeemed,
 // no longer than the handoff) and the session to hand over.
-func (a *Auth) parkHandoff(ctx context.Context, hash string, user verified, tok *oauth2.Token) (string, error) {
+func (a *Auth) parkHandoff(ctx context.Context, hash, origin string, user verified, tok *oauth2.Token) (string, error) {
 	unlock := a.lockKey(ctx, handoffKey(hash), &a.handoffs)
 	defer unlock()
-	rec, ok := a.handoff(ctx, hash)
-	if !ok || rec.Session != nil {
+	if _, taken := a.handoff(ctx, hash); taken || !a.embedder(origin) {
 		return "", &LoginError{Status: http.StatusBadRequest, Key: "login.handoffExpired"}
 	}
 	sess, err := a.keepTokens(ctx, user, tok, "", handoffTTL)
 	if err != nil {
 		return "", err
 	}
-	rec.Session = &sess
+	rec := handoffRecord{Origin: origin, Session: &sess}
 	data, _ := json.Marshal(rec)
 	if err := a.store.CommitCtx(context.WithoutCancel(ctx), handoffKey(hash), data, a.now().Add(handoffTTL)); err != nil {
 		return "", err
@@ -137,7 +136,7 @@ func (a *Auth) handoff(ctx context.Context, hash string) (handoffRecord, bool) {
 
 // The refusals of RedeemHandoff.
 var (
-	// ErrHandoffUnknown: no such handoff (never started, expired, or
+	// ErrHandoffUnknown: no such handoff (not signed in yet, expired, or
 	// redeemed already).
 	ErrHandoffUnknown = errors.New("auth: no such sign-in handoff")
 	// ErrHandoffElsewhere: the handoff was started by another origin.
@@ -145,27 +144,26 @@ var (
 )
 
 // RedeemHandoff redeems a card's secret (POST /api/handoff/redeem, from
-// origin): when the popup has signed in, this request's session becomes
-// the handed-over one, in a partitioned cookie, and done is true; before
-// that, done is false. A handoff is redeemed once.
-func (a *Auth) RedeemHandoff(ctx context.Context, secret, origin string) (done bool, err error) {
+// origin): once the window has signed in, this request's session becomes
+// the handed-over one, in a partitioned cookie. Before that the handoff
+// is unknown (nothing is kept for it until a sign-in). A handoff is
+// redeemed once.
+func (a *Auth) RedeemHandoff(ctx context.Context, secret, origin string) error {
 	if !validSecret(secret) {
-		return false, ErrHandoffUnknown
+		return ErrHandoffUnknown
 	}
 	hash := HandoffHash(secret)
 	unlock := a.lockKey(ctx, handoffKey(hash), &a.handoffs)
 	defer unlock()
 	rec, ok := a.handoff(ctx, hash)
 	switch {
-	case !ok:
-		return false, ErrHandoffUnknown
+	case !ok || rec.Session == nil:
+		return ErrHandoffUnknown
 	case rec.Origin != origin:
-		return false, ErrHandoffElsewhere
-	case rec.Session == nil:
-		return false, nil
+		return ErrHandoffElsewhere
 	}
 	if err := a.store.DeleteCtx(context.WithoutCancel(ctx), handoffKey(hash)); err != nil {
-		return false, err
+		return err
 	}
 	// This context's session, if any, is replaced (rule 26), and the new
 	// one gets a fresh id.
@@ -174,19 +172,19 @@ func (a *Auth) RedeemHandoff(ctx context.Context, secret, origin string) (done b
 		a.metrics.Session("ended")
 	}
 	if err := a.sessions.RenewToken(ctx); err != nil {
-		return false, err
+		return err
 	}
 	tr, ok := a.loadTokens(ctx, rec.Session.TokenRef)
 	if !ok {
-		return false, ErrHandoffUnknown
+		return ErrHandoffUnknown
 	}
 	tr.Session, tr.Since = a.sessions.Token(ctx), a.now()
 	if err := a.saveTokens(ctx, rec.Session.TokenRef, tr); err != nil {
-		return false, err
+		return err
 	}
 	a.sessions.Put(ctx, sessionKey, *rec.Session)
 	a.sessions.Put(ctx, session.PartitionedKey, true)
 	a.metrics.Session("created")
 	a.log.Info("sign-in handed to an embedded card", "user", rec.Session.User.ID, "origin", origin)
-	return true, nil
+	return nil
 }

@@ -77,12 +77,13 @@ func TestHandoffToACardOnAnotherSite(t *testing.T) {
 		t.Errorf("the sign-in window answered %d", r.StatusCode)
 	}
 
-	// Started: pending until the window has signed in.
+	// Started, not signed in: nothing is kept for it yet (the handoff
+	// rides in the window's login cookie), so nothing can be redeemed.
 	popup2 := h.browser()
 	secret2, hash2 := handoffSecret()
 	wantStatus(t, popup2.post("/auth/handoff", url.Values{"hash": {hash2}, "secret": {secret2}, "origin": {embedOrigin}}), http.StatusSeeOther)
-	if r := redeem(card, secret2, embedOrigin, true); r.StatusCode != http.StatusAccepted {
-		t.Errorf("a handoff whose window has not signed in answered %d, want 202", r.StatusCode)
+	if r := redeem(card, secret2, embedOrigin, true); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a handoff whose window has not signed in answered %d, want 404", r.StatusCode)
 	}
 
 	if r := popupSignIn(t, h, popup, secret, hash, embedOrigin); r.StatusCode != http.StatusOK || r.Request.URL.Path != auth.HandoffDonePath {

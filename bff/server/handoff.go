@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"langcard/bff/auth"
+	"langcard/bff/logsafe"
 	"langcard/bff/session"
 	"langcard/templates"
 )
@@ -52,9 +53,9 @@ var (
 )
 
 // redeemHandoff is POST /api/handoff/redeem {"secret": "…"}, from the
-// card that started the handoff: 204 once it is signed in (this answer
-// sets the card's partitioned session cookie), 202 while the sign-in
-// window has not finished, 404 when there is no such handoff (any more).
+// card that started the handoff: 204 once its window has signed in (this
+// answer sets the card's partitioned session cookie); 404 before that,
+// and when there is no such handoff (any more).
 func (s *Server) redeemHandoff(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Secret string `json:"secret"`
@@ -63,19 +64,15 @@ func (s *Server) redeemHandoff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || json.Unmarshal(data, &body) != nil {
 		return badSegment("secret", "the body must be {\"secret\": \"…\"}")
 	}
-	done, err := s.Auth.RedeemHandoff(r.Context(), body.Secret, r.Header.Get("Origin"))
+	err = s.Auth.RedeemHandoff(r.Context(), body.Secret, r.Header.Get("Origin"))
 	switch {
 	case errors.Is(err, auth.ErrHandoffUnknown):
 		return errHandoffUnknown
 	case errors.Is(err, auth.ErrHandoffElsewhere):
-		s.Logger.Warn("a sign-in handoff was redeemed from another origin than the one that started it", "origin", r.Header.Get("Origin"))
+		s.Logger.Warn("a sign-in handoff was redeemed from another origin than the one that started it", "origin", logsafe.Text(r.Header.Get("Origin")))
 		return errHandoffElsewhere
 	case err != nil:
 		return errSessionStore(err)
-	case !done:
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "pending"})
-		return nil
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
