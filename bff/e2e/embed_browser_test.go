@@ -222,6 +222,10 @@ func signedInWithTeam(t *testing.T, ctx context.Context, host *httptest.Server) 
 	if got := js(t, ctx, `[...document.querySelectorAll("language-card")].map(e => e.shadowRoot.querySelectorAll("a.button").length + (e.shadowRoot.querySelector(".signin-above") ? "above" : "")).join(" ")`); got != "1 0above 0above 0above 0above" {
 		t.Errorf("sign-in offers per card: %s, want one on the first card", got)
 	}
+	// A colleague's card speaks of them, by the name the page gave.
+	if got := js(t, ctx, `document.querySelector("language-card[user]").shadowRoot.querySelector(".signin-above").textContent`); got != "Sign in on the first language card of this page to see "+demo.Megan.UPN+"’s languages." {
+		t.Errorf("a signed-out colleague's card says %q", got)
+	}
 	step(t, ctx, "sign in", chromedp.Evaluate[chromedp.Void](inCard(0, `c.querySelector("a.button").click()`)))
 	team := `[...document.querySelectorAll("language-card[user]")]`
 	waitFor(t, ctx, "the team's cards", `location.origin === "`+host.URL+`" && `+team+`.length === 3 && `+team+`.every(e => e.shadowRoot && e.shadowRoot.querySelector(".readonly-cards"))`)

@@ -31,6 +31,15 @@ func TestWordsInTheReadersLanguage(t *testing.T) {
 		}
 	}
 
+	// Signed out, a colleague's card asks to sign in to see their
+	// languages, not one's own.
+	for lang, want := range map[string]string{"en": "Sign in to see " + demo.Megan.UPN + "’s languages.", "nb": "Logg inn for å se språkene til " + demo.Megan.UPN + "."} {
+		r := h.browser().do("GET", "/embed/cards?user="+url.QueryEscape(demo.Megan.UPN), nil, map[string]string{"Accept-Language": lang, "Origin": embedOrigin})
+		if !strings.Contains(r.body, want) || strings.Contains(r.body, "your profile") {
+			t.Errorf("a signed-out colleague's card in %s lacks %q", lang, want)
+		}
+	}
+
 	b := h.signIn(demo.Innocenty.UPN)
 	megan := "/users/" + url.PathEscape(demo.Megan.UPN)
 	no := b.do("GET", megan, nil, nb).body

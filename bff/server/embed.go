@@ -203,6 +203,12 @@ func (s *Server) embedFailure(r *http.Request, el embedded, err error) embedPart
 func (s *Server) bare(r *http.Request, el embedded) templates.Embed {
 	e := templates.Embed{Profile: templates.Profile{Chrome: s.absolute(s.chrome(r)), Level: headingLevel(el.level), Place: templates.Place{Origin: s.self}}}
 	e.L = lang(r, el.lang)
+	if el.user != nil && *el.user != "" {
+		// Someone else's card speaks of them, by the name the page gave
+		// (their own is not known before a sign-in).
+		e.Subject, e.Others = *el.user, true
+		e.L = e.L.About(*el.user)
+	}
 	return e
 }
 
