@@ -114,12 +114,7 @@ func TestBrowserCrossSite(t *testing.T) {
 	waitFor(t, ctx, "the colleague's card", inCard(1, `!!(c && c.querySelector(".readonly-cards"))`))
 
 	// Edit and save: Graph receives it.
-	step(t, ctx, "edit", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
-		c.querySelector("`+card+` a.edit").click();
-		const s = c.querySelector("`+card+`-written"); s.value = "limitedWorking";
-		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
-		c.querySelector("`+card+` .card-form button[type=submit]").click();
-	})()`)))
+	step(t, ctx, "edit", chromedp.Evaluate[chromedp.Void](inCard(0, saveLevel("c", card, "written", "limitedWorking"))))
 	waitFor(t, ctx, "saved", inCard(0, `c.querySelector("`+card+` .card-status").textContent === "Saved Norwegian Bokmål"`))
 	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "limitedWorking" {
 		t.Errorf("written on Graph %q", got)
@@ -139,13 +134,7 @@ func TestBrowserCrossSite(t *testing.T) {
 	inFrame("the frame's sign-in link", `!!document.querySelector("a[data-handoff]")`)
 	clickInFrame(t, ctx, bff, "sign in from the frame", `document.querySelector("a[data-handoff]")`)
 	inFrame("signed in, the frame hydrated", `!!document.querySelector("[data-hydrated] `+card+`")`)
-	inFrame("edit in the frame", `(() => {
-		document.querySelector("`+card+` a.edit").click();
-		const s = document.querySelector("`+card+`-written"); s.value = "professionalWorking";
-		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
-		document.querySelector("`+card+` .card-form button[type=submit]").click();
-		return true;
-	})()`)
+	inFrame("edit in the frame", saveLevel("document", card, "written", "professionalWorking"))
 	inFrame("saved in the frame", `document.querySelector("`+card+` .card-status").textContent === "Saved Norwegian Bokmål"`)
 	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "professionalWorking" {
 		t.Errorf("written on Graph from the frame %q", got)

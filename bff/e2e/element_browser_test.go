@@ -72,12 +72,7 @@ func TestBrowserElementAPI(t *testing.T) {
 
 	// Events: ready once per card; a save, an add, a delete, an error.
 	waitFor(t, ctx, "ready from every card", `window.__events.filter(e => e.name === "langcard-ready").length === 5`)
-	step(t, ctx, "save", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
-		c.querySelector("`+card+` a.edit").click();
-		const s = c.querySelector("`+card+`-written"); s.value = "elementary";
-		s.dispatchEvent(new Event("change", {bubbles: true}));
-		c.querySelector("`+card+` .card-form button[type=submit]").click();
-	})()`)))
+	step(t, ctx, "save", chromedp.Evaluate[chromedp.Void](inCard(0, saveLevel("c", card, "written", "elementary"))))
 	waitFor(t, ctx, "saved", `window.__events.some(e => e.name === "langcard-saved")`)
 	step(t, ctx, "add", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
 		const l = c.querySelector("#new-language"); l.value = "Swedish";
@@ -88,12 +83,7 @@ func TestBrowserElementAPI(t *testing.T) {
 	langs := h.graph.Languages(demo.Innocenty.ID)
 	added := langs[len(langs)-1]
 	h.graph.Inject(graphfake.Fault{Status: 500, Code: "generalException"})
-	step(t, ctx, "a failing save", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
-		c.querySelector("`+card+` a.edit").click();
-		const s = c.querySelector("`+card+`-reading"); s.value = "elementary";
-		s.dispatchEvent(new Event("change", {bubbles: true}));
-		c.querySelector("`+card+` .card-form button[type=submit]").click();
-	})()`)))
+	step(t, ctx, "a failing save", chromedp.Evaluate[chromedp.Void](inCard(0, saveLevel("c", card, "reading", "elementary"))))
 	waitFor(t, ctx, "error", `window.__events.some(e => e.name === "langcard-error")`)
 	all := events(t, js(t, ctx, `JSON.stringify(window.__events.filter(e => e.name !== "langcard-ready"))`))
 	want := []heard{

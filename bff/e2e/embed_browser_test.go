@@ -43,6 +43,20 @@ func onIntranet(t *testing.T) (*httptest.Server, *harness, context.Context) {
 	return host, h, startChromium(t)
 }
 
+// saveLevel is a script that opens card (under root, a JS expression for
+// a document or a shadow root), sets one of its levels (prop: spoken,
+// written or reading), and presses Save, as a person does; it evaluates
+// to true.
+func saveLevel(root, card, prop, level string) string {
+	return `((r) => {
+		r.querySelector("` + card + ` a.edit").click();
+		const s = r.querySelector("` + card + `-` + prop + `"); s.value = "` + level + `";
+		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
+		r.querySelector("` + card + ` .card-form button[type=submit]").click();
+		return true;
+	})(` + root + `)`
+}
+
 // inCard evaluates a JavaScript expression with `c` bound to the shadow
 // root of the n-th <language-card>.
 func inCard(n int, expr string) string {
@@ -76,12 +90,7 @@ func TestBrowserEmbedded(t *testing.T) {
 	}
 
 	// Edit and save from the intranet page.
-	step(t, ctx, "edit", chromedp.Evaluate[chromedp.Void](inCard(0, `(() => {
-		c.querySelector("`+card+` a.edit").click();
-		const s = c.querySelector("`+card+`-written"); s.value = "limitedWorking";
-		s.dispatchEvent(new Event("input", {bubbles: true})); s.dispatchEvent(new Event("change", {bubbles: true}));
-		c.querySelector("`+card+` .card-form button[type=submit]").click();
-	})()`)))
+	step(t, ctx, "edit", chromedp.Evaluate[chromedp.Void](inCard(0, saveLevel("c", card, "written", "limitedWorking"))))
 	waitFor(t, ctx, "saved", inCard(0, `c.querySelector("`+card+` .card-status").textContent === "Saved Norwegian Bokmål"`))
 	if got := h.graph.Languages(demo.Innocenty.ID)[0].Written; got != "limitedWorking" {
 		t.Errorf("written on Graph %q", got)
