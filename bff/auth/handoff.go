@@ -50,7 +50,7 @@ type handoffRecord struct {
 	// langcard's own (the frame).
 	Origin string `json:"origin"`
 	// Session is the session to hand over.
-	Session *Session `json:"session,omitempty"`
+	Session Session `json:"session"`
 }
 
 func handoffKey(hash string) string { return "handoff:" + hash }
@@ -116,7 +116,7 @@ func (a *Auth) parkHandoff(ctx context.Context, hash, origin string, user verifi
 	if err != nil {
 		return "", err
 	}
-	rec := handoffRecord{Origin: origin, Session: &sess}
+	rec := handoffRecord{Origin: origin, Session: sess}
 	data, _ := json.Marshal(rec)
 	if err := a.store.CommitCtx(context.WithoutCancel(ctx), handoffKey(hash), data, a.now().Add(handoffTTL)); err != nil {
 		return "", err
@@ -157,7 +157,7 @@ func (a *Auth) RedeemHandoff(ctx context.Context, secret, origin string) error {
 	defer unlock()
 	rec, ok := a.handoff(ctx, hash)
 	switch {
-	case !ok || rec.Session == nil:
+	case !ok || rec.Session.TokenRef == "":
 		return ErrHandoffUnknown
 	case rec.Origin != origin:
 		return ErrHandoffElsewhere
@@ -182,7 +182,7 @@ func (a *Auth) RedeemHandoff(ctx context.Context, secret, origin string) error {
 	if err := a.saveTokens(ctx, rec.Session.TokenRef, tr); err != nil {
 		return err
 	}
-	a.sessions.Put(ctx, sessionKey, *rec.Session)
+	a.sessions.Put(ctx, sessionKey, rec.Session)
 	a.sessions.Put(ctx, session.PartitionedKey, true)
 	a.metrics.Session("created")
 	a.log.Info("sign-in handed to an embedded card", "user", rec.Session.User.ID, "origin", origin)
